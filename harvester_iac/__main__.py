@@ -1,0 +1,3 @@
+from harvester_iac.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Errors raised by harvester-iac.
+
+    HarvesterIacError
+    ├── InputError            bad input: carries file, where, expected (CLI exit 2)
+    │   ├── InventoryError    an inventory file or an Inventory built in code
+    │   ├── SnapshotError     a health snapshot, scheduler case or other JSON input
+    │   ├── LogFormatError    a log file that cannot be read at all
+    │   ├── SourceError       a live source (Kubernetes API, Prometheus) refused or failed
+    │   └── UsageError        command-line flags that do not fit together
+    └── ConstructError        a construct was given props that cannot be deployed
+
+Library code raises; only ``cli.py`` turns an ``InputError`` into exit 2.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConstructError",
+    "HarvesterIacError",
+    "InputError",
+    "InventoryError",
+    "LogFormatError",
+    "SnapshotError",
+    "SourceError",
+    "UsageError",
+]
+
+
+class HarvesterIacError(Exception):
+    """Base of every error harvester-iac raises on purpose."""
+
+
+class InputError(HarvesterIacError):
+    """Input that cannot be used, located precisely.
+
+    ``file`` is the path (or ``<inventory>`` / a flag name for input not from a file),
+    ``where`` the place in it (``14:7 (/hosts/0/disks/1/path)``, a JSON pointer, a line),
+    ``expected`` what would have been valid, ``found`` what was there.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        where: str | None = None,
+        expected: str | None = None,
+        found: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.where = where
+        self.expected = expected
+        self.found = found
+        self.hint = hint
+
+    def __str__(self) -> str:
+        head = ""
+        if self.file:
+            head = self.file
+            if self.where:
+                head += f":{self.where}"
+            head += ": "
+        elif self.where:
+            head = f"{self.where}: "
+        text = head + self.message
+        if self.expected and self.expected not in self.message:
+            text += f"; expected {self.expected}"
+        if self.found is not None and self.found not in text:
+            text += f", found {self.found}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text if text.endswith(".") else text + "."
+
+
+class InventoryError(InputError):
+    """An inventory that cannot be loaded or does not hold together."""
+
+
+class SnapshotError(InputError):
+    """A health snapshot, scheduler case, waiver or baseline file that cannot be read."""
+
+
+class LogFormatError(InputError):
+    """A log file that cannot be read at all (unreadable, not text in any known envelope)."""
+
+
+class SourceError(InputError):
+    """A live source (Kubernetes API, Prometheus) that failed as a whole."""
+
+
+class UsageError(InputError):
+    """Command-line arguments that do not fit together."""
+
+
+class ConstructError(HarvesterIacError):
+    """Construct props that cannot be deployed (bad names, sizes, duplicate paths)."""
