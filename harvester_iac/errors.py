@@ -47,6 +47,7 @@ class InputError(HarvesterIacError):
         expected: str | None = None,
         found: str | None = None,
         hint: str | None = None,
+        more: int = 0,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -55,6 +56,7 @@ class InputError(HarvesterIacError):
         self.expected = expected
         self.found = found
         self.hint = hint
+        self.more = more
 
     def __str__(self) -> str:
         head = ""
@@ -65,14 +67,17 @@ class InputError(HarvesterIacError):
             head += ": "
         elif self.where:
             head = f"{self.where}: "
-        text = head + self.message
-        if self.expected and self.expected not in self.message:
+        text = head + self.message.rstrip(".")
+        if self.expected and "expected" not in self.message:
             text += f"; expected {self.expected}"
         if self.found is not None and self.found not in text:
             text += f", found {self.found}"
         if self.hint:
             text += f" ({self.hint})"
-        return text if text.endswith(".") else text + "."
+        text += "."
+        if self.more:
+            text += f" {self.more} more problem{'s' if self.more > 1 else ''} after this one."
+        return text
 
 
 class InventoryError(InputError):

@@ -99,10 +99,8 @@ def _raise_first(doc: Located, problems: list[Problem]) -> None:
         return
     problems = sorted(problems, key=lambda p: doc.marks.get(p.path, (10**9, 0)))
     first = problems[0]
-    more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" \
-        if len(problems) > 1 else ""
-    raise InventoryError(first.message + more, file=doc.file, where=locate(doc, first.path),
-                         expected=first.expected, hint=first.hint)
+    raise InventoryError(first.message, file=doc.file, where=locate(doc, first.path),
+                         expected=first.expected, hint=first.hint, more=len(problems) - 1)
 
 
 # --- schema errors --------------------------------------------------------------------
