@@ -30,6 +30,7 @@ class Problem:
     message: str
     expected: str | None = None
     hint: str | None = None
+    at_key: bool = False
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -55,89 +56,97 @@ def _duplicates(items: Iterable[tuple[PathKey, str]], what: str) -> Iterator[Pro
 def structural_problems(inv: Inventory) -> list[Problem]:
     """Problems that make the inventory meaningless: fix them before anything else runs."""
     out: list[Problem] = []
-    add = out.append
     if inv.longhorn.minor not in SUPPORTED_LONGHORN:
-        add(Problem(("longhorn", "version"), f"Longhorn {inv.longhorn.version} is not supported",
-                    "1.9.x, 1.10.x, 1.11.x or 1.12.x"))
-    out += _duplicates(((("hosts", i, "name"), h.name) for i, h in enumerate(inv.hosts)), "host name")
+        out.append(Problem(("longhorn", "version"), f"Longhorn {inv.longhorn.version} is not supported",
+                           "1.9.x, 1.10.x, 1.11.x or 1.12.x"))
+    out += _host_problems(inv)
+    out += _catalog_problems(inv)
+    out += _vm_problems(inv)
+    return out
+
+
+def _host_problems(inv: Inventory) -> Iterator[Problem]:
+    yield from _duplicates(((("hosts", i, "name"), h.name) for i, h in enumerate(inv.hosts)), "host name")
     for i, h in enumerate(inv.hosts):
         if not is_dns1123_subdomain(h.name):
-            add(Problem(("hosts", i, "name"), f'"{h.name}" is not a valid node name',
-                        "lower-case letters, digits, '-' and '.' (RFC 1123)"))
-        out += _duplicates(
+            yield Problem(("hosts", i, "name"), f'"{h.name}" is not a valid node name',
+                          "lower-case letters, digits, '-' and '.' (RFC 1123)")
+        yield from _duplicates(
             ((("hosts", i, "disks", j, "name"), d.name) for j, d in enumerate(h.disks)), "disk name")
-        out += _duplicates(
-            ((("hosts", i, "disks", j, "path"), clean_path(d.path)) for j, d in enumerate(h.disks)),
-            "disk path")
-        out += _duplicates(
-            ((("hosts", i, "blockDevices", j, "devPath"), b.dev_path)
-             for j, b in enumerate(h.block_devices)), "block device")
+        yield from _duplicates(
+            ((("hosts", i, "disks", j, "path"), clean_path(d.path)) for j, d in enumerate(h.disks)), "disk path")
+        yield from _duplicates(
+            ((("hosts", i, "blockDevices", j, "devPath"), b.dev_path) for j, b in enumerate(h.block_devices)),
+            "block device")
         for j, d in enumerate(h.disks):
+            base: PathKey = ("hosts", i, "disks", j)
             if not is_dns1123_label(d.name):
-                add(Problem(("hosts", i, "disks", j, "name"), f'"{d.name}" is not a valid disk name',
-                            "lower-case letters, digits and '-' (RFC 1123 label)"))
+                yield Problem((*base, "name"), f'"{d.name}" is not a valid disk name',
+                              "lower-case letters, digits and '-' (RFC 1123 label)")
             if not d.path.startswith("/"):
-                add(Problem(("hosts", i, "disks", j, "path"),
-                            f'expected an absolute path, found "{d.path}"', "an absolute path"))
+                yield Problem((*base, "path"), f'expected an absolute path, found "{d.path}"', "an absolute path")
             if d.device is not None and not d.device.startswith("/dev/"):
-                add(Problem(("hosts", i, "disks", j, "device"),
-                            f'expected a device path such as /dev/nvme0n1, found "{d.device}"',
-                            "a path under /dev/", hint=f'did you mean "/dev/{d.device}"?'))
+                yield Problem((*base, "device"), f'expected a device path such as /dev/nvme0n1, found "{d.device}"',
+                              "a path under /dev/", hint=f'did you mean "/dev/{d.device}"?')
             if d.capacity is not None and d.storage_reserved.bytes >= d.capacity.bytes:
-                add(Problem(("hosts", i, "disks", j, "storageReserved"),
-                            f"storageReserved {d.storage_reserved} leaves nothing of capacity {d.capacity}",
-                            "less than the disk's capacity"))
+                yield Problem((*base, "storageReserved"),
+                              f"storageReserved {d.storage_reserved} leaves nothing of capacity {d.capacity}",
+                              "less than the disk's capacity")
+
+
+def _catalog_problems(inv: Inventory) -> Iterator[Problem]:
+    """Storage classes, images and networks: unique, well named, consistent."""
+    sc_names = [s.name for s in inv.storage_classes]
+    yield from _duplicates(((("storageClasses", i, "name"), s.name) for i, s in enumerate(inv.storage_classes)),
+                           "storage class")
+    yield from _duplicates(((("images", i, "name"), m.name) for i, m in enumerate(inv.images)), "image")
+    yield from _duplicates(((("networks", i, "name"), n.name) for i, n in enumerate(inv.networks)), "network")
+    for i, s in enumerate(inv.storage_classes):
+        if not is_dns1123_subdomain(s.name):
+            yield Problem(("storageClasses", i, "name"), f'"{s.name}" is not a valid name', "RFC 1123")
+    defaults = [i for i, s in enumerate(inv.storage_classes) if s.is_default]
+    for i in defaults[1:]:
+        yield Problem(("storageClasses", i, "isDefault"), "more than one default storage class",
+                      "at most one isDefault: true")
+    for i, image in enumerate(inv.images):
+        if image.storage_class is not None and image.storage_class not in sc_names:
+            yield _unknown(("images", i, "storageClass"), "storage class", image.storage_class, sc_names)
+    for i, n in enumerate(inv.networks):
+        if not is_dns1123_label(n.name):
+            yield Problem(("networks", i, "name"), f'"{n.name}" is not a valid name', "RFC 1123 label")
+
+
+def _vm_problems(inv: Inventory) -> Iterator[Problem]:
+    """Masters and VMs: names, the host, network, storage class and image they refer to."""
     host_names = [h.name for h in inv.hosts]
     sc_names = [s.name for s in inv.storage_classes]
     image_names = [m.name for m in inv.images]
     net_names = [n.name for n in inv.networks]
-    out += _duplicates(((("storageClasses", i, "name"), s.name)
-                        for i, s in enumerate(inv.storage_classes)), "storage class")
-    out += _duplicates(((("images", i, "name"), m.name) for i, m in enumerate(inv.images)), "image")
-    out += _duplicates(((("networks", i, "name"), n.name) for i, n in enumerate(inv.networks)), "network")
-    for i, s in enumerate(inv.storage_classes):
-        if not is_dns1123_subdomain(s.name):
-            add(Problem(("storageClasses", i, "name"), f'"{s.name}" is not a valid name', "RFC 1123"))
-    defaults = [i for i, s in enumerate(inv.storage_classes) if s.is_default]
-    for i in defaults[1:]:
-        add(Problem(("storageClasses", i, "isDefault"), "more than one default storage class",
-                    "at most one isDefault: true"))
-    for i, m in enumerate(inv.images):
-        if m.storage_class is not None and m.storage_class not in sc_names:
-            add(_unknown(("images", i, "storageClass"), "storage class", m.storage_class, sc_names))
-    for i, n in enumerate(inv.networks):
-        if not is_dns1123_label(n.name):
-            add(Problem(("networks", i, "name"), f'"{n.name}" is not a valid name', "RFC 1123 label"))
-
     vm_keys: list[tuple[PathKey, str]] = []
-    for i, m in enumerate(inv.control_plane.masters):
+
+    def refs(base: PathKey, name: str, host: str | None, network: str | None) -> Iterator[Problem]:
+        vm_keys.append(((*base, "name"), name))
+        if not is_dns1123_label(name.split("/")[1]):
+            yield Problem((*base, "name"), f'"{name.split("/")[1]}" is not a valid VM name', "RFC 1123 label")
+        if host is not None and host not in host_names:
+            yield _unknown((*base, "host"), "host", host, host_names)
+        if network is not None and network not in net_names:
+            yield _unknown((*base, "network"), "network", network, net_names)
+
+    for i, master in enumerate(inv.control_plane.masters):
         base: PathKey = ("controlPlane", "masters", i)
-        vm_keys.append(((*base, "name"), f"{m.namespace}/{m.name}"))
-        if not is_dns1123_label(m.name):
-            add(Problem((*base, "name"), f'"{m.name}" is not a valid VM name', "RFC 1123 label"))
-        if m.host not in host_names:
-            add(_unknown((*base, "host"), "host", m.host, host_names))
-        if m.network is not None and m.network not in net_names:
-            add(_unknown((*base, "network"), "network", m.network, net_names))
-        out += _disk_refs((*base, "rootVolume"), m.root_volume.storage_class, m.root_volume.image,
-                          sc_names, image_names)
-    out += _duplicates(((("controlPlane", "masters", i, "address"), m.address)
-                        for i, m in enumerate(inv.control_plane.masters)), "master address")
+        yield from refs(base, f"{master.namespace}/{master.name}", master.host, master.network)
+        root = master.root_volume
+        yield from _disk_refs((*base, "rootVolume"), root.storage_class, root.image, sc_names, image_names)
+    yield from _duplicates(((("controlPlane", "masters", i, "address"), m.address)
+                            for i, m in enumerate(inv.control_plane.masters)), "master address")
     for i, vm in enumerate(inv.vms):
-        base = ("vms", i)
-        vm_keys.append(((*base, "name"), f"{vm.namespace}/{vm.name}"))
-        if not is_dns1123_label(vm.name):
-            add(Problem((*base, "name"), f'"{vm.name}" is not a valid VM name', "RFC 1123 label"))
-        if vm.host is not None and vm.host not in host_names:
-            add(_unknown((*base, "host"), "host", vm.host, host_names))
-        if vm.network is not None and vm.network not in net_names:
-            add(_unknown((*base, "network"), "network", vm.network, net_names))
-        out += _duplicates(((("vms", i, "disks", j, "name"), d.name)
-                            for j, d in enumerate(vm.disks)), "disk name")
-        for j, d in enumerate(vm.disks):
-            out += _disk_refs((*base, "disks", j), d.storage_class, d.image, sc_names, image_names)
-    out += _duplicates(vm_keys, "VM name")
-    return out
+        yield from refs(("vms", i), f"{vm.namespace}/{vm.name}", vm.host, vm.network)
+        yield from _duplicates(((("vms", i, "disks", j, "name"), d.name) for j, d in enumerate(vm.disks)),
+                               "disk name")
+        for j, vm_disk in enumerate(vm.disks):
+            yield from _disk_refs(("vms", i, "disks", j), vm_disk.storage_class, vm_disk.image, sc_names, image_names)
+    yield from _duplicates(vm_keys, "VM name")
 
 
 def _disk_refs(

@@ -97,10 +97,15 @@ def check_inventory(inv: Inventory) -> None:
 def _raise_first(doc: Located, problems: list[Problem]) -> None:
     if not problems:
         return
-    problems = sorted(problems, key=lambda p: doc.marks.get(p.path, (10**9, 0)))
+    problems = sorted(problems, key=lambda p: _position(doc, p))
     first = problems[0]
-    raise InventoryError(first.message, file=doc.file, where=locate(doc, first.path),
+    raise InventoryError(first.message, file=doc.file, where=locate(doc, first.path, at_key=first.at_key),
                          expected=first.expected, hint=first.hint, more=len(problems) - 1)
+
+
+def _position(doc: Located, p: Problem) -> tuple[int, int]:
+    marks = doc.key_marks if p.at_key else doc.marks
+    return marks.get(p.path) or doc.marks.get(p.path) or (10**9, 0)
 
 
 # --- schema errors --------------------------------------------------------------------
@@ -110,21 +115,21 @@ def _schema_check(doc: Located) -> None:
     if not errors:
         return
     described = [_describe(doc, e) for e in errors]
-    described.sort(key=lambda p: doc.marks.get(p.path, (10**9, 0)))
+    described.sort(key=lambda p: _position(doc, p))
     _raise_first(doc, described)
 
 
 def _describe(doc: Located, err: jsonschema.ValidationError) -> Problem:
     path: PathKey = tuple(err.absolute_path)
     schema = err.schema if isinstance(err.schema, dict) else {}
-    inst = err.instance
+    inst: Any = err.instance
     v = err.validator
     if v == "additionalProperties" and isinstance(inst, dict):
         allowed = sorted(schema.get("properties", {}))
         extra = sorted(k for k in inst if k not in allowed)
         key = extra[0] if extra else "?"
         return Problem((*path, key), f'unknown key "{key}"',
-                       "one of " + ", ".join(allowed), did_you_mean(key, allowed))
+                       "one of " + ", ".join(allowed), did_you_mean(key, allowed), at_key=True)
     if v == "required" and isinstance(inst, dict):
         missing = [k for k in schema.get("required", []) if k not in inst]
         return Problem(path, f'missing required key "{missing[0]}"' if missing else err.message)

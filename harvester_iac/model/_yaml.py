@@ -8,7 +8,7 @@ Duplicate keys, which PyYAML silently overwrites, are refused here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ class Located:
     data: Any
     marks: dict[PathKey, tuple[int, int]]
     file: str
+    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
 
 def json_pointer(path: PathKey) -> str:
@@ -41,12 +42,16 @@ def json_pointer(path: PathKey) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
-def locate(doc: Located, path: PathKey) -> str:
-    """``line:col (/json/pointer)`` for ``path``, or for its nearest located ancestor."""
+def locate(doc: Located, path: PathKey, *, at_key: bool = False) -> str:
+    """``line:col (/json/pointer)`` for ``path``, or for its nearest located ancestor.
+
+    ``at_key`` points at the mapping key rather than its value (for unknown keys).
+    """
     probe = tuple(path)
-    while probe and probe not in doc.marks:
+    marks = doc.key_marks if at_key and probe in doc.key_marks else doc.marks
+    while probe and probe not in marks:
         probe = probe[:-1]
-    mark = doc.marks.get(probe)
+    mark = marks.get(probe)
     pointer = json_pointer(path)
     return f"{mark[0]}:{mark[1]} ({pointer})" if mark else f"({pointer})"
 
@@ -81,12 +86,13 @@ def read_text(path: str | os.PathLike[str], *, error: type[InputError] = InputEr
 def load_yaml(text: str, *, file: str, error: type[InputError] = InputError) -> Located:
     """Parse one YAML document; raise ``error`` with line:col for syntax problems."""
     marks: dict[PathKey, tuple[int, int]] = {}
+    key_marks: dict[PathKey, tuple[int, int]] = {}
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise error("the file is empty", file=file, expected="a YAML mapping")
-        data = _convert(loader, node, (), marks, file, error)
+        data = _convert(loader, node, (), (marks, key_marks), file, error)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else None
@@ -96,22 +102,23 @@ def load_yaml(text: str, *, file: str, error: type[InputError] = InputError) -> 
         raise error(f"invalid YAML: {exc}", file=file) from None
     finally:
         loader.dispose()
-    return Located(data, marks, file)
+    return Located(data, marks, file, key_marks)
 
 
 def _convert(
     loader: yaml.SafeLoader,
     node: yaml.Node,
     path: PathKey,
-    marks: dict[PathKey, tuple[int, int]],
+    both: tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]],
     file: str,
     error: type[InputError],
 ) -> Any:
+    marks, key_marks = both
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 where = f"{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}"
                 raise error(
@@ -124,11 +131,12 @@ def _convert(
                     f'duplicate key "{key}" in mapping at {json_pointer(path)}',
                     file=file, where=where, expected="each key once",
                 )
-            out[key] = _convert(loader, value_node, (*path, key), marks, file, error)
+            key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _convert(loader, value_node, (*path, key), both, file, error)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(loader, child, (*path, i), marks, file, error)
+            _convert(loader, child, (*path, i), both, file, error)
             for i, child in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+    return loader.construct_object(node, deep=True)

@@ -1,32 +1,87 @@
-"""Join events to Longhorn volumes through the iSCSI session map.
+"""Join events to Longhorn volumes: connection → session → IQN → volume, disk → IQN.
 
 A kernel line says ``Buffer I/O error on dev sdo16``; an iscsid line says
-``connection12:0``. Neither names the volume. Through ``iscsiadm -m session -P 3`` taken on
-the same host, ``sdo`` → session 12 → ``iqn.2019-10.io.longhorn:pvc-...`` → the volume.
+``connection12:0``. Neither names the volume. Two things tie them to one:
 
-What a line names itself always wins; the map only fills gaps. Each joined event records
-how it was joined in ``extra`` (``joined_by``), because the map is a picture of one moment:
-session ids and disk names are reused after a logout, so a join is evidence to weigh.
+1. The logs themselves. ``ConnectionN:M to [target: IQN, ...] is operational now`` binds
+   session N to an IQN from that moment; ``... is shutdown.`` shows the binding that held
+   until then. Session ids are reused after a logout, so these bindings are used by time:
+   a line at time T gets the IQN of the latest bind before T (if the session was not shut
+   down in between) or of the first shutdown after T (if it was not re-bound in between).
+2. The ``iscsiadm -m session -P 3`` listing (a picture of one later moment): session N →
+   IQN, and ``sdo`` → its session → IQN. A session id is not taken from the listing when
+   the logs show that session id bound again after the line.
+
+What a line names itself always wins. Each joined event records how in ``extra``
+(``joined_by``), because a join is evidence to weigh, not a fact the line stated.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
-from harvester_iac.observe._event import Event
+from harvester_iac.observe._event import Event, EventKind
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap, longhorn_volume_from_iqn
 
 __all__ = ["join_volumes"]
 
+_Key = tuple[str | None, str]
 
-def _session_for(event: Event, sessions: SessionMap) -> tuple[IscsiSession | None, str]:
-    sid: str | None = event.session
+
+class _Bindings:
+    """Session → IQN bindings seen in the logs, per host, in time order."""
+
+    def __init__(self, events: Iterable[Event]) -> None:
+        self._obs: dict[_Key, list[tuple[datetime, str, bool]]] = defaultdict(list)
+        for e in events:
+            if e.kind not in (EventKind.SESSION_UP, EventKind.TARGET_SHUTDOWN):
+                continue
+            sid = _sid(e)
+            if sid is None or e.iqn is None or e.time is None:
+                continue
+            self._obs[(e.host, sid)].append((e.time, e.iqn, e.kind is EventKind.SESSION_UP))
+        for obs in self._obs.values():
+            obs.sort()
+
+    def iqn_at(self, host: str | None, sid: str, when: datetime) -> str | None:
+        obs = self._obs.get((host, sid), ())
+        ups = [o for o in obs if o[2] and o[0] <= when]
+        if ups:
+            t_up, iqn, _ = ups[-1]
+            if not any(not o[2] and t_up <= o[0] < when for o in obs):
+                return iqn
+        downs = [o for o in obs if not o[2] and o[0] >= when]
+        if downs:
+            t_down, iqn, _ = downs[0]
+            if not any(o[2] and when < o[0] <= t_down for o in obs):
+                return iqn
+        return None
+
+    def rebound_after(self, host: str | None, sid: str, when: datetime | None) -> datetime | None:
+        """When the logs show session ``sid`` bound anew after ``when`` (the listing is later)."""
+        if when is None:
+            return None
+        later = [o[0] for o in self._obs.get((host, sid), ()) if o[2] and o[0] > when]
+        return later[0] if later else None
+
+
+def _sid(event: Event) -> str | None:
+    sid = event.session
     if sid is None and event.connection:
         sid = event.connection.split(":", 1)[0]
-    if sid is not None and sid.isdigit():
+    return sid if sid is not None and sid.isdigit() else None
+
+
+def _from_map(
+    event: Event, sessions: SessionMap, bindings: _Bindings
+) -> tuple[IscsiSession | None, str]:
+    sid = _sid(event)
+    if sid is not None:
         found = sessions.by_sid(int(sid))
-        if found is not None:
+        if found is not None and bindings.rebound_after(event.host, sid, event.time) is None:
             return found, f"session {sid}"
     for name in (event.device, event.disk):
         if name:
@@ -37,38 +92,47 @@ def _session_for(event: Event, sessions: SessionMap) -> tuple[IscsiSession | Non
 
 
 def join_volumes(
-    events: Iterable[Event], sessions: SessionMap | None, *, host: str | None = None
+    events: Iterable[Event], sessions: SessionMap | None = None, *, host: str | None = None
 ) -> tuple[Event, ...]:
-    """Fill ``iqn``, ``volume`` and ``session`` of each event from the session map.
+    """Return the events with ``iqn``, ``volume`` and ``session`` filled where they can be.
 
-    ``host`` restricts the join to events of that host (the host the listing was taken
-    on); it defaults to the host in the listing's shell prompt, if any. Events whose host
-    is unknown are joined too. Without a map, only ``volume`` is filled from a Longhorn
-    IQN the line itself names.
+    ``host`` is the host the iscsiadm listing was taken on (default: the host in its
+    shell prompt, if any); listing joins apply only to that host's events and to events
+    of unknown host. Log-derived joins apply per host. Without a listing, only the logs
+    and the IQNs the lines name are used.
     """
+    events = tuple(events)
+    bindings = _Bindings(events)
     where = host or (sessions.host if sessions is not None else None)
-    source = sessions.file if sessions is not None and sessions.file else "iscsiadm"
+    listing = sessions.file if sessions is not None and sessions.file else "iscsiadm listing"
     out: list[Event] = []
     for event in events:
-        changes: dict[str, object] = {}
+        changes: dict[str, str | tuple[tuple[str, str], ...]] = {}
         iqn = event.iqn
-        session: IscsiSession | None = None
         how = ""
-        if sessions is not None and (where is None or event.host in (None, where)):
-            session, how = _session_for(event, sessions)
-        if session is not None:
-            if iqn is None and session.target is not None:
-                iqn = session.target
-                changes["iqn"] = iqn
-            if event.session is None:
-                changes["session"] = str(session.sid)
-            if event.portal is None and session.portal is not None:
-                changes["portal"] = session.portal.split(",", 1)[0]
+        sid = _sid(event)
+        if iqn is None and sid is not None and event.time is not None:
+            iqn = bindings.iqn_at(event.host, sid, event.time)
+            if iqn is not None:
+                how = f"session {sid} in the logs"
+        if (
+            iqn is None
+            and sessions is not None
+            and (where is None or event.host in (None, where))
+        ):
+            found, via = _from_map(event, sessions, bindings)
+            if found is not None and found.target is not None:
+                iqn = found.target
+                how = f"{via} in {listing}"
+                if sid is None:
+                    changes["session"] = str(found.sid)
+        if iqn is not None and iqn != event.iqn:
+            changes["iqn"] = iqn
         if event.volume is None:
             volume = longhorn_volume_from_iqn(iqn)
             if volume is not None:
                 changes["volume"] = volume
-        if changes and how and ("iqn" in changes or "volume" in changes):
-            changes["extra"] = (*event.extra, ("joined_by", f"{how} in {source}"))
+        if how and ("iqn" in changes or "volume" in changes):
+            changes["extra"] = (*event.extra, ("joined_by", how))
         out.append(dataclasses.replace(event, **changes) if changes else event)  # type: ignore[arg-type]
     return tuple(out)

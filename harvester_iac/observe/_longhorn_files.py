@@ -1,0 +1,229 @@
+"""Read Longhorn objects from files saved with ``kubectl get ... -o yaml|json``.
+
+Accepts a ``List`` (what kubectl prints for several resources), a typed list
+(``VolumeList``, as the API returns it), a single object, multi-document YAML, or a
+directory of such files. Objects of other kinds are counted and skipped. A file that
+cannot be parsed, or an object whose fields have the wrong type, is bad input: a
+:class:`SnapshotError` names the file, the JSON pointer and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harvester_iac.errors import SnapshotError
+from harvester_iac.observe._longhorn import (
+    LONGHORN_KINDS,
+    LonghornObject,
+    LonghornState,
+    parse_longhorn_object,
+)
+from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
+from harvester_iac.observe._tree import Tree
+
+__all__ = ["LonghornObjects", "objects_in_document", "parse_longhorn_text", "read_longhorn_files"]
+
+_MAX_BYTES = 512 * 1024 * 1024
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML, but timestamps stay strings (Longhorn's fields are RFC 3339 text)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LonghornObjects:
+    """What one file or response held: the parsed objects and how many others were skipped."""
+
+    objects: tuple[LonghornObject, ...]
+    skipped: int
+
+
+def objects_in_document(doc: Tree) -> Iterator[tuple[str, Tree]]:
+    """Yield ``(kind, object)`` for each Longhorn Volume/Replica/Node/Setting in a document.
+
+    Lists are walked (``items``); a list's ``VolumeList`` kind and ``apiVersion`` apply to
+    items that do not carry their own, as in raw API responses.
+    """
+    body = doc.mapping()
+    items = doc.get("items")
+    if items is not None:
+        list_kind = body.get("kind")
+        item_kind = (
+            list_kind[: -len("List")]
+            if isinstance(list_kind, str) and list_kind.endswith("List") and list_kind != "List"
+            else None
+        )
+        list_api = body.get("apiVersion")
+        for item in items.items():
+            fields = item.mapping()
+            kind = fields.get("kind", item_kind)
+            api = fields.get("apiVersion", list_api)
+            if "items" in fields:
+                yield from objects_in_document(item)
+            elif _is_longhorn(api, kind):
+                yield str(kind), item
+            else:
+                yield "", item
+        return
+    if _is_longhorn(body.get("apiVersion"), body.get("kind")):
+        yield str(body.get("kind")), doc
+    else:
+        yield "", doc
+
+
+def _is_longhorn(api: object, kind: object) -> bool:
+    return isinstance(api, str) and api.startswith("longhorn.io/") and kind in LONGHORN_KINDS
+
+
+def _collect(doc: Tree) -> tuple[list[LonghornObject], int]:
+    objects: list[LonghornObject] = []
+    skipped = 0
+    for kind, obj in objects_in_document(doc):
+        if kind:
+            objects.append(parse_longhorn_object(obj, kind))
+        else:
+            skipped += 1
+    return objects, skipped
+
+
+def parse_longhorn_text(text: str, *, file: str) -> LonghornObjects:
+    """Parse YAML or JSON text holding Longhorn objects."""
+    stripped = text.lstrip()
+    objects: list[LonghornObject] = []
+    skipped = 0
+    if stripped.startswith(("{", "[")):
+        try:
+            data: Any = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SnapshotError(
+                f"not valid JSON: {exc.msg}",
+                file=file,
+                where=f"{exc.lineno}:{exc.colno}",
+                expected="the JSON of 'kubectl get ... -o json'",
+            ) from None
+        docs = data if isinstance(data, list) else [data]
+        for i, d in enumerate(docs):
+            tree = Tree(d, file, f"/{i}" if isinstance(data, list) else "")
+            got, n = _collect(tree)
+            objects += got
+            skipped += n
+        return LonghornObjects(tuple(objects), skipped)
+    try:
+        docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SnapshotError(
+            f"not valid YAML: {problem}",
+            file=file,
+            where=where,
+            expected="the YAML of 'kubectl get ... -o yaml'",
+        ) from None
+    for i, d in enumerate(docs):
+        name = file if len(docs) == 1 else f"{file} (document {i + 1})"
+        got, n = _collect(Tree(d, name))
+        objects += got
+        skipped += n
+    return LonghornObjects(tuple(objects), skipped)
+
+
+def _read_text(path: Path) -> str:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise SnapshotError(
+                f"file of {size} bytes is larger than 512 MiB",
+                file=name,
+                expected="kubectl YAML/JSON output",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SnapshotError(
+            f"cannot read: {exc.strerror or exc}", file=name, expected="a readable file"
+        ) from exc
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise SnapshotError(
+            "holds binary data (a NUL byte)",
+            file=name,
+            where=f"offset {nul}",
+            expected="kubectl YAML/JSON output (text)",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(
+            "is not UTF-8 text",
+            file=name,
+            where=f"offset {exc.start}",
+            expected="kubectl YAML/JSON output (UTF-8)",
+        ) from None
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in _SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+    if path.exists():
+        return [path]
+    raise SnapshotError(
+        "no such file or directory",
+        file=str(path),
+        expected="a kubectl YAML/JSON file or a directory of them",
+    )
+
+
+def read_longhorn_files(path: Path) -> tuple[LonghornState, tuple[SourceStatus, ...]]:
+    """Read every Longhorn object under ``path`` (a file, or a directory searched recursively).
+
+    Each file becomes one ``longhorn-file`` source status with its object counts. A
+    directory with no Longhorn object in any file is bad input, not an empty cluster.
+    """
+    files = _files(path)
+    all_objects: list[LonghornObject] = []
+    statuses: list[SourceStatus] = []
+    for f in files:
+        got = parse_longhorn_text(_read_text(f), file=str(f))
+        all_objects += got.objects
+        detail = f"{len(got.objects)} Longhorn objects"
+        if got.skipped:
+            detail += f", {got.skipped} other objects skipped"
+        statuses.append(
+            SourceStatus(
+                kind=SourceKind.LONGHORN_FILE,
+                location=str(f),
+                state=SourceState.OK,
+                detail=detail,
+            )
+        )
+    if not all_objects:
+        raise SnapshotError(
+            "no Longhorn Volume, Replica, Node or Setting object found"
+            + ("" if files else " (no .yaml/.yml/.json file)"),
+            file=str(path),
+            expected=(
+                "the output of 'kubectl get volumes.longhorn.io,replicas.longhorn.io,"
+                "nodes.longhorn.io,settings.longhorn.io -n longhorn-system -o yaml'"
+            ),
+        )
+    return LonghornState.of(all_objects), tuple(statuses)
