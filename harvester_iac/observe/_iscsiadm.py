@@ -267,7 +267,7 @@ def parse_iscsiadm(text: str, *, file: str = "<iscsiadm>") -> SessionMap:
             current.portal = line.split(":", 1)[1].strip() or None
             recognized = True
             continue
-        if current is None and (line.startswith("SID:") or line.startswith("Iface Name:")):
+        if current is None and line.startswith(("SID:", "Iface Name:")):
             current = _Builder(target)
         if current is None:
             continue

@@ -13,7 +13,7 @@ snake case. Go's omitempty zero values (``""``, missing) become ``None``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
@@ -473,7 +473,12 @@ def _setting(obj: Tree) -> LonghornSetting:
     )
 
 
-_PARSERS = {"Volume": _volume, "Replica": _replica, "Node": _node, "Setting": _setting}
+_PARSERS: dict[str, Callable[[Tree], LonghornObject]] = {
+    "Volume": _volume,
+    "Replica": _replica,
+    "Node": _node,
+    "Setting": _setting,
+}
 
 
 def parse_longhorn_object(obj: Tree, kind: str) -> LonghornObject:

@@ -63,8 +63,9 @@ def _default_client(kubeconfig: Path, context: str | None) -> Any:
     from kubernetes import client, config  # heavy: imported only for the live path
 
     configuration = client.Configuration()
+    load: Any = config.load_kube_config  # the client ships no type hints
     try:
-        config.load_kube_config(
+        load(
             config_file=str(kubeconfig),
             context=context,
             client_configuration=configuration,

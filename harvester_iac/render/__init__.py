@@ -1,0 +1,54 @@
+"""Kubernetes manifests from the inventory model, as typed values and as deterministic YAML.
+
+The manifest functions (``node_disk_manifest``, ``storage_class_manifest``,
+``block_device_manifests``) are pure and shared with the CDK stack, which puts the same
+``Manifest.to_dict()`` into a ``kubernetes_manifest`` resource. ``render_inventory`` turns
+a whole inventory into the files of ``templates/`` after checking them against Longhorn's
+admission rules and CRD schemas; ``write_templates`` and ``check_templates`` keep a
+templates directory in step. Nothing here imports the CDK runtime.
+"""
+
+from harvester_iac.render._harvester import block_device_manifests, block_device_name
+from harvester_iac.render._inventory import inventory_manifests, render_inventory
+from harvester_iac.render._longhorn import node_disk_manifest, storage_class_manifest
+from harvester_iac.render._manifest import Manifest, RenderedFile
+from harvester_iac.render._rules import render_problems
+from harvester_iac.render._schema import (
+    VENDORED_LONGHORN_VERSIONS,
+    SchemaProblem,
+    schema_versions,
+    validate_manifest,
+)
+from harvester_iac.render._write import (
+    DiffStatus,
+    TemplateDiff,
+    WriteReport,
+    check_templates,
+    is_generated,
+    write_templates,
+)
+from harvester_iac.render._yaml import GENERATED_PREFIX
+
+__all__ = [
+    "GENERATED_PREFIX",
+    "VENDORED_LONGHORN_VERSIONS",
+    "DiffStatus",
+    "Manifest",
+    "RenderedFile",
+    "SchemaProblem",
+    "TemplateDiff",
+    "WriteReport",
+    "block_device_manifests",
+    "block_device_name",
+    "check_templates",
+    "inventory_manifests",
+    "is_generated",
+    "node_disk_manifest",
+    "render_inventory",
+    "render_problems",
+    "schema_versions",
+    "storage_class_manifest",
+    "validate_manifest",
+    "write_templates",
+]
+

@@ -1,0 +1,227 @@
+"""``harvester-iac observe``: read host logs, iscsiadm, Longhorn and Prometheus into a snapshot.
+
+Bad input (a missing file, an unknown zone, a time that does not parse, ``--longhorn``
+with ``--kubeconfig``) is exit 2 with one paragraph. A live source that fails (HTTP 403,
+timeout) is not bad input: it is recorded in the snapshot's sources as failed or partial,
+and the summary shows it first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from harvester_iac.errors import UsageError
+from harvester_iac.observe._event import Event
+from harvester_iac.observe._iscsiadm import SessionMap, read_iscsiadm
+from harvester_iac.observe._join import join_volumes
+from harvester_iac.observe._longhorn import LonghornState
+from harvester_iac.observe._prometheus import PrometheusMetrics, query_prometheus
+from harvester_iac.observe._snapshot import (
+    TimeWindow,
+    build_snapshot,
+    dumps_snapshot,
+    write_snapshot,
+)
+from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
+from harvester_iac.observe._text import format_summary
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "Read host logs, iscsiadm listings, Longhorn objects and Prometheus into a health snapshot."
+
+_TIME_HELP = (
+    "ISO 8601 time, e.g. 2025-12-27T16:40:00-08:00 or '2025-12-27 16:40' "
+    "(a time without zone is read in --tz, else UTC)"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="LOG_FILE|DIR",
+        help="log files or directories (syslog, journalctl, dmesg, etcd, Longhorn; .gz too)",
+    )
+    parser.add_argument(
+        "--iscsiadm", action="append", type=Path, default=[], metavar="F",
+        help="saved 'iscsiadm -m session -P 3' output of the host the logs come from "
+        "(repeat for several hosts)",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--longhorn", type=Path, metavar="DIR",
+        help="file or directory of 'kubectl get volumes.longhorn.io,replicas.longhorn.io,"
+        "nodes.longhorn.io,settings.longhorn.io -n longhorn-system -o yaml' output",
+    )
+    source.add_argument(
+        "--kubeconfig", type=Path, metavar="F",
+        help="read Longhorn objects live from the cluster of this kubeconfig",
+    )
+    parser.add_argument("--context", metavar="C", help="kubeconfig context (with --kubeconfig)")
+    parser.add_argument("--prometheus", metavar="URL", help="Prometheus base URL for metrics")
+    parser.add_argument("--since", metavar="T", help="drop events before T; " + _TIME_HELP)
+    parser.add_argument("--until", metavar="T", help="drop events after T; " + _TIME_HELP)
+    parser.add_argument(
+        "--tz", metavar="ZONE",
+        help="IANA zone of log lines without a zone, e.g. America/Los_Angeles",
+    )
+    parser.add_argument("--host", metavar="H", help="host name for log files that carry none")
+    parser.add_argument("--year", type=int, metavar="Y", help="year for syslog lines (no year)")
+    parser.add_argument(
+        "--boot-time", metavar="T", help="boot time for dmesg '[secs]' stamps; " + _TIME_HELP
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="SNAPSHOT.json",
+        help="write the snapshot here (atomically)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text",
+        help="stdout: a summary table (text) or the snapshot itself (json)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=2, metavar="N", help="log files scanned in parallel"
+    )
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"unknown time zone {name!r}",
+            where="--tz",
+            expected="an IANA zone name such as America/Los_Angeles or UTC",
+        ) from None
+
+
+def _time(text: str | None, flag: str, zone: tzinfo | None) -> datetime | None:
+    if text is None:
+        return None
+    raw = text.strip()
+    try:
+        value = datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw)
+    except ValueError:
+        raise UsageError(
+            f"cannot read the time {text!r}",
+            where=flag,
+            expected="an ISO 8601 time such as 2025-12-27T16:40:00-08:00 or '2025-12-27 16:40'",
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone or UTC)
+    return value.astimezone(UTC)
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    if args.context and args.kubeconfig is None:
+        raise UsageError("--context needs --kubeconfig", where="--context",
+                         expected="--kubeconfig F --context C")
+    if not (args.paths or args.iscsiadm or args.longhorn or args.kubeconfig or args.prometheus):
+        raise UsageError(
+            "nothing to observe",
+            where="arguments",
+            expected="log files or directories, --iscsiadm, --longhorn, --kubeconfig or "
+            "--prometheus",
+        )
+    for p in [*args.paths, *args.iscsiadm, *([args.longhorn] if args.longhorn else [])]:
+        if not p.exists():
+            raise UsageError("no such file or directory", where=str(p),
+                             expected="an existing file or directory")
+    if args.prometheus and not args.prometheus.startswith(("http://", "https://")):
+        raise UsageError(
+            f"not an HTTP URL: {args.prometheus!r}", where="--prometheus",
+            expected="a URL such as http://prometheus.example:9090",
+        )
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1", where="--jobs", expected="1 or more")
+    if args.year is not None and not 1970 <= args.year <= 9999:
+        raise UsageError(f"year {args.year} out of range", where="--year",
+                         expected="a year such as 2025")
+
+
+def _scan(
+    args: argparse.Namespace, zone_name: str | None, since: datetime | None,
+    until: datetime | None, boot: datetime | None,
+) -> tuple[tuple[Event, ...], tuple[SourceStatus, ...]]:
+    if not args.paths:
+        return (), ()
+    from harvester_iac.observe._scan import ScanOptions, scan_logs
+
+    options = ScanOptions(
+        tz=zone_name, host=args.host, year=args.year, boot_time=boot, since=since,
+        until=until, jobs=args.jobs, progress=sys.stderr.isatty(),
+    )
+    result = scan_logs(list(args.paths), options)
+    return tuple(result.events), tuple(result.sources)
+
+
+def run(args: argparse.Namespace) -> int:
+    _check_args(args)
+    zone = _zone(args.tz)
+    since = _time(args.since, "--since", zone)
+    until = _time(args.until, "--until", zone)
+    boot = _time(args.boot_time, "--boot-time", zone)
+    if since and until and since > until:
+        raise UsageError("--since is after --until", where="--since",
+                         expected="a window whose start is before its end")
+    collected_at = datetime.now(UTC)
+
+    events, sources = _scan(args, args.tz, since, until, boot)
+    all_sources = list(sources)
+
+    maps: list[SessionMap] = []
+    for path in args.iscsiadm:
+        m = read_iscsiadm(path)
+        maps.append(m)
+        disks = sum(len(s.devices or ()) for s in m.sessions)
+        all_sources.append(SourceStatus(
+            kind=SourceKind.ISCSIADM, location=str(path), state=SourceState.OK,
+            detail=f"{len(m.sessions)} sessions, {disks} disks"
+            + (f", host {m.host}" if m.host else ", host not shown"),
+        ))
+    if maps:
+        for m in maps:
+            events = join_volumes(events, m)
+    else:
+        events = join_volumes(events)
+
+    longhorn = LonghornState()
+    if args.longhorn is not None:
+        from harvester_iac.observe._longhorn_files import read_longhorn_files
+
+        longhorn, statuses = read_longhorn_files(args.longhorn)
+        all_sources += statuses
+    elif args.kubeconfig is not None:
+        from harvester_iac.observe._longhorn_live import LiveOptions, read_longhorn_live
+
+        longhorn, statuses = read_longhorn_live(
+            LiveOptions(kubeconfig=args.kubeconfig.expanduser(), context=args.context)
+        )
+        all_sources += statuses
+
+    metrics: PrometheusMetrics | None = None
+    if args.prometheus:
+        metrics, status = query_prometheus(args.prometheus)
+        all_sources.append(status)
+
+    snapshot = build_snapshot(
+        collected_at=collected_at,
+        window=TimeWindow(since=since, until=until),
+        sources=tuple(all_sources),
+        events=events,
+        sessions=tuple(maps),
+        longhorn=longhorn,
+        metrics=metrics,
+    )
+    if args.output is not None:
+        write_snapshot(snapshot, args.output)
+    if args.format == "json":
+        sys.stdout.write(dumps_snapshot(snapshot))
+    else:
+        sys.stdout.write(format_summary(snapshot, tz=zone))
+        if args.output is not None:
+            sys.stdout.write(f"\nSnapshot written to {args.output}\n")
+    return 0

@@ -1,0 +1,114 @@
+"""One line in, at most one detection out: envelopes peeled, then the pattern table.
+
+A ``Detection`` is an event before the scan driver has placed it in time (zone, syslog
+year and boot time are per-file decisions) and in a file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from harvester_iac.observe._envelopes import Envelope, Stamp, parse_envelope
+from harvester_iac.observe._event import ETCD_KINDS, EventKind
+from harvester_iac.observe._patterns import (
+    LONGHORN_IQN_PREFIX,
+    base_disk,
+    find_pattern,
+    normalize_portal,
+    parse_go_duration,
+)
+
+__all__ = ["Detection", "detect_line"]
+
+_REPEATED = re.compile(r"^\s*message repeated (?P<n>\d+) times?: \[\s?(?P<inner>.*?)\s*\]?\s*$", re.S)
+_SUPPRESSED = re.compile(r":\s*\d+ callbacks suppressed\s*$")
+_QUIET = frozenset({"debug", "info"})
+_EXTRA_GROUPS = ("code", "status", "attempts", "peer")
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A matched line: kind, the fields the line names, and its time as written."""
+
+    kind: EventKind
+    pattern: str
+    source: str
+    host: str | None
+    stamp: Stamp
+    device: str | None = None
+    disk: str | None = None
+    hctl: str | None = None
+    connection: str | None = None
+    session: str | None = None
+    portal: str | None = None
+    iqn: str | None = None
+    volume: str | None = None
+    took_ms: float | None = None
+    expected_ms: float | None = None
+    repeat: int = 1
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    if name in m.re.groupindex:
+        value = m.group(name)
+        return value if value else None
+    return None
+
+
+def _detect(env: Envelope) -> Detection | None:
+    message = env.message
+    repeat = 1
+    rep = _REPEATED.match(message)
+    if rep is not None:
+        repeat = int(rep["n"])
+        message = rep["inner"]
+    if _SUPPRESSED.search(message):
+        return None
+    hit = find_pattern(message)
+    if hit is None:
+        return None
+    pattern, m = hit
+    if pattern.kind in ETCD_KINDS and env.level in _QUIET:
+        return None  # an info record is never an event
+    device = _group(m, "device")
+    iqn = _group(m, "iqn")
+    portal = _group(m, "portal")
+    took = _group(m, "took") or env.field("took")
+    expected = _group(m, "expected") or env.field("expected-duration")
+    extra: list[tuple[str, str]] = [("pattern", pattern.name)]
+    for name in _EXTRA_GROUPS:
+        value = _group(m, name)
+        if value is not None:
+            extra.append((name, value))
+    exceeded = _group(m, "exceeded") or env.field("exceeded-duration")
+    exceeded_ms = parse_go_duration(exceeded)
+    if exceeded_ms is not None:
+        extra.append(("exceeded_ms", f"{exceeded_ms:g}"))
+    return Detection(
+        kind=pattern.kind,
+        pattern=pattern.name,
+        source=env.program or pattern.program,
+        host=env.host,
+        stamp=env.stamp,
+        device=device,
+        disk=base_disk(device) if device else None,
+        hctl=_group(m, "hctl"),
+        connection=_group(m, "connection"),
+        session=_group(m, "session"),
+        portal=normalize_portal(portal) if portal else None,
+        iqn=iqn,
+        volume=iqn[len(LONGHORN_IQN_PREFIX):] or None
+        if iqn and iqn.startswith(LONGHORN_IQN_PREFIX) else None,
+        took_ms=parse_go_duration(took),
+        expected_ms=parse_go_duration(expected),
+        repeat=repeat,
+        extra=tuple(extra),
+    )
+
+
+def detect_line(line: str) -> tuple[Envelope, Detection | None]:
+    """The envelope of one physical line and the event it holds, if any."""
+    env = parse_envelope(line)
+    return env, _detect(env)

@@ -1,0 +1,115 @@
+"""Prefilter engines: find the few lines worth handing to the Python pattern table.
+
+Both engines look for the same ``PREFILTERS`` expressions over whole read blocks and return
+the end offsets of their matches; the reader turns offsets into candidate lines. Hyperscan
+(multi-pattern SIMD matching) is the fast path. Python's ``re`` is the fallback, chosen
+automatically when ``import hyperscan`` fails, or with ``HARVESTER_IAC_ENGINE=re``. No
+prefilter can match across a newline, so both engines select exactly the same lines and
+therefore produce identical events.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from typing import Protocol
+
+from harvester_iac.errors import UsageError
+from harvester_iac.observe._patterns import PREFILTERS
+
+__all__ = ["ENGINE_ENV", "Finder", "active_engine", "get_finder"]
+
+#: Environment variable choosing the engine: ``auto`` (default), ``hyperscan`` or ``re``.
+ENGINE_ENV = "HARVESTER_IAC_ENGINE"
+
+Buffer = bytes | bytearray | memoryview
+
+
+class Finder(Protocol):
+    """Finds prefilter matches in a block of whole lines."""
+
+    name: str
+
+    def find(self, data: Buffer) -> list[int]:
+        """End offsets (exclusive) of matches in ``data``, ascending."""
+        ...
+
+
+class _ReFinder:
+    name = "re"
+
+    def __init__(self) -> None:
+        self._rx = re.compile(b"|".join(b"(?:" + p.encode() + b")" for p in PREFILTERS))
+
+    def find(self, data: Buffer) -> list[int]:
+        return [m.end() for m in self._rx.finditer(data)]
+
+
+class _HyperscanFinder:
+    name = "hyperscan"
+
+    def __init__(self) -> None:
+        import hyperscan
+
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        expressions = [p.encode() for p in PREFILTERS]
+        db.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=0,
+        )
+        self._db = db
+
+    def find(self, data: Buffer) -> list[int]:
+        ends: list[int] = []
+        append = ends.append
+
+        def on_match(_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            append(end)
+
+        callback: Callable[[int, int, int, int, object], None] = on_match
+        self._db.scan(data, match_event_handler=callback)
+        ends.sort()
+        return ends
+
+
+_CACHE: dict[str, Finder] = {}
+
+
+def _wanted() -> str:
+    value = os.environ.get(ENGINE_ENV, "auto").strip().lower() or "auto"
+    if value not in ("auto", "hyperscan", "re"):
+        raise UsageError(
+            f"unknown matching engine {value!r}",
+            where=ENGINE_ENV,
+            expected="auto, hyperscan or re",
+            found=value,
+        )
+    return value
+
+
+def get_finder(name: str | None = None) -> Finder:
+    """The engine ``name`` (or the one ``HARVESTER_IAC_ENGINE`` asks for), built once per process.
+
+    ``auto`` and ``hyperscan`` fall back to ``re`` when the Hyperscan wheel cannot be imported.
+    """
+    wanted = name or _wanted()
+    if wanted in _CACHE:
+        return _CACHE[wanted]
+    finder: Finder
+    if wanted == "re":
+        finder = _ReFinder()
+    else:
+        try:
+            finder = _HyperscanFinder()
+        except ImportError:
+            finder = _ReFinder()
+    _CACHE[wanted] = finder
+    return finder
+
+
+def active_engine() -> str:
+    """Name of the engine a scan in this process would use (``hyperscan`` or ``re``)."""
+    return get_finder().name

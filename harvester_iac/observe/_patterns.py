@@ -1,0 +1,259 @@
+"""The event pattern table: one named row per wording that counts.
+
+The kinds and wordings are those of ``reference/log-samples/README.md``. Each row is data
+(node-problem-detector style): kind, the program that writes the wording, one compiled
+regex with named groups, and a note. Rows are searched (not anchored) in the message the
+envelope reader left, so paste decorations and unknown prefixes cannot hide an event; the
+regexes stop right after the text that identifies the kind, so truncated lines still count.
+Order matters: the first row that matches decides, which is how a prefixed wording
+(``blk_update_request: I/O error``) wins over its bare generation.
+
+Every row also lists the literal ``phrases`` the engine's prefilter looks for; a line that
+contains none of them is never handed to these regexes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from harvester_iac.observe._event import EventKind
+
+__all__ = [
+    "LONGHORN_IQN_PREFIX",
+    "PATTERNS",
+    "PREFILTERS",
+    "Pattern",
+    "base_disk",
+    "find_pattern",
+    "normalize_portal",
+    "parse_go_duration",
+]
+
+#: Longhorn names its targets ``iqn.2019-10.io.longhorn:<volume>``.
+LONGHORN_IQN_PREFIX = "iqn.2019-10.io.longhorn:"
+
+_CONN = r"(?P<connection>\d+:\d+)"
+_HCTL = r"(?P<hctl>\d+:\d+:\d+:\d+)"
+_DEV = r"(?P<device>[A-Za-z][\w!.-]*?)"
+_DEV_END = r"(?:,|\s|$)"
+_ADDR = (
+    r"(?P<portal>\[[0-9A-Fa-f:.%\w]+\](?::\d+)?"
+    r"|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?"
+    r"|[A-Za-z0-9][\w.-]*(?::\d+)?)"
+)
+_DUR = r"(?:\d+(?:\.\d+)?(?:ns|us|µs|μs|ms|s|m|h))+"
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_IO = r"I\\?/O"  # JSON encoders may write "I\/O"
+_TARGET = r"\[target: (?P<iqn>[^,\]\s]+), portal: (?P<portal>[^\]\s]+)\] through \[iface: [^\]]*\]"
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One wording of one event kind.
+
+    ``program`` is who writes the wording (used as the event's source when the envelope
+    names none). ``regex`` carries the named groups ``device``, ``hctl``, ``iqn``,
+    ``connection``, ``session``, ``portal``, ``took``, ``expected`` where the line names them.
+    """
+
+    name: str
+    kind: EventKind
+    program: str
+    regex: re.Pattern[str]
+    note: str = ""
+
+
+def _row(name: str, kind: EventKind, program: str, regex: str, note: str = "") -> Pattern:
+    return Pattern(name=name, kind=kind, program=program, regex=re.compile(regex), note=note)
+
+
+K = EventKind
+
+PATTERNS: tuple[Pattern, ...] = (
+    # --- iSCSI connection errors: the error code decides (1022 = ISCSI_ERR_NOP_TIMEDOUT) ---
+    _row("iscsid_conn_error_nop", K.NOP_TIMEOUT, "iscsid",
+         rf"Kernel reported iSCSI connection {_CONN} error \((?P<code>1022)\b",
+         "any name after 1022, including old open-iscsi's 'Invalid or unknown error code'"),
+    _row("iscsid_conn_error", K.CONN_ERROR, "iscsid",
+         rf"Kernel reported iSCSI connection {_CONN} error \((?P<code>(?!1022\b)\d+)(?:\)| - )",
+         "oldest form has no ' - NAME'"),
+    _row("kernel_ping_timeout", K.NOP_TIMEOUT, "kernel",
+         rf"\bconnection{_CONN}: ping timeout of \d+"),
+    _row("kernel_conn_error_nop", K.NOP_TIMEOUT, "kernel",
+         rf"\bconnection{_CONN}: detected conn error \((?P<code>1022)\)"),
+    _row("kernel_conn_error", K.CONN_ERROR, "kernel",
+         rf"\bconnection{_CONN}: detected conn error \((?P<code>(?!1022\))\d+)\)"),
+    # --- iSCSI session state (iscsid) ---
+    _row("iscsid_recovered", K.SESSION_RECOVERED, "iscsid",
+         rf"\bconnection{_CONN} is operational after recovery(?: \((?P<attempts>\d+) attempts?\))?"),
+    _row("iscsid_operational_now", K.SESSION_UP, "iscsid",
+         rf"\bConnection{_CONN} to {_TARGET} is operational now",
+         "always session_up, even right after a failure: labels never depend on earlier lines"),
+    _row("iscsid_shutdown", K.TARGET_SHUTDOWN, "iscsid",
+         rf"\bConnection{_CONN} to {_TARGET} is shutdown\b",
+         "Longhorn's own 'Shutting down iSCSI target' is target side, not this"),
+    _row("kernel_session_recovery_timeout", K.SESSION_TIMEOUT, "kernel",
+         r"\bsession(?P<session>\d+): session recovery timed out\b"),
+    # --- initiator-side login/connect failures ---
+    _row("iscsid_login_rejected", K.LOGIN_ERROR, "iscsid",
+         rf"(?:\b[Cc]onnection{_CONN} |\bconn \d+ )?login rejected\b",
+         "'conn 0' of older iscsid is not a connection id"),
+    _row("iscsid_cannot_make_a_connection", K.LOGIN_ERROR, "iscsid",
+         rf"\bcannot make a connection to {_ADDR}"),
+    _row("iscsid_connect_failed", K.LOGIN_ERROR, "iscsid",
+         rf"\bconnect to {_ADDR} failed \("),
+    _row("iscsid_connect_timed_out", K.LOGIN_ERROR, "iscsid",
+         rf"\bconnect to {_ADDR} timed out\b"),
+    _row("iscsiadm_cannot_make_connection", K.LOGIN_ERROR, "iscsiadm",
+         rf"\bcannot make connection to {_ADDR}",
+         "also quoted inside another program's log line (Longhorn)"),
+    # --- block layer failed requests, every kernel generation ---
+    _row("block_end_request", K.IO_ERROR, "kernel",
+         rf"\bend_request: (?P<status>{_IO}|critical medium) error, dev {_DEV}{_DEV_END}",
+         "kernel <= 3.x"),
+    _row("block_print_req_error", K.IO_ERROR, "kernel",
+         rf"\bprint_req_error: (?P<status>{_IO}|critical medium) error, dev {_DEV}{_DEV_END}",
+         "kernel 4.x; 'print_req_error: N callbacks suppressed' is not this"),
+    _row("block_blk_update_request", K.IO_ERROR, "kernel",
+         rf"\bblk_update_request: (?P<status>{_IO}|critical medium) error, dev {_DEV}{_DEV_END}",
+         "kernel 5.x"),
+    _row("block_io_error", K.IO_ERROR, "kernel",
+         rf"(?<![\w-])(?P<status>{_IO}|critical medium) error, dev {_DEV}{_DEV_END}",
+         "kernel 5.18+/6.x bare form; Longhorn's 'I/O error: No backend available' is not this"),
+    _row("buffer_io_error_dev", K.BUFFER_IO_ERROR, "kernel",
+         rf"\bBuffer {_IO} error on dev {_DEV}{_DEV_END}"),
+    _row("buffer_io_error_device", K.BUFFER_IO_ERROR, "kernel",
+         rf"\bBuffer {_IO} error on device {_DEV}{_DEV_END}", "older kernels"),
+    # --- SCSI disk (sd) ---
+    _row("scsi_failed_result", K.SCSI_FAILED, "kernel",
+         rf"\bsd {_HCTL}: \[(?P<device>[A-Za-z]\w*)\] (?:tag#\d+ )?FAILED Result: hostbyte="),
+    _row("scsi_rejecting_offline", K.SCSI_OFFLINE, "kernel",
+         rf"\b(?:sd|scsi) {_HCTL}: (?:\[(?P<device>[A-Za-z]\w*)\] )?rejecting {_IO} to offline device"),
+    _row("scsi_device_offlined", K.SCSI_OFFLINE, "kernel",
+         rf"\b(?:sd|scsi) {_HCTL}: (?:\[(?P<device>[A-Za-z]\w*)\] )?Device offlined - not ready"),
+    # --- ext4 / jbd2 ---
+    _row("ext4_error_colon", K.FS_ERROR, "kernel",
+         r"\bEXT4-fs error \(device (?P<device>[^)\s]+)\):",
+         "'EXT4-fs error: N callbacks suppressed' and 'EXT4-fs warning' are not this"),
+    _row("ext4_error_in", K.FS_ERROR, "kernel",
+         r"\bEXT4-fs error \(device (?P<device>[^)\s]+)\) in\b"),
+    _row("jbd2_aborting_journal", K.FS_ERROR, "kernel",
+         r"\bAborting journal on device (?P<device>[\w!.-]+?)-\d+(?:\.|\s|$)",
+         "the jbd2 '-N' journal suffix is not part of the device: dm-0-8 is dm-0"),
+    _row("ext4_remount_ro", K.FS_ERROR, "kernel",
+         r"\bEXT4-fs \((?P<device>[^)\s]+)\): Remounting filesystem read-only"),
+    # --- etcd: the message decides, never the level alone ---
+    _row("etcd_apply_request", K.ETCD_SLOW_APPLY, "etcd",
+         r"\bapply request took too long\b",
+         "zap; any prefix (write, read-only range, read-only txn) and any caller"),
+    _row("etcd_apply_entries", K.ETCD_SLOW_APPLY, "etcd",
+         rf"\bapply entries took too long(?: \[(?P<took>{_DUR}) for \d+ entries\])?",
+         "etcd <= 3.3"),
+    _row("etcd_readonly_range_request", K.ETCD_SLOW_REQUEST, "etcd",
+         rf"\bread-only range request {_QUOTED} (?:with result {_QUOTED} )?"
+         rf"took too long \((?P<took>{_DUR})\) to execute",
+         "capnslog (etcd <= 3.4)"),
+    _row("etcd_request_took_too_long", K.ETCD_SLOW_APPLY, "etcd",
+         rf"(?<!read-only range )\brequest {_QUOTED} (?:with result {_QUOTED} )?"
+         rf"took too long \((?P<took>{_DUR})\) to execute",
+         "capnslog; every request that is not a read-only range request"),
+    _row("etcd_readindex_retry", K.ETCD_READ_INDEX_SLOW, "etcd",
+         r"\bwaiting for ReadIndex response took too long\b"),
+    _row("etcd_read_index_timeout", K.ETCD_READ_INDEX_SLOW, "etcd",
+         r"\btimed out waiting for read index response\b"),
+    _row("etcd_publish_failed", K.ETCD_PUBLISH_TIMEOUT, "etcd",
+         r"\bfailed to publish local member to cluster through raft\b",
+         "'published local member ...' is the success line"),
+    _row("etcd_slow_fdatasync", K.ETCD_SLOW_FDATASYNC, "etcd", r"\bslow fdatasync\b", "zap"),
+    _row("etcd_wal_sync_duration", K.ETCD_SLOW_FDATASYNC, "etcd",
+         rf"\bsync duration of (?P<took>{_DUR})(?:, expected less than (?P<expected>{_DUR}))?",
+         "capnslog predecessor of 'slow fdatasync'"),
+    _row("etcd_leader_heartbeat", K.ETCD_HEARTBEAT_SLOW, "etcd",
+         r"\bleader failed to send out heartbeat on time; took too long\b", "zap"),
+    _row("etcd_heartbeat_exceeded", K.ETCD_HEARTBEAT_SLOW, "etcd",
+         rf"\bfailed to send out heartbeat on time(?: \(exceeded the (?P<expected>{_DUR}) "
+         rf"timeout for (?P<exceeded>{_DUR})(?:, to (?P<peer>\w+))?\))?",
+         "capnslog; its companion 'server is likely overloaded' is not an event"),
+)
+
+#: Prefilter expressions (Hyperscan and Python ``re`` syntax alike, never crossing a newline):
+#: every line a row can match contains at least one of them.
+PREFILTERS: tuple[str, ...] = (
+    r"reported iSCSI connection",
+    r": ping timeout of ",
+    r"detected conn error \(",
+    r"is operational after recovery",
+    r"is operational now",
+    r"\] is shutdown",
+    r"session recovery timed out",
+    r"login rejected",
+    r"cannot make a connection to",
+    r"cannot make connection to",
+    r"connect to [^ \n]+ (?:failed \(|timed out)",
+    r"error, dev ",
+    r"Buffer I\\?/O error on dev",
+    r"FAILED Result: ",
+    r"rejecting I\\?/O to offline device",
+    r"Device offlined - not ready",
+    r"EXT4-fs error \(device",
+    r"Aborting journal on device",
+    r"Remounting filesystem read-only",
+    r"took too long",
+    r"timed out waiting for read index response",
+    r"failed to publish local member to cluster through raft",
+    r"slow fdatasync",
+    r"sync duration of",
+    r"failed to send out heartbeat on time",
+    r'"MESSAGE"[ \t]*:[ \t]*\[',  # journal JSON with MESSAGE as a byte array
+)
+
+
+def find_pattern(message: str) -> tuple[Pattern, re.Match[str]] | None:
+    """The first row whose regex occurs in ``message``, with its match."""
+    for pattern in PATTERNS:
+        m = pattern.regex.search(message)
+        if m is not None:
+            return pattern, m
+    return None
+
+
+_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s|m|h)")
+_GO_DURATION = re.compile(rf"^{_DUR}$")
+_UNIT_MS = {"ns": 1e-6, "us": 1e-3, "µs": 1e-3, "μs": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4, "h": 3.6e6}
+
+
+def parse_go_duration(text: str | None) -> float | None:
+    """Milliseconds in a Go duration (``1.2s``, ``412.5ms``, ``600µs``, ``1m2.5s``), else None."""
+    if not text:
+        return None
+    text = text.strip()
+    if text in ("0", "0s"):
+        return 0.0
+    if not _GO_DURATION.match(text):
+        return None
+    total = sum(float(n) * _UNIT_MS[u] for n, u in _GO_DURATION_PART.findall(text))
+    return round(total, 6)
+
+
+_PARTITIONED = re.compile(r"^((?:sd|vd|xvd|hd)[a-z]+)\d+$")
+_P_PARTITION = re.compile(r"^([a-z]+\d+(?:n\d+)?)p\d+$")
+
+
+def base_disk(device: str) -> str:
+    """The whole disk a device name belongs to: ``sdo16`` -> ``sdo``, ``nvme0n1p1`` -> ``nvme0n1``.
+
+    Names without a partition (``sdad``, ``dm-0``, ``loop1``, ``nvme0n1``) are their own disk.
+    """
+    m = _PARTITIONED.match(device) or _P_PARTITION.match(device)
+    return m.group(1) if m else device
+
+
+def normalize_portal(text: str) -> str:
+    """``ip:port`` from iscsid's ``ip,port`` (IPv6 gets brackets); other forms unchanged."""
+    host, sep, port = text.rpartition(",")
+    if sep and port.isdigit() and host:
+        if ":" in host and not host.startswith("["):
+            return f"[{host}]:{port}"
+        return f"{host}:{port}"
+    return text

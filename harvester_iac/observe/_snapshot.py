@@ -1,0 +1,443 @@
+"""The health snapshot: what ``observe`` saw, as evidence for ``validate``.
+
+A snapshot says when and from what it was collected (``sources``, each with its status),
+the time window, every event (with file, line and raw text), the iSCSI session map, the
+Longhorn objects, Prometheus metrics, and summaries per host, disk, volume and master.
+
+The JSON form is documented by ``snapshot.schema.json`` (JSON Schema 2020-12, shipped in
+this package). :func:`load_snapshot` validates against it and raises
+:class:`SnapshotError` with the file, the JSON pointer and what was expected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import tempfile
+import types
+import typing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from harvester_iac.errors import SnapshotError
+from harvester_iac.observe._event import Event
+from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
+from harvester_iac.observe._longhorn import LonghornState
+from harvester_iac.observe._prometheus import PrometheusMetrics
+from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
+from harvester_iac.observe._summary import Summaries, summarize
+from harvester_iac.observe._tree import Tree, pointer_escape
+
+__all__ = [
+    "SNAPSHOT_API_VERSION",
+    "SNAPSHOT_KIND",
+    "HealthSnapshot",
+    "TimeWindow",
+    "build_snapshot",
+    "dumps_snapshot",
+    "load_snapshot",
+    "parse_snapshot",
+    "snapshot_schema",
+    "snapshot_to_dict",
+    "write_snapshot",
+]
+
+SNAPSHOT_API_VERSION = "harvester-iac/v1"
+SNAPSHOT_KIND = "HealthSnapshot"
+_URL_KINDS = frozenset({SourceKind.KUBERNETES, SourceKind.PROMETHEUS})
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """The ``--since``/``--until`` bounds events were kept in (``None``: unbounded)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthSnapshot:
+    """One observation of the storage and control plane, with all its evidence."""
+
+    collected_at: datetime
+    window: TimeWindow
+    sources: tuple[SourceStatus, ...]
+    events: tuple[Event, ...]
+    sessions: tuple[SessionMap, ...]
+    longhorn: LonghornState
+    metrics: PrometheusMetrics | None
+    summaries: Summaries
+
+
+def build_snapshot(
+    *,
+    collected_at: datetime,
+    window: TimeWindow = TimeWindow(),
+    sources: tuple[SourceStatus, ...] = (),
+    events: tuple[Event, ...] = (),
+    sessions: tuple[SessionMap, ...] = (),
+    longhorn: LonghornState | None = None,
+    metrics: PrometheusMetrics | None = None,
+) -> HealthSnapshot:
+    """Assemble a snapshot; events are sorted by time and the summaries computed."""
+    ordered = tuple(
+        sorted(
+            events,
+            key=lambda e: (
+                e.time is None,
+                e.time or collected_at,
+                e.host or "",
+                e.file,
+                e.line,
+            ),
+        )
+    )
+    return HealthSnapshot(
+        collected_at=collected_at,
+        window=window,
+        sources=sources,
+        events=ordered,
+        sessions=sessions,
+        longhorn=longhorn or LonghornState(),
+        metrics=metrics,
+        summaries=summarize(ordered, longhorn),
+    )
+
+
+# -- encoding -------------------------------------------------------------------------
+
+
+def _time(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r} in a snapshot; times must be UTC-aware")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _float(value: float) -> float | str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _fields(cls: type) -> list[dataclasses.Field[Any]]:
+    return [f for f in dataclasses.fields(cls) if f.init]
+
+
+def _is_pairs(tp: Any) -> bool:
+    """``tuple[tuple[str, X], ...]``: pairs kept as a JSON object."""
+    if typing.get_origin(tp) is not tuple:
+        return False
+    args = typing.get_args(tp)
+    if len(args) != 2 or args[1] is not Ellipsis:
+        return False
+    inner = args[0]
+    inner_args = typing.get_args(inner)
+    return (
+        typing.get_origin(inner) is tuple
+        and len(inner_args) == 2
+        and isinstance(inner_args[0], type)
+        and issubclass(inner_args[0], str)
+    )
+
+
+def _encode(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = (a for a in typing.get_args(tp) if a is not type(None))
+        return _encode(inner, value)
+    if _is_pairs(tp):
+        value_tp = typing.get_args(typing.get_args(tp)[0])[1]
+        return {str(k): _encode(value_tp, v) for k, v in value}
+    if origin is tuple:
+        item_tp = typing.get_args(tp)[0]
+        return [_encode(item_tp, v) for v in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, datetime):
+        return _time(value)
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return _float(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        hints = _hints(cls)
+        return {f.name: _encode(hints[f.name], getattr(value, f.name)) for f in _fields(cls)}
+    raise TypeError(f"cannot encode {type(value).__name__} in a snapshot")
+
+
+def _encode_source(s: SourceStatus) -> dict[str, Any]:
+    is_url = s.kind in _URL_KINDS
+    return {
+        "kind": s.kind.value,
+        "path": None if is_url else s.location,
+        "url": s.location if is_url else None,
+        "status": s.state.value,
+        "error": s.error,
+        "detail": s.detail,
+        "lines": s.lines,
+        "events": s.events,
+    }
+
+
+def _encode_sessions(maps: tuple[SessionMap, ...]) -> list[dict[str, Any]]:
+    hints = _hints(IscsiSession)
+    rows = []
+    for m in maps:
+        for s in m.sessions:
+            row: dict[str, Any] = {
+                "host": m.host,
+                "listing": m.file,
+                "open_iscsi_version": m.version,
+                "volume": s.volume,
+            }
+            row.update({f.name: _encode(hints[f.name], getattr(s, f.name)) for f in _fields(IscsiSession)})
+            rows.append(row)
+    return rows
+
+
+def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
+    """The JSON document of a snapshot (plain dicts and lists), in schema order."""
+    from harvester_iac.observe._version import tool_version
+
+    return {
+        "apiVersion": SNAPSHOT_API_VERSION,
+        "kind": SNAPSHOT_KIND,
+        "tool": {"name": "harvester-iac", "version": tool_version()},
+        "collected_at": _time(snapshot.collected_at),
+        "window": _encode(TimeWindow, snapshot.window),
+        "sources": [_encode_source(s) for s in snapshot.sources],
+        "events": [_encode(Event, e) for e in snapshot.events],
+        "sessions": _encode_sessions(snapshot.sessions),
+        "longhorn": _encode(LonghornState, snapshot.longhorn),
+        "metrics": _encode(PrometheusMetrics, snapshot.metrics),
+        "summaries": _encode(Summaries, snapshot.summaries),
+    }
+
+
+def dumps_snapshot(snapshot: HealthSnapshot) -> str:
+    """Deterministic JSON text (2-space indent, UTF-8, trailing newline)."""
+    return json.dumps(snapshot_to_dict(snapshot), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
+    """Write atomically: a temp file in the same directory, then ``os.replace``."""
+    text = dumps_snapshot(snapshot)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise SnapshotError(
+            f"cannot write the snapshot: {exc.strerror or exc}",
+            file=str(path),
+            expected="a writable directory",
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SnapshotError(
+            f"cannot write the snapshot: {exc.strerror or exc}",
+            file=str(path),
+            expected="a writable file",
+        ) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- decoding -------------------------------------------------------------------------
+
+
+def _decode(tp: Any, node: Tree | None) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if node is None:
+            return None
+        (inner,) = (a for a in typing.get_args(tp) if a is not type(None))
+        return _decode(inner, node)
+    if node is None:
+        raise SnapshotError("missing value", expected=str(tp))
+    if _is_pairs(tp):
+        key_tp, value_tp = typing.get_args(typing.get_args(tp)[0])
+        return tuple(
+            (_decode(key_tp, node.child(k, k)), _decode(value_tp, v)) for k, v in node.members()
+        )
+    if origin is tuple:
+        item_tp = typing.get_args(tp)[0]
+        return tuple(_decode(item_tp, item) for item in node.items())
+    if isinstance(tp, type) and issubclass(tp, StrEnum):
+        text = node.as_str()
+        try:
+            return tp(text)
+        except ValueError:
+            raise node.fail("one of " + ", ".join(repr(m.value) for m in tp)) from None
+    if tp is datetime:
+        return _parse_time(node)
+    if tp is bool:
+        return node.as_bool()
+    if tp is int:
+        if isinstance(node.value, bool) or not isinstance(node.value, int):
+            raise node.fail("an integer")
+        return node.value
+    if tp is float:
+        if node.value in ("NaN", "+Inf", "-Inf"):
+            return float(str(node.value))
+        return node.as_float()
+    if tp is str:
+        return node.as_str()
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return _decode_dataclass(tp, node)
+    raise TypeError(f"cannot decode {tp!r}")
+
+
+def _optional(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in (
+        typing.get_args(tp)
+    )
+
+
+def _decode_dataclass(cls: type, node: Tree) -> Any:
+    hints = _hints(cls)
+    values = {}
+    for f in _fields(cls):
+        tp = hints[f.name]
+        child = node.get(f.name)
+        if child is None and not _optional(tp):
+            has_default = (
+                f.default is not dataclasses.MISSING
+                or f.default_factory is not dataclasses.MISSING
+            )
+            if has_default and f.name not in node.mapping():
+                continue
+            node.require(f.name, f"a value for {f.name!r}")
+        values[f.name] = _decode(tp, child)
+    return cls(**values)
+
+
+def _parse_time(node: Tree) -> datetime:
+    text = node.as_str()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise node.fail("an RFC 3339 time such as 2025-12-28T00:52:05Z") from None
+    if value.tzinfo is None:
+        raise node.fail("a time with a zone (Z or +hh:mm)")
+    return value.astimezone(UTC)
+
+
+def _decode_source(node: Tree) -> SourceStatus:
+    kind = _decode(SourceKind, node.require("kind", "a source kind"))
+    location = node.opt_str("url") if kind in _URL_KINDS else node.opt_str("path")
+    return SourceStatus(
+        kind=kind,
+        location=location or "",
+        state=_decode(SourceState, node.require("status", "ok, partial or failed")),
+        error=node.opt_str("error"),
+        detail=node.opt_str("detail"),
+        lines=_decode(int, node.require("lines", "an integer")),
+        events=_decode(int, node.require("events", "an integer")),
+    )
+
+
+def _decode_sessions(node: Tree) -> tuple[SessionMap, ...]:
+    groups: dict[tuple[str | None, str | None, str | None], list[IscsiSession]] = {}
+    for row in node.items():
+        key = (row.opt_str("listing"), row.opt_str("host"), row.opt_str("open_iscsi_version"))
+        groups.setdefault(key, []).append(_decode_dataclass(IscsiSession, row))
+    return tuple(
+        SessionMap(sessions=tuple(sessions), file=file, host=host, version=version)
+        for (file, host, version), sessions in groups.items()
+    )
+
+
+@cache
+def snapshot_schema() -> dict[str, Any]:
+    """The shipped JSON Schema of the snapshot (``observe/snapshot.schema.json``)."""
+    text = resources.files("harvester_iac.observe").joinpath("snapshot.schema.json").read_text(
+        encoding="utf-8"
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _schema_error(doc: Any, file: str) -> SnapshotError | None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(snapshot_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+    if error is None:
+        return None
+    pointer = "".join(f"/{pointer_escape(str(p))}" for p in error.absolute_path) or "/"
+    expected = {
+        "type": f"a value of type {error.validator_value}",
+        "enum": "one of " + ", ".join(json.dumps(v) for v in error.validator_value or ()),
+        "const": json.dumps(error.validator_value),
+        "required": "the member(s) " + ", ".join(map(str, error.validator_value or ())),
+        "additionalProperties": "only the members the snapshot schema defines",
+    }.get(str(error.validator), f"a value matching the schema's {error.validator!r} rule")
+    return SnapshotError(
+        error.message, file=file, where=pointer, expected=expected
+    )
+
+
+def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
+    """Validate a decoded JSON document against the schema and build the snapshot."""
+    problem = _schema_error(doc, file)
+    if problem is not None:
+        raise problem
+    root = Tree(doc, file)
+    hints = _hints(HealthSnapshot)
+    return HealthSnapshot(
+        collected_at=_parse_time(root.require("collected_at", "a time")),
+        window=_decode(TimeWindow, root.require("window", "an object")),
+        sources=tuple(_decode_source(s) for s in root.require("sources", "a list").items()),
+        events=_decode(hints["events"], root.require("events", "a list")),
+        sessions=_decode_sessions(root.require("sessions", "a list")),
+        longhorn=_decode(LonghornState, root.require("longhorn", "an object")),
+        metrics=_decode(hints["metrics"], root.get("metrics")),
+        summaries=_decode(Summaries, root.require("summaries", "an object")),
+    )
+
+
+def load_snapshot(path: Path) -> HealthSnapshot:
+    """Read and validate a snapshot file; bad input raises :class:`SnapshotError`."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SnapshotError(
+            "no such snapshot file", file=name, expected="a file written by 'observe -o'"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(
+            f"cannot read the snapshot: {exc}", file=name, expected="UTF-8 JSON text"
+        ) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(
+            f"not valid JSON: {exc.msg}",
+            file=name,
+            where=f"{exc.lineno}:{exc.colno}",
+            expected="a health snapshot (JSON) written by 'observe -o'",
+        ) from None
+    return parse_snapshot(doc, file=name)

@@ -1,0 +1,182 @@
+"""Event summaries per host, per disk, per volume and per master.
+
+The policy layer asks "did this host's storage misbehave", "which volumes were hit", "did
+every master's etcd stall" — counting events by group answers those without walking the
+event list each time. Counts add up ``repeat`` (rsyslog's ``message repeated N times``
+stands for N occurrences).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from harvester_iac.observe._event import ETCD_KINDS, Event, EventKind
+from harvester_iac.observe._iscsiadm import base_disk
+from harvester_iac.observe._longhorn import LonghornState
+
+__all__ = [
+    "DiskSummary",
+    "EventCounts",
+    "HostSummary",
+    "MasterSummary",
+    "Summaries",
+    "VolumeSummary",
+    "summarize",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EventCounts:
+    """Occurrences by kind (in :class:`EventKind` order), their total, first and last time."""
+
+    by_kind: tuple[tuple[EventKind, int], ...]
+    total: int
+    first: datetime | None
+    last: datetime | None
+
+    def count(self, kind: EventKind) -> int:
+        return next((n for k, n in self.by_kind if k is kind), 0)
+
+    @staticmethod
+    def of(events: Iterable[Event]) -> EventCounts:
+        counts: dict[EventKind, int] = defaultdict(int)
+        times: list[datetime] = []
+        for e in events:
+            counts[e.kind] += e.repeat
+            if e.time is not None:
+                times.append(e.time)
+        order = list(EventKind)
+        return EventCounts(
+            by_kind=tuple(sorted(counts.items(), key=lambda kv: order.index(kv[0]))),
+            total=sum(counts.values()),
+            first=min(times) if times else None,
+            last=max(times) if times else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HostSummary:
+    """All events of one host (``host`` is ``None`` for lines that named none)."""
+
+    host: str | None
+    counts: EventCounts
+
+
+@dataclass(frozen=True, slots=True)
+class DiskSummary:
+    """Events naming one block device of one host; ``disk`` is the base disk (``sdo``)."""
+
+    host: str | None
+    disk: str
+    devices: tuple[str, ...]
+    volumes: tuple[str, ...]
+    counts: EventCounts
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeSummary:
+    """Events joined to one Longhorn volume, with its PVC and VM where Longhorn says."""
+
+    volume: str
+    iqn: str | None
+    pvc_name: str | None
+    vm_name: str | None
+    hosts: tuple[str, ...]
+    disks: tuple[str, ...]
+    counts: EventCounts
+
+
+@dataclass(frozen=True, slots=True)
+class MasterSummary:
+    """etcd warnings of one control-plane host (a host that emitted etcd kinds).
+
+    ``volumes`` are the Longhorn volumes whose VM is named like this host (its root disk
+    in Harvester's naming); ``max_took_ms`` the longest etcd ``took``.
+    """
+
+    host: str | None
+    volumes: tuple[str, ...]
+    max_took_ms: float | None
+    counts: EventCounts
+
+
+@dataclass(frozen=True, slots=True)
+class Summaries:
+    hosts: tuple[HostSummary, ...] = ()
+    disks: tuple[DiskSummary, ...] = ()
+    volumes: tuple[VolumeSummary, ...] = ()
+    masters: tuple[MasterSummary, ...] = ()
+
+
+def _disk_of(event: Event) -> str | None:
+    if event.disk:
+        return event.disk
+    return base_disk(event.device) if event.device else None
+
+
+def _key(value: str | None) -> tuple[int, str]:
+    return (1, "") if value is None else (0, value)
+
+
+def summarize(events: Iterable[Event], longhorn: LonghornState | None = None) -> Summaries:
+    """Group events into the four summaries, each sorted by its key."""
+    events = tuple(events)
+    lh = longhorn or LonghornState()
+    by_host: dict[str | None, list[Event]] = defaultdict(list)
+    by_disk: dict[tuple[str | None, str], list[Event]] = defaultdict(list)
+    by_volume: dict[str, list[Event]] = defaultdict(list)
+    by_master: dict[str | None, list[Event]] = defaultdict(list)
+    for e in events:
+        by_host[e.host].append(e)
+        disk = _disk_of(e)
+        if disk:
+            by_disk[(e.host, disk)].append(e)
+        if e.volume:
+            by_volume[e.volume].append(e)
+        if e.kind in ETCD_KINDS:
+            by_master[e.host].append(e)
+
+    hosts = tuple(
+        HostSummary(host=h, counts=EventCounts.of(evs))
+        for h, evs in sorted(by_host.items(), key=lambda kv: _key(kv[0]))
+    )
+    disks = tuple(
+        DiskSummary(
+            host=h,
+            disk=d,
+            devices=tuple(sorted({e.device for e in evs if e.device})),
+            volumes=tuple(sorted({e.volume for e in evs if e.volume})),
+            counts=EventCounts.of(evs),
+        )
+        for (h, d), evs in sorted(by_disk.items(), key=lambda kv: (_key(kv[0][0]), kv[0][1]))
+    )
+    volumes = []
+    for name, evs in sorted(by_volume.items()):
+        lv = lh.volume(name)
+        iqns = sorted({e.iqn for e in evs if e.iqn})
+        volumes.append(
+            VolumeSummary(
+                volume=name,
+                iqn=iqns[0] if iqns else None,
+                pvc_name=lv.pvc_name if lv else None,
+                vm_name=lv.vm_name if lv else None,
+                hosts=tuple(sorted({e.host for e in evs if e.host})),
+                disks=tuple(sorted({d for e in evs if (d := _disk_of(e))})),
+                counts=EventCounts.of(evs),
+            )
+        )
+    masters = []
+    for h, evs in sorted(by_master.items(), key=lambda kv: _key(kv[0])):
+        took = [e.took_ms for e in evs if e.took_ms is not None]
+        masters.append(
+            MasterSummary(
+                host=h,
+                volumes=tuple(v.name for v in lh.volumes if h is not None and v.vm_name == h),
+                max_took_ms=max(took) if took else None,
+                counts=EventCounts.of(evs),
+            )
+        )
+    return Summaries(hosts=hosts, disks=disks, volumes=tuple(volumes), masters=tuple(masters))

@@ -1,0 +1,73 @@
+"""Inventory paths → file:line, so every finding can point at the value to change.
+
+The model keeps typed values, not YAML positions; the locator re-reads the inventory's
+source with positions only when a finding first asks for one (large generated sites
+never pay for it when they pass).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from harvester_iac.errors import InputError
+from harvester_iac.model import Inventory
+from harvester_iac.model._load import DEFAULT_INVENTORY_NAME
+from harvester_iac.model._yaml import PathKey, json_pointer, load_yaml
+from harvester_iac.policy._finding import SourceRef
+
+__all__ = ["InventoryLocator"]
+
+
+class InventoryLocator:
+    """``ref(("hosts", 0, "disks", 1))`` → ``SourceRef(file, line, column, pointer)``."""
+
+    def __init__(self, inv: Inventory) -> None:
+        self.file = inv.source
+        self._marks: dict[PathKey, tuple[int, int]] | None = None
+
+    def _load(self) -> dict[PathKey, tuple[int, int]]:
+        if self._marks is not None:
+            return self._marks
+        text: str | None = None
+        if self.file.startswith("<default inventory"):
+            text = resources.files("harvester_iac.model").joinpath(
+                DEFAULT_INVENTORY_NAME).read_text()
+        elif not self.file.startswith("<"):
+            try:
+                text = Path(self.file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = None
+        marks: dict[PathKey, tuple[int, int]] = {}
+        if text is not None:
+            try:
+                marks = load_yaml(text, file=self.file).marks
+            except InputError:
+                marks = {}
+        self._marks = marks
+        return marks
+
+    def ref(self, path: PathKey | str) -> SourceRef:
+        """A reference to ``path`` (a key tuple or a JSON pointer like ``/hosts/0``)."""
+        key = _key(path) if isinstance(path, str) else tuple(path)
+        marks = self._load()
+        probe = key
+        while probe and probe not in marks:
+            probe = probe[:-1]
+        mark = marks.get(probe)
+        return SourceRef(
+            file=self.file,
+            line=mark[0] if mark else None,
+            column=mark[1] if mark else None,
+            pointer=json_pointer(key),
+        )
+
+
+def _key(pointer: str) -> PathKey:
+    out: list[str | int] = []
+    for part in pointer.strip("/").split("/"):
+        if not part:
+            continue
+        part = part.replace("~1", "/").replace("~0", "~")
+        out.append(int(part) if part.isdigit() else part)
+    return tuple(out)

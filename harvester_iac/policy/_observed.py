@@ -1,0 +1,155 @@
+"""The policy's view of observed health, and which hosts and disks are in trouble.
+
+Rules read evidence through :class:`Observed` (events, Longhorn objects, metrics, when it
+was collected) and ask :class:`TroubleIndex` whether a host or a Longhorn disk crossed the
+thresholds. Events name a host (``altra``) and a block device (``sdo16``); an event counts
+for a Longhorn disk when its base device is the disk's ``device``, and for a host when it
+names the host by name or address. iSCSI events name the volume frontends on the host,
+so they count for the host, which is where the incident's trouble was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from harvester_iac.model import Host, Inventory, LonghornDisk
+from harvester_iac.observe import STORAGE_KINDS, Event, LonghornNode, LonghornReplica, LonghornState, MetricName, MetricSample, base_disk
+from harvester_iac.policy._finding import SourceRef
+from harvester_iac.policy._thresholds import GROUP_OF, Thresholds, TroubleGroup
+
+__all__ = ["Observed", "Trouble", "TroubleIndex", "event_ref"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Observed:
+    """Health evidence as rules need it; built from a snapshot or from scanned logs.
+
+    ``source`` is the snapshot file (or the logs folder); ``collected_at`` when the
+    evidence was taken (``None``: unknown); ``window`` the time span it covers.
+    """
+
+    source: str
+    collected_at: datetime | None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    events: tuple[Event, ...] = ()
+    longhorn: LonghornState | None = None
+    metrics: tuple[MetricSample, ...] = ()
+    failed_sources: tuple[str, ...] = ()
+
+    @property
+    def has_longhorn(self) -> bool:
+        return self.longhorn is not None and bool(self.longhorn.nodes or self.longhorn.volumes)
+
+    def metric(self, name: MetricName) -> tuple[MetricSample, ...]:
+        return tuple(s for s in self.metrics if s.name is name)
+
+    def replicas_of(self, volume: str) -> tuple[LonghornReplica, ...]:
+        return self.longhorn.replicas_of(volume) if self.longhorn else ()
+
+    def node(self, name: str) -> LonghornNode | None:
+        if self.longhorn is None:
+            return None
+        return next((n for n in self.longhorn.nodes if n.name == name), None)
+
+
+def event_ref(e: Event) -> SourceRef:
+    return SourceRef(file=e.file, line=e.line, text=e.raw)
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """Storage events counted for one host or disk, and the groups over their threshold."""
+
+    counts: tuple[tuple[TroubleGroup, int], ...] = ()
+    over: tuple[TroubleGroup, ...] = ()
+    events: tuple[Event, ...] = field(default=(), repr=False)
+
+    @property
+    def bad(self) -> bool:
+        return bool(self.over)
+
+    def summary(self) -> str:
+        """``"3 nop timeouts, 2 I/O errors"`` (only groups over their threshold)."""
+        by = dict(self.counts)
+        return ", ".join(f"{by[g]} {g.value}" for g in self.over)
+
+    def examples(self, limit: int = 3) -> tuple[Event, ...]:
+        """The first event of each group over threshold, then more, up to ``limit``."""
+        firsts: list[Event] = []
+        for g in self.over:
+            e = next((e for e in self.events if GROUP_OF[e.kind] is g), None)
+            if e is not None:
+                firsts.append(e)
+        rest = [e for e in self.events if e not in firsts and GROUP_OF[e.kind] in self.over]
+        return tuple((firsts + rest)[:limit])
+
+
+def _trouble(events: Iterable[Event], th: Thresholds) -> Trouble:
+    evs = sorted(events, key=lambda e: (e.time is None, e.time or datetime.min, e.file, e.line))
+    counts: dict[TroubleGroup, int] = defaultdict(int)
+    for e in evs:
+        counts[GROUP_OF[e.kind]] += e.repeat
+    order = list(TroubleGroup)
+    over = tuple(g for g in order if counts.get(g, 0) >= max(th.limit(g), 1))
+    return Trouble(
+        counts=tuple((g, counts[g]) for g in order if g in counts),
+        over=over,
+        events=tuple(evs),
+    )
+
+
+def device_base(device: str | None) -> str | None:
+    """``/dev/nvme0n1`` → ``nvme0n1``; ``/dev/sdo16`` → ``sdo``."""
+    if not device:
+        return None
+    return base_disk(device.removeprefix("/dev/"))
+
+
+class TroubleIndex:
+    """Storage trouble per host and per Longhorn disk, computed once per run."""
+
+    def __init__(self, inv: Inventory, observed: Observed | None, th: Thresholds,
+                 now: datetime) -> None:
+        self._host: dict[str, Trouble] = {}
+        self._disk: dict[tuple[str, str], Trouble] = {}
+        self.storage_events: dict[str, tuple[Event, ...]] = {}
+        if observed is None:
+            return
+        by_key: dict[str, str] = {}
+        for h in inv.hosts:
+            by_key[h.name] = h.name
+            by_key[h.address] = h.name
+        single = inv.hosts[0].name if len(inv.hosts) == 1 else None
+        since = now - th.recent if th.recent is not None else None
+        per_host: dict[str, list[Event]] = defaultdict(list)
+        for e in observed.events:
+            if e.kind not in STORAGE_KINDS:
+                continue
+            if since is not None and e.time is not None and e.time < since:
+                continue
+            host = by_key.get(e.host) if e.host else single
+            if host is not None:
+                per_host[host].append(e)
+        for h in inv.hosts:
+            evs = per_host.get(h.name, [])
+            self.storage_events[h.name] = tuple(evs)
+            self._host[h.name] = _trouble(evs, th)
+            for d in h.disks:
+                base = device_base(d.device)
+                mine = [e for e in evs if base and device_base(e.disk or e.device) == base]
+                self._disk[(h.name, d.name)] = _trouble(mine, th)
+
+    def host(self, host: str) -> Trouble:
+        return self._host.get(host, Trouble())
+
+    def disk(self, host: str, disk: str) -> Trouble:
+        return self._disk.get((host, disk), Trouble())
+
+    def domain(self, host: Host, disk: LonghornDisk) -> Trouble:
+        """Trouble of a disk, or else of its host (iSCSI events name only the host)."""
+        d = self.disk(host.name, disk.name)
+        return d if d.bad else self.host(host.name)

@@ -1,0 +1,157 @@
+"""The rule base class and the registry every rule joins at import.
+
+A rule is one module under ``policy/rules/<area>/`` holding one ``Rule`` subclass and one
+module-level instance; creating the instance registers it, so adding a file adds a rule
+(checkov's pattern). Rules keep no state: ``evaluate`` reads the context and yields
+findings as values.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+
+from harvester_iac.policy._finding import Evidence, Finding, Resource, ResourceKind, Severity
+
+if TYPE_CHECKING:
+    from harvester_iac.policy._context import RuleContext
+
+__all__ = [
+    "Category",
+    "Need",
+    "Rule",
+    "RuleError",
+    "all_rules",
+    "get_rule",
+    "import_submodules",
+]
+
+
+class Category(StrEnum):
+    PLACEMENT = "placement"
+    CAPACITY = "capacity"
+    HEALTH = "health"
+    ADMISSION = "admission"
+    ETCD = "etcd"
+    EVIDENCE = "evidence"
+    GOVERNANCE = "governance"
+
+
+class Need(StrEnum):
+    """What a rule needs to judge at all; without it the rule's result is ``unknown``."""
+
+    OBSERVED = "observed"        # any health evidence (snapshot or scanned logs)
+    LONGHORN = "longhorn"        # Longhorn objects in the evidence
+    ETCD = "etcd"                # etcd evidence: metrics or etcd log events
+
+
+_NEED_TEXT = {
+    Need.OBSERVED: "no health evidence was given (--observed SNAPSHOT.json or --logs DIR)",
+    Need.LONGHORN: "the health evidence holds no Longhorn objects (nodes, volumes, replicas)",
+    Need.ETCD: "the health evidence holds no etcd metrics and no etcd log lines",
+}
+
+
+class RuleError(Exception):
+    """A rule class that cannot be registered (duplicate id, missing metadata)."""
+
+
+class Rule:
+    """Base of every rule. Subclasses set the class attributes and override ``evaluate``.
+
+    ``title`` states the desired outcome ("etcd quorum does not share one disk");
+    ``why`` says what goes wrong otherwise; ``fix`` says what to change in the inventory.
+    ``severity`` is the most a finding of this rule is (some findings are milder).
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    severity: ClassVar[Severity]
+    category: ClassVar[Category]
+    applies_to: ClassVar[ResourceKind]
+    why: ClassVar[str]
+    fix: ClassVar[str]
+    needs: ClassVar[frozenset[Need]] = frozenset()
+
+    def __init__(self) -> None:
+        for attr in ("id", "title", "severity", "category", "applies_to", "why", "fix"):
+            if not hasattr(self, attr):
+                raise RuleError(f"{type(self).__name__} has no {attr}")
+        _register(self)
+
+    # -- what subclasses provide ----------------------------------------------------------
+
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+        """Yield the findings; yield nothing when every subject passes."""
+        raise RuleError(f"{type(self).__name__} does not override evaluate()")
+
+    def unknown_reason(self, ctx: RuleContext) -> str | None:
+        """Why this rule cannot judge this run, or ``None`` when it can."""
+        for need in sorted(self.needs):
+            if not ctx.has(need):
+                return _NEED_TEXT[need]
+        return None
+
+    def subjects(self, ctx: RuleContext) -> tuple[Resource, ...]:
+        """The resources this rule examined (one JUnit test case each)."""
+        return ctx.resources(self.applies_to)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def finding(
+        self,
+        *,
+        resources: Iterable[Resource],
+        message: str,
+        evidence: Iterable[Evidence] = (),
+        severity: Severity | None = None,
+        fix: str | None = None,
+        key: str = "",
+    ) -> Finding:
+        return Finding(
+            rule=self.id,
+            severity=severity or self.severity,
+            title=self.title,
+            message=message,
+            why=self.why,
+            fix=fix or self.fix,
+            resources=tuple(resources),
+            evidence=tuple(evidence),
+            key=key,
+        )
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> None:
+    known = _REGISTRY.get(rule.id)
+    if known is not None and type(known) is not type(rule):
+        raise RuleError(
+            f"rule id {rule.id} is used by both {type(known).__qualname__} "
+            f"and {type(rule).__qualname__}"
+        )
+    _REGISTRY[rule.id] = rule
+
+
+def import_submodules(package: str, path: Iterable[str]) -> None:
+    """Import every module and sub-package of ``package``: how rule files register."""
+    for info in sorted(pkgutil.iter_modules(list(path)), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{package}.{info.name}")
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every registered rule, by id (importing the shipped rules first)."""
+    importlib.import_module("harvester_iac.policy.rules")
+    return tuple(_REGISTRY[k] for k in sorted(_REGISTRY))
+
+
+def get_rule(rule_id: str) -> Rule | None:
+    importlib.import_module("harvester_iac.policy.rules")
+    return _REGISTRY.get(rule_id)
+
+

@@ -1,0 +1,120 @@
+"""Thresholds: when observed events make a host or disk "in trouble", and other limits.
+
+Defaults are deliberately low for the iSCSI path: a single NOP timeout or Buffer I/O error
+under an etcd member is already what stalled the incident's control plane. Target
+shutdowns happen on every normal detach, so one alone is not trouble.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import timedelta
+from enum import StrEnum
+
+from harvester_iac.errors import UsageError
+from harvester_iac.observe._event import EventKind
+
+__all__ = ["GROUP_OF", "Thresholds", "TroubleGroup", "parse_duration"]
+
+
+class TroubleGroup(StrEnum):
+    """Storage event kinds grouped the way thresholds count them."""
+
+    NOP_TIMEOUT = "nop timeouts"
+    CONN_ERROR = "connection errors"
+    SESSION_TIMEOUT = "session timeouts"
+    LOGIN_ERROR = "login errors"
+    TARGET_SHUTDOWN = "target shutdowns"
+    IO_ERROR = "I/O errors"
+    SCSI_ERROR = "SCSI errors"
+
+
+GROUP_OF: dict[EventKind, TroubleGroup] = {
+    EventKind.NOP_TIMEOUT: TroubleGroup.NOP_TIMEOUT,
+    EventKind.CONN_ERROR: TroubleGroup.CONN_ERROR,
+    EventKind.SESSION_TIMEOUT: TroubleGroup.SESSION_TIMEOUT,
+    EventKind.LOGIN_ERROR: TroubleGroup.LOGIN_ERROR,
+    EventKind.TARGET_SHUTDOWN: TroubleGroup.TARGET_SHUTDOWN,
+    EventKind.IO_ERROR: TroubleGroup.IO_ERROR,
+    EventKind.BUFFER_IO_ERROR: TroubleGroup.IO_ERROR,
+    EventKind.FS_ERROR: TroubleGroup.IO_ERROR,
+    EventKind.SCSI_FAILED: TroubleGroup.SCSI_ERROR,
+    EventKind.SCSI_OFFLINE: TroubleGroup.SCSI_ERROR,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Thresholds:
+    """Counts (within the window) at which a group of events means trouble, and limits.
+
+    ``recent``: only events newer than ``now - recent`` count; ``None`` counts the whole
+    observed window. ``coincide`` is how close in time an etcd stall and a storage event
+    on the master's host must be to be blamed on each other.
+    """
+
+    nop_timeouts: int = 1
+    conn_errors: int = 1
+    session_timeouts: int = 1
+    login_errors: int = 1
+    target_shutdowns: int = 3
+    io_errors: int = 1
+    scsi_errors: int = 1
+    recent: timedelta | None = None
+    coincide: timedelta = timedelta(minutes=10)
+    wal_fsync_p99_ms: float = 10.0
+    capacity_margin: float = 0.10
+
+    def limit(self, group: TroubleGroup) -> int:
+        return {
+            TroubleGroup.NOP_TIMEOUT: self.nop_timeouts,
+            TroubleGroup.CONN_ERROR: self.conn_errors,
+            TroubleGroup.SESSION_TIMEOUT: self.session_timeouts,
+            TroubleGroup.LOGIN_ERROR: self.login_errors,
+            TroubleGroup.TARGET_SHUTDOWN: self.target_shutdowns,
+            TroubleGroup.IO_ERROR: self.io_errors,
+            TroubleGroup.SCSI_ERROR: self.scsi_errors,
+        }[group]
+
+    def with_overrides(self, pairs: list[str]) -> Thresholds:
+        """Apply ``name=value`` overrides (the CLI's ``--threshold``); raise ``UsageError``."""
+        known = {f.name: f for f in fields(self)}
+        out = self
+        for pair in pairs:
+            name, sep, text = pair.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or name not in known:
+                raise UsageError(
+                    f'unknown threshold "{pair}"', where="--threshold",
+                    expected="NAME=VALUE with NAME one of " + ", ".join(sorted(known)),
+                )
+            value: timedelta | float | int
+            try:
+                if name in ("recent", "coincide"):
+                    value = parse_duration(text, flag="--threshold " + name)
+                elif name in ("wal_fsync_p99_ms", "capacity_margin"):
+                    value = float(text)
+                else:
+                    value = int(text)
+            except ValueError:
+                raise UsageError(f'"{text}" is not a number for threshold {name}',
+                                 where="--threshold", expected="a number") from None
+            if isinstance(value, int | float) and value < 0:
+                raise UsageError(f"threshold {name} is negative", where="--threshold",
+                                 expected="a value >= 0")
+            out = replace(out, **{name: value})  # type: ignore[arg-type]
+        return out
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str, *, flag: str = "--max-age") -> timedelta:
+    """``90s``, ``15m``, ``24h``, ``7d``, ``1w`` or a combination (``1h30m``); raise ``UsageError``."""
+    import re
+
+    s = text.strip().lower()
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhdw])", s)
+    if not s or not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhdw])", "", s).strip():
+        raise UsageError(f'"{text}" is not a duration', where=flag,
+                         expected="a duration such as 90s, 15m, 24h, 7d or 1h30m")
+    return timedelta(seconds=sum(float(n) * _UNITS[u] for n, u in parts))

@@ -1,0 +1,1 @@
+"""Vendored CRD schemas (data only; see PROVENANCE.md). A package so wheels ship the JSON."""

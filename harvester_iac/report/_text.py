@@ -1,0 +1,43 @@
+"""The human format: findings by severity, each with why, fix and evidence."""
+
+from __future__ import annotations
+
+from harvester_iac.policy import Status, ValidationReport
+from harvester_iac.report._common import evidence_text, status_word, verdict_line
+
+__all__ = ["render_text"]
+
+
+def render_text(report: ValidationReport) -> str:
+    out: list[str] = []
+    evidence = report.observed_file or "none (health not checked)"
+    out.append(f"harvester-iac validate: site {report.site} ({report.inventory_file})")
+    out.append(f"evidence: {evidence}"
+               + (f", collected {report.collected_at.isoformat()}" if report.collected_at else ""))
+    if report.placement_note:
+        out.append(f"placement: {report.placement_note}")
+    out.append("")
+    outcomes = sorted(report.outcomes, key=lambda o: (-o.finding.severity.rank, o.finding.rule))
+    for o in outcomes:
+        f = o.finding
+        tag = f.severity.value.upper()
+        mark = "" if status_word(o) in ("open", "blocking") else f" [{status_word(o)}]"
+        out.append(f"{tag:<8}{f.rule}  {f.title}{mark}")
+        out.append(f"        {f.message}")
+        out.append(f"        resources: {', '.join(r.id for r in f.resources)}")
+        out.append(f"        why: {f.why}")
+        out.append(f"        fix: {f.fix}")
+        if o.waiver is not None:
+            out.append(f"        waived: {o.waiver.reason} (until {o.waiver.expires or 'no date'})")
+        if f.evidence:
+            out.append("        evidence:")
+            out += [f"          {evidence_text(e)}" for e in f.evidence]
+        out.append(f"        fingerprint: {f.fingerprint}")
+        out.append("")
+    unknown = [r for r in report.results if r.status is Status.UNKNOWN]
+    for r in unknown:
+        out.append(f"UNKNOWN {r.rule.id}  {r.rule.title}: {r.reason}")
+    if unknown:
+        out.append("")
+    out.append(verdict_line(report))
+    return "\n".join(out) + "\n"
