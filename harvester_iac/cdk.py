@@ -34,6 +34,7 @@ __all__ = [
     "App",
     "Construct",
     "DefaultTokenResolver",
+    "ITerraformDependable",
     "IValidation",
     "ImportableResource",
     "JSIIError",
@@ -43,15 +44,17 @@ __all__ = [
     "TerraformDataSource",
     "TerraformOutput",
     "TerraformProvider",
+    "TerraformProviderConfig",
     "TerraformProviderGeneratorMetadata",
     "TerraformResource",
+    "TerraformResourceConfig",
     "TerraformResourceLifecycle",
     "TerraformStack",
     "Testing",
     "Token",
     "Tokenization",
-    "jsii_create",
     "implements_validation",
+    "jsii_create",
     "runtime_module",
 ]
 
@@ -90,13 +93,16 @@ if TYPE_CHECKING:  # both runtimes share this API; type-check against cdktf's st
         App,
         DefaultTokenResolver,
         ImportableResource,
+        ITerraformDependable,
         LocalBackend,
         StringConcat,
         TerraformDataSource,
         TerraformOutput,
         TerraformProvider,
+        TerraformProviderConfig,
         TerraformProviderGeneratorMetadata,
         TerraformResource,
+        TerraformResourceConfig,
         TerraformResourceLifecycle,
         TerraformStack,
         Testing,
@@ -118,8 +124,11 @@ else:
     TerraformDataSource = _mod.TerraformDataSource
     TerraformOutput = _mod.TerraformOutput
     TerraformProvider = _mod.TerraformProvider
+    ITerraformDependable = _mod.ITerraformDependable
+    TerraformProviderConfig = _mod.TerraformProviderConfig
     TerraformProviderGeneratorMetadata = _mod.TerraformProviderGeneratorMetadata
     TerraformResource = _mod.TerraformResource
+    TerraformResourceConfig = _mod.TerraformResourceConfig
     TerraformResourceLifecycle = _mod.TerraformResourceLifecycle
     TerraformStack = _mod.TerraformStack
     Testing = _mod.Testing

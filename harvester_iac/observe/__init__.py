@@ -1,6 +1,6 @@
 """Observe what the storage and the control plane actually do.
 
-Readers for host logs (events), ``iscsiadm`` session listings, Longhorn's objects (files or
+Readers for host logs (events, :func:`scan_logs`), ``iscsiadm`` session listings, Longhorn's objects (files or
 live), and Prometheus; the join of events to Longhorn volumes; and the health snapshot
 that ``validate``, ``preview`` and ``incident`` read (:func:`load_snapshot`).
 """
@@ -43,6 +43,7 @@ from harvester_iac.observe._prometheus import (
     decode_robustness,
     query_prometheus,
 )
+from harvester_iac.observe._scan import ScanOptions, ScanResult, scan_logs
 from harvester_iac.observe._snapshot import (
     HealthSnapshot,
     TimeWindow,
@@ -94,6 +95,8 @@ __all__ = [
     "MetricSample",
     "PrometheusMetrics",
     "Robustness",
+    "ScanOptions",
+    "ScanResult",
     "ScsiDevice",
     "SessionMap",
     "SourceKind",
@@ -119,6 +122,7 @@ __all__ = [
     "read_iscsiadm",
     "read_longhorn_files",
     "read_longhorn_live",
+    "scan_logs",
     "snapshot_schema",
     "snapshot_to_dict",
     "summarize",

@@ -50,11 +50,6 @@ class Detection:
     extra: tuple[tuple[str, str], ...] = ()
 
 
-def _group(m: re.Match[str], name: str) -> str | None:
-    if name in m.re.groupindex:
-        value = m.group(name)
-        return value if value else None
-    return None
 
 
 def _detect(env: Envelope) -> Detection | None:
@@ -72,17 +67,18 @@ def _detect(env: Envelope) -> Detection | None:
     pattern, m = hit
     if pattern.kind in ETCD_KINDS and env.level in _QUIET:
         return None  # an info record is never an event
-    device = _group(m, "device")
-    iqn = _group(m, "iqn")
-    portal = _group(m, "portal")
-    took = _group(m, "took") or env.field("took")
-    expected = _group(m, "expected") or env.field("expected-duration")
+    groups = m.groupdict()
+    device = groups.get("device")
+    iqn = groups.get("iqn")
+    portal = groups.get("portal")
+    took = groups.get("took") or env.field("took")
+    expected = groups.get("expected") or env.field("expected-duration")
     extra: list[tuple[str, str]] = [("pattern", pattern.name)]
     for name in _EXTRA_GROUPS:
-        value = _group(m, name)
-        if value is not None:
+        value = groups.get(name)
+        if value:
             extra.append((name, value))
-    exceeded = _group(m, "exceeded") or env.field("exceeded-duration")
+    exceeded = groups.get("exceeded") or env.field("exceeded-duration")
     exceeded_ms = parse_go_duration(exceeded)
     if exceeded_ms is not None:
         extra.append(("exceeded_ms", f"{exceeded_ms:g}"))
@@ -92,13 +88,13 @@ def _detect(env: Envelope) -> Detection | None:
         source=env.program or pattern.program,
         host=env.host,
         stamp=env.stamp,
-        device=device,
+        device=device or None,
         disk=base_disk(device) if device else None,
-        hctl=_group(m, "hctl"),
-        connection=_group(m, "connection"),
-        session=_group(m, "session"),
+        hctl=groups.get("hctl") or None,
+        connection=groups.get("connection") or None,
+        session=groups.get("session") or None,
         portal=normalize_portal(portal) if portal else None,
-        iqn=iqn,
+        iqn=iqn or None,
         volume=iqn[len(LONGHORN_IQN_PREFIX):] or None
         if iqn and iqn.startswith(LONGHORN_IQN_PREFIX) else None,
         took_ms=parse_go_duration(took),

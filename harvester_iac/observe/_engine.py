@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, cast
 
 from harvester_iac.errors import UsageError
 from harvester_iac.observe._patterns import PREFILTERS
@@ -70,7 +70,7 @@ class _HyperscanFinder:
             append(end)
 
         callback: Callable[[int, int, int, int, object], None] = on_match
-        self._db.scan(data, match_event_handler=callback)
+        self._db.scan(cast(bytes, data), match_event_handler=callback)
         ends.sort()
         return ends
 

@@ -125,6 +125,7 @@ _DECOR = re.compile(
     r"^(?:[ \t\u00a0\ufeff]+"
     r"|[│┃|](?: |$)"
     r"|>+ ?"
+    r"|[-*•] (?=\S)"
     r"|\d{1,9}\t"
     r"|\d{1,9} *[│┃|:] "
     r"|\d{1,9}[:-](?=[A-Za-z\[{<])"
@@ -290,7 +291,7 @@ def _kernel_prefix(text: str, acc: _Acc) -> str:
 
 # --------------------------------------------------------------------------- text envelopes
 
-_IDENT = re.compile(r"^(?P<ident>[\w./@()-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)")
+_IDENT = re.compile(r"^(?P<ident>[\w./@-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)")
 _SEVERITIES = frozenset(
     {"EMERG", "ALERT", "CRIT", "ERR", "ERROR", "WARNING", "WARN", "NOTICE", "NOTE", "INFO",
      "DEBUG"})
@@ -304,6 +305,9 @@ _SYSLOG_YEAR = re.compile(
 _ISO_HEAD = re.compile(
     r"^(?P<ts>\d{4}-\d{2}-\d{2}(?P<sep>[T ])\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
     r"(?:Z|z|[+-]\d{2}:?\d{2})?)(?: (?P<rest>.*))?$", re.S)
+_SHORT_FULL = re.compile(
+    r"^" + _WDAY + r" (?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2}) " + _HMS + r"(?:\.(?P<frac>\d+))?"
+    r" (?P<tz>[A-Z]{2,5}|[+-]\d{4}) (?P<rest>.*)$", re.S)
 _CAPNSLOG = re.compile(r"^(?P<lvl>[CEWNIDT]) \| (?P<msg>.*)$", re.S)
 _CRI = re.compile(r"^(?:stdout|stderr) [FP] (?P<msg>.*)$", re.S)
 _HOST_IDENT = re.compile(r"^(?P<host>[A-Za-z0-9][\w.-]*) (?P<rest>.*)$", re.S)
@@ -465,14 +469,27 @@ def _parse_alpha_led(text: str, acc: _Acc, depth: int) -> bool:
                            int(m["s"]), _micro(m["frac"])))
         _syslog_rest(m["rest"] or "", acc, depth)
         return True
-    m = _DMESG_X.match(text)
+    m = _SHORT_FULL.match(text)
+    if m is not None:
+        dt = _datetime(int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]),
+                       int(m["s"]), _micro(m["frac"]))
+        if dt is not None:
+            acc.fmt("short-full")
+            zone = UTC if m["tz"] in ("UTC", "GMT") else _zone(m["tz"])
+            if zone is not None:
+                acc.aware.append(dt.replace(tzinfo=zone))
+            else:
+                acc.local.append(dt)  # a zone abbreviation (CEST) is ambiguous: use --tz
+            _syslog_rest(m["rest"], acc, depth)
+            return True
+    m = _DMESG_X.match(text) if ":" in text[:16] else None
     if m is not None:
         acc.fmt("dmesg-x")
         acc.level = _level(m["lvl"])
         acc.set_program("kernel")
         acc.message = _kernel_prefix(text[m.end():], acc)
         return True
-    m = _KLOG.match(text)
+    m = _KLOG.match(text) if text[0] in "IWEF" and text[1:2].isdigit() else None
     if m is not None:
         mo, day = int(m["mo"]), int(m["day"])
         if 1 <= mo <= 12 and 1 <= day <= 31:
@@ -482,8 +499,8 @@ def _parse_alpha_led(text: str, acc: _Acc, depth: int) -> bool:
             acc.level = _level(m["lvl"])
             acc.message = m["msg"]
             return True
-    mt = _LOGRUS_TIME.search(text)
-    ml = _LOGRUS_LEVEL.search(text)
+    mt = _LOGRUS_TIME.search(text) if 'time="' in text else None
+    ml = _LOGRUS_LEVEL.search(text) if mt is not None else None
     if mt is not None and ml is not None:
         acc.fmt("logrus")
         _time_value(mt["t"], acc)

@@ -1,16 +1,19 @@
-"""Scanning one log file: candidate lines -> detections -> events placed in UTC.
+"""Scanning one log file: byte ranges -> detections -> events placed in UTC.
 
-This is the unit of work a scan process runs. Time placement needs the whole file
-(syslog's year is anchored at one end, boot time can come from any line), so detections
-are collected first and turned into ``Event`` objects at the end.
+A ``Part`` is what one process learns from one byte range of a file (the whole file unless
+it is big, plain and there are spare processes). ``assemble`` joins a file's parts in
+order, fixes line numbers, and only then places times, because that needs the whole file:
+syslog's year is anchored at one end, and a boot time can come from any line.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 import lzma
 import os
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -18,13 +21,34 @@ from pathlib import Path
 
 from harvester_iac.observe._clock import NoYear, boot_from_hints, load_zone, resolve_years, to_utc
 from harvester_iac.observe._detect import Detection, detect_line
-from harvester_iac.observe._engine import Finder, get_finder
+from harvester_iac.observe._engine import get_finder
 from harvester_iac.observe._envelopes import Stamp, parse_envelope
 from harvester_iac.observe._event import Event
-from harvester_iac.observe._reader import CHUNK_SIZE, MAX_LINE, LineReader, NotALog, ReadStats, open_log
+from harvester_iac.observe._reader import (
+    CHUNK_SIZE,
+    MAX_LINE,
+    LineReader,
+    NotALog,
+    numpy_module,
+    open_log,
+)
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 
-__all__ = ["FileSettings", "scan_file", "scan_lines"]
+__all__ = [
+    "SPLIT_MIN_BYTES",
+    "FileSettings",
+    "Part",
+    "assemble",
+    "plan_ranges",
+    "prepare_worker",
+    "read_bytes",
+    "read_part",
+]
+
+_COMPRESSED_STEP = 32 << 10
+
+#: Plain files at least this big may be split into byte ranges for several processes.
+SPLIT_MIN_BYTES = 64 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +66,19 @@ class FileSettings:
 
 
 @dataclass
-class _Collected:
-    """Detections of one file, and what it said about its own clock."""
+class Part:
+    """Detections of one byte range, with line numbers relative to the range."""
 
     drafts: list[tuple[int, str, Detection]] = field(default_factory=list)
     noyear: dict[int, NoYear] = field(default_factory=dict)
     mono_hints: list[tuple[int, Stamp]] = field(default_factory=list)
+    lines: int = 0
+    nul_bytes: int = 0
+    long_lines: int = 0
     bad_utf8: int = 0
-    formats: dict[str, int] = field(default_factory=dict)
+    compression: str | None = None
+    failure: str | None = None  # reading stopped early: the file is partial
+    fatal: str | None = None  # nothing usable: the file failed
 
     def observe(self, lineno: int, stamp: Stamp) -> None:
         if stamp.noyear is not None and stamp.aware is None and stamp.local is None:
@@ -68,14 +97,115 @@ class _Collected:
         env, det = detect_line(text)
         self.observe(lineno, env.stamp)
         if det is not None:
-            self.formats[env.format] = self.formats.get(env.format, 0) + 1
             self.drafts.append((lineno, text, det))
 
     def sample(self, lineno: int, data: bytes) -> None:
         self.observe(lineno, parse_envelope(data.decode("utf-8", "replace").rstrip("\r")).stamp)
 
 
-def _wall(stamp: Stamp, lineno: int, years: dict[int, datetime], zone: tzinfo) -> tuple[datetime | None, bool]:
+def _collect(reader: LineReader, part: Part) -> None:
+    try:
+        for lineno, data in reader.candidates():
+            part.add(lineno, data)
+    except NotALog as exc:
+        part.fatal = str(exc)
+        return
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        part.failure = f"read error after line {reader.lines_read:,}: {exc}"
+    finally:
+        part.lines = reader.lines_read if part.failure else reader.stats.lines
+        part.nul_bytes = reader.stats.nul_bytes
+        part.long_lines = reader.stats.long_lines
+    for lineno, data in reader.stats.samples:
+        part.sample(lineno, data)
+    if reader.last_line is not None:
+        part.sample(*reader.last_line)
+
+
+def read_part(
+    path: str, settings: FileSettings, start: int = 0, end: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Part:
+    """Read ``path[start:end]`` (whole lines; ``end=None``: to the end). Never raises for bad input."""
+    part = Part()
+    if not os.path.isfile(path):
+        part.fatal = "not a regular file" if os.path.exists(path) else "no such file"
+        return part
+    with ExitStack() as stack:
+        try:
+            stream, raw, part.compression = open_log(Path(path))
+        except NotALog as exc:
+            part.fatal = str(exc)
+            return part
+        except OSError as exc:
+            part.fatal = exc.strerror or str(exc)
+            return part
+        stack.callback(raw.close)
+        if stream is not raw:
+            stack.callback(stream.close)
+        if start:
+            raw.seek(start)
+        seen = [start]
+
+        def tick() -> None:
+            if progress is not None:
+                pos = raw.tell()
+                progress(pos - seen[0])
+                seen[0] = pos
+
+        reader = LineReader(stream, get_finder(settings.engine), chunk_size=settings.chunk_size,
+                            progress=tick, limit=None if end is None else end - start,
+                            check_binary=start == 0,
+                            read_step=_COMPRESSED_STEP if part.compression else None)
+        _collect(reader, part)
+    return part
+
+
+def prepare_worker(engine: str | None) -> None:
+    """Build the prefilter and import numpy now, before worker processes are forked."""
+    get_finder(engine)
+    numpy_module()
+    detect_line("Jan  1 00:00:00 host kernel: warm-up")
+
+
+def read_bytes(data: bytes, settings: FileSettings) -> Part:
+    """A ``Part`` for in-memory log text."""
+    part = Part()
+    reader = LineReader(io.BytesIO(data), get_finder(settings.engine),
+                        chunk_size=settings.chunk_size)
+    _collect(reader, part)
+    return part
+
+
+def plan_ranges(
+    path: str, pieces: int, min_bytes: int = SPLIT_MIN_BYTES
+) -> list[tuple[int, int | None]]:
+    """Byte ranges starting at line starts: ``pieces`` of a big plain file, else the whole."""
+    whole: list[tuple[int, int | None]] = [(0, None)]
+    try:
+        size = os.path.getsize(path)
+        if pieces < 2 or size < max(min_bytes, 1):
+            return whole
+        with open(path, "rb") as f:
+            if f.read(8)[:2] in (b"\x1f\x8b", b"BZ", b"\xfd7", b"\x28\xb5", b"LP"):
+                return whole
+            cuts = [0]
+            for k in range(1, pieces):
+                f.seek(k * size // pieces)
+                probe = f.read(MAX_LINE)
+                nl = probe.find(b"\n")
+                if nl >= 0 and k * size // pieces + nl + 1 > cuts[-1]:
+                    cuts.append(k * size // pieces + nl + 1)
+    except OSError:
+        return whole
+    ranges: list[tuple[int, int | None]] = [(a, b) for a, b in itertools.pairwise(cuts)]
+    ranges.append((cuts[-1], None))
+    return ranges
+
+
+def _wall(
+    stamp: Stamp, lineno: int, years: dict[int, datetime], zone: tzinfo
+) -> tuple[datetime | None, bool]:
     if stamp.aware is not None:
         return stamp.aware.astimezone(UTC), False
     if stamp.local is not None:
@@ -86,32 +216,59 @@ def _wall(stamp: Stamp, lineno: int, years: dict[int, datetime], zone: tzinfo) -
     return None, False
 
 
-def _assemble(
-    path: str, col: _Collected, settings: FileSettings, now: datetime
-) -> tuple[list[Event], list[str]]:
+def _join(parts: Sequence[Part]) -> Part:
+    if len(parts) == 1:
+        return parts[0]
+    whole = Part(compression=parts[0].compression, fatal=parts[0].fatal)
+    offset = 0
+    for part in parts:
+        whole.drafts.extend((n + offset, raw, det) for n, raw, det in part.drafts)
+        whole.noyear.update({n + offset: s for n, s in part.noyear.items()})
+        whole.mono_hints.extend((n + offset, s) for n, s in part.mono_hints)
+        whole.nul_bytes += part.nul_bytes
+        whole.long_lines += part.long_lines
+        whole.bad_utf8 += part.bad_utf8
+        whole.failure = whole.failure or part.failure
+        whole.fatal = whole.fatal or part.fatal
+        offset += part.lines
+    whole.lines = offset
+    return whole
+
+
+def _event(
+    path: str, lineno: int, raw: str, det: Detection, when: datetime | None, assumed: bool,
+    host: str | None,
+) -> Event:
+    return Event(
+        time=when, host=det.host or host, source=det.source, kind=det.kind, file=path,
+        line=lineno, raw=raw, device=det.device, disk=det.disk, hctl=det.hctl,
+        connection=det.connection, session=det.session, portal=det.portal, iqn=det.iqn,
+        volume=det.volume, took_ms=det.took_ms, expected_ms=det.expected_ms,
+        repeat=det.repeat, tz_assumed=assumed, extra=det.extra,
+    )
+
+
+def _place(path: str, part: Part, settings: FileSettings, now: datetime) -> tuple[list[Event], list[str]]:
+    """Events with UTC times, and notes on what had to be assumed."""
     zone = load_zone(settings.tz)
-    notes: list[str] = []
-    order = sorted(col.noyear)
-    resolved = resolve_years([col.noyear[n] for n in order], year=settings.year,
+    order = sorted(part.noyear)
+    resolved = resolve_years([part.noyear[n] for n in order], year=settings.year,
                              now=now.astimezone(zone).replace(tzinfo=None))
     years = {n: dt for n, dt in zip(order, resolved, strict=True) if dt is not None}
     hints: list[tuple[datetime, float]] = []
     hint_assumed = False
-    for lineno, stamp in col.mono_hints:
+    for lineno, stamp in part.mono_hints:
         wall, assumed = _wall(stamp, lineno, years, zone)
         if wall is not None and stamp.mono is not None:
             hints.append((wall, stamp.mono))
             hint_assumed |= assumed
     boot = settings.boot_time
-    if boot is not None and boot.tzinfo is None:
-        boot = boot.replace(tzinfo=UTC)
     boot_derived = boot is None and bool(hints)
     if boot is None:
         boot = boot_from_hints(hints)
     events: list[Event] = []
-    used_zone = used_year = used_boot = 0
-    no_time = 0
-    for lineno, raw, det in col.drafts:
+    used_zone = used_year = used_boot = no_time = 0
+    for lineno, raw, det in part.drafts:
         when, assumed = _wall(det.stamp, lineno, years, zone)
         if det.stamp.noyear is not None and when is not None and assumed:
             used_year += 1
@@ -127,156 +284,49 @@ def _assemble(
         ):
             continue
         events.append(_event(path, lineno, raw, det, when, assumed, settings.host))
+    notes: list[str] = []
     if used_zone:
         where = f"in {settings.tz} (--tz)" if settings.tz else "as UTC (no --tz given)"
         notes.append(f"zone-less times read {where}")
     if used_year:
-        if settings.year is not None:
-            notes.append(f"syslog year from --year {settings.year}")
-        else:
-            notes.append("syslog lines carry no year: placed before the file's modification time")
+        notes.append(f"syslog year from --year {settings.year}" if settings.year is not None
+                     else "syslog lines carry no year: dated up to the file's modification time")
     if used_boot:
-        how = "--boot-time" if not boot_derived else "lines carrying both a date and [seconds]"
+        how = "lines carrying both a date and [seconds]" if boot_derived else "--boot-time"
         notes.append(f"dmesg [seconds] placed with the boot time from {how}")
     if no_time:
-        notes.append(f"{no_time} event(s) without a usable time (raw dmesg needs --boot-time)")
+        notes.append(f"{no_time:,} event(s) without a usable time (raw dmesg needs --boot-time)")
     return events, notes
 
 
-def _event(
-    path: str, lineno: int, raw: str, det: Detection, when: datetime | None, assumed: bool,
-    host: str | None,
-) -> Event:
-    return Event(
-        time=when,
-        host=det.host or host,
-        source=det.source,
-        kind=det.kind,
-        file=path,
-        line=lineno,
-        raw=raw,
-        device=det.device,
-        disk=det.disk,
-        hctl=det.hctl,
-        connection=det.connection,
-        session=det.session,
-        portal=det.portal,
-        iqn=det.iqn,
-        volume=det.volume,
-        took_ms=det.took_ms,
-        expected_ms=det.expected_ms,
-        repeat=det.repeat,
-        tz_assumed=assumed,
-        extra=det.extra,
+def assemble(
+    path: str, parts: Sequence[Part], settings: FileSettings, *, now: datetime | None = None
+) -> tuple[list[Event], SourceStatus]:
+    """Events of one file from its parts, and the file's source status."""
+    part = _join(parts)
+    if part.fatal is not None or (part.failure is not None and not part.lines):
+        error = part.fatal or part.failure
+        return [], SourceStatus(kind=SourceKind.LOG, location=path, state=SourceState.FAILED,
+                                error=error, detail=None, lines=part.lines, events=0)
+    if now is None:
+        try:
+            now = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+        except OSError:
+            now = datetime.now(UTC)
+    events, notes = _place(path, part, settings, now)
+    problems = [p for p in [part.failure] if p]
+    if part.long_lines:
+        problems.append(f"{part.long_lines:,} line(s) longer than {MAX_LINE >> 20} MiB not examined")
+    if part.nul_bytes:
+        problems.append(f"{part.nul_bytes:,} NUL byte(s) in the text (crash padding or damage)")
+    if part.bad_utf8:
+        problems.append(f"{part.bad_utf8:,} event line(s) not valid UTF-8 (kept with U+FFFD)")
+    head = f"{part.lines:,} lines, {len(events):,} events"
+    if part.compression:
+        head = f"{part.compression}-compressed, {head}"
+    return events, SourceStatus(
+        kind=SourceKind.LOG, location=path,
+        state=SourceState.PARTIAL if problems else SourceState.OK,
+        error="; ".join(problems) or None, detail="; ".join([head, *notes]),
+        lines=part.lines, events=len(events),
     )
-
-
-def _status(
-    path: str, *, state: SourceState, error: str | None = None, stats: ReadStats | None = None,
-    notes: Iterable[str] = (), events: int = 0,
-) -> SourceStatus:
-    lines = stats.lines if stats is not None else 0
-    detail = "; ".join([f"{lines:,} lines, {events:,} events", *notes])
-    return SourceStatus(kind=SourceKind.LOG, location=path, state=state, error=error,
-                        detail=detail, lines=lines, events=events)
-
-
-def _problems(stats: ReadStats, col: _Collected) -> list[str]:
-    out: list[str] = []
-    if stats.long_lines:
-        out.append(f"{stats.long_lines:,} line(s) longer than {MAX_LINE >> 20} MiB not examined")
-    if stats.nul_bytes:
-        out.append(f"{stats.nul_bytes:,} NUL byte(s) in the text (a crash-padded or damaged file)")
-    if col.bad_utf8:
-        out.append(f"{col.bad_utf8:,} event line(s) not valid UTF-8 (kept with replacement characters)")
-    return out
-
-
-def _run(
-    lines: Iterable[tuple[int, bytes]], reader: LineReader | None, col: _Collected
-) -> None:
-    for lineno, data in lines:
-        col.add(lineno, data)
-    if reader is not None:
-        for lineno, data in reader.stats.samples:
-            col.sample(lineno, data)
-        if reader.last_line is not None:
-            col.sample(*reader.last_line)
-
-
-def scan_file(
-    path: str, settings: FileSettings, *, progress: Callable[[int], None] | None = None
-) -> tuple[list[Event], SourceStatus]:
-    """Events of one file and how reading it went; never raises for a bad file."""
-    finder: Finder = get_finder(settings.engine)
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        return [], _status(path, state=SourceState.FAILED, error=exc.strerror or str(exc))
-    if not os.path.isfile(path):
-        return [], _status(path, state=SourceState.FAILED, error="not a regular file")
-    col = _Collected()
-    reader: LineReader | None = None
-    failure: str | None = None
-    with ExitStack() as stack:
-        try:
-            stream, raw, compression = open_log(Path(path))
-        except NotALog as exc:
-            return [], _status(path, state=SourceState.FAILED, error=str(exc))
-        except OSError as exc:
-            return [], _status(path, state=SourceState.FAILED, error=exc.strerror or str(exc))
-        stack.callback(raw.close)
-        if stream is not raw:
-            stack.callback(stream.close)
-        seen = [0]
-
-        def tick() -> None:
-            if progress is not None:
-                pos = raw.tell()
-                progress(pos - seen[0])
-                seen[0] = pos
-
-        reader = LineReader(stream, finder, chunk_size=settings.chunk_size, progress=tick)
-        reader.stats.compression = compression
-        try:
-            _run(reader.candidates(), reader, col)
-        except NotALog as exc:
-            return [], _status(path, state=SourceState.FAILED, error=str(exc))
-        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-            reader.stats.lines = reader.lines_read
-            failure = f"read error after line {reader.stats.lines:,}: {exc}"
-        if progress is not None:
-            progress(max(st.st_size - seen[0], 0))
-    now = datetime.fromtimestamp(st.st_mtime, UTC)
-    events, notes = _assemble(path, col, settings, now)
-    stats = reader.stats
-    problems = _problems(stats, col)
-    if stats.compression:
-        notes.insert(0, f"{stats.compression}-compressed")
-    if failure is not None and not stats.lines and not col.drafts:
-        return [], _status(path, state=SourceState.FAILED, error=failure, stats=stats)
-    if failure is not None:
-        problems.insert(0, failure)
-    state = SourceState.PARTIAL if problems else SourceState.OK
-    return events, _status(path, state=state, error="; ".join(problems) or None, stats=stats,
-                           notes=notes, events=len(events))
-
-
-def scan_lines(
-    name: str, data: bytes, settings: FileSettings, *, now: datetime | None = None
-) -> tuple[list[Event], SourceStatus]:
-    """Events of in-memory log text (no file, no modification time: ``now`` anchors years)."""
-    import io
-
-    col = _Collected()
-    reader = LineReader(io.BytesIO(data), get_finder(settings.engine),
-                        chunk_size=settings.chunk_size)
-    try:
-        _run(reader.candidates(), reader, col)
-    except NotALog as exc:
-        return [], _status(name, state=SourceState.FAILED, error=str(exc))
-    events, notes = _assemble(name, col, settings, now or datetime.now(UTC))
-    problems = _problems(reader.stats, col)
-    state = SourceState.PARTIAL if problems else SourceState.OK
-    return events, _status(name, state=state, error="; ".join(problems) or None,
-                           stats=reader.stats, notes=notes, events=len(events))

@@ -33,8 +33,11 @@ _MAX_BYTES = 512 * 1024 * 1024
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML, but timestamps stay strings (Longhorn's fields are RFC 3339 text)."""
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """Safe YAML (libyaml when present), but timestamps stay strings (RFC 3339 text)."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -101,6 +104,17 @@ def _collect(doc: Tree) -> tuple[list[LonghornObject], int]:
 
 def parse_longhorn_text(text: str, *, file: str) -> LonghornObjects:
     """Parse YAML or JSON text holding Longhorn objects."""
+    try:
+        return _parse(text, file)
+    except RecursionError:
+        raise SnapshotError(
+            "nested too deeply to be kubectl output",
+            file=file,
+            expected="the YAML/JSON of 'kubectl get ... -o yaml|json'",
+        ) from None
+
+
+def _parse(text: str, file: str) -> LonghornObjects:
     stripped = text.lstrip()
     objects: list[LonghornObject] = []
     skipped = 0

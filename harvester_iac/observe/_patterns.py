@@ -33,7 +33,7 @@ __all__ = [
 #: Longhorn names its targets ``iqn.2019-10.io.longhorn:<volume>``.
 LONGHORN_IQN_PREFIX = "iqn.2019-10.io.longhorn:"
 
-_CONN = r"(?P<connection>\d+:\d+)"
+_CONN = r"(?P<connection>-?\d+:\d+)"
 _HCTL = r"(?P<hctl>\d+:\d+:\d+:\d+)"
 _DEV = r"(?P<device>[A-Za-z][\w!.-]*?)"
 _DEV_END = r"(?:,|\s|$)"
@@ -61,117 +61,124 @@ class Pattern:
     kind: EventKind
     program: str
     regex: re.Pattern[str]
+    guard: str
     note: str = ""
 
 
-def _row(name: str, kind: EventKind, program: str, regex: str, note: str = "") -> Pattern:
-    return Pattern(name=name, kind=kind, program=program, regex=re.compile(regex), note=note)
+def _row(
+    name: str, kind: EventKind, program: str, guard: str, regex: str, note: str = ""
+) -> Pattern:
+    """A row; ``guard`` is a literal every match contains (a cheap test before the regex)."""
+    if guard not in regex.replace("\\", ""):
+        raise ValueError(f"pattern {name}: guard {guard!r} is not literal text of its regex")
+    return Pattern(name=name, kind=kind, program=program, regex=re.compile(regex), guard=guard,
+                   note=note)
 
 
 K = EventKind
 
 PATTERNS: tuple[Pattern, ...] = (
     # --- iSCSI connection errors: the error code decides (1022 = ISCSI_ERR_NOP_TIMEDOUT) ---
-    _row("iscsid_conn_error_nop", K.NOP_TIMEOUT, "iscsid",
+    _row("iscsid_conn_error_nop", K.NOP_TIMEOUT, "iscsid", 'Kernel reported iSCSI connection ',
          rf"Kernel reported iSCSI connection {_CONN} error \((?P<code>1022)\b",
          "any name after 1022, including old open-iscsi's 'Invalid or unknown error code'"),
-    _row("iscsid_conn_error", K.CONN_ERROR, "iscsid",
+    _row("iscsid_conn_error", K.CONN_ERROR, "iscsid", 'Kernel reported iSCSI connection ',
          rf"Kernel reported iSCSI connection {_CONN} error \((?P<code>(?!1022\b)\d+)(?:\)| - )",
          "oldest form has no ' - NAME'"),
-    _row("kernel_ping_timeout", K.NOP_TIMEOUT, "kernel",
+    _row("kernel_ping_timeout", K.NOP_TIMEOUT, "kernel", ': ping timeout of ',
          rf"\bconnection{_CONN}: ping timeout of \d+"),
-    _row("kernel_conn_error_nop", K.NOP_TIMEOUT, "kernel",
+    _row("kernel_conn_error_nop", K.NOP_TIMEOUT, "kernel", ': detected conn error ',
          rf"\bconnection{_CONN}: detected conn error \((?P<code>1022)\)"),
-    _row("kernel_conn_error", K.CONN_ERROR, "kernel",
+    _row("kernel_conn_error", K.CONN_ERROR, "kernel", ': detected conn error ',
          rf"\bconnection{_CONN}: detected conn error \((?P<code>(?!1022\))\d+)\)"),
     # --- iSCSI session state (iscsid) ---
-    _row("iscsid_recovered", K.SESSION_RECOVERED, "iscsid",
+    _row("iscsid_recovered", K.SESSION_RECOVERED, "iscsid", ' is operational after recovery',
          rf"\bconnection{_CONN} is operational after recovery(?: \((?P<attempts>\d+) attempts?\))?"),
-    _row("iscsid_operational_now", K.SESSION_UP, "iscsid",
+    _row("iscsid_operational_now", K.SESSION_UP, "iscsid", ' is operational now',
          rf"\bConnection{_CONN} to {_TARGET} is operational now",
          "always session_up, even right after a failure: labels never depend on earlier lines"),
-    _row("iscsid_shutdown", K.TARGET_SHUTDOWN, "iscsid",
+    _row("iscsid_shutdown", K.TARGET_SHUTDOWN, "iscsid", ' is shutdown',
          rf"\bConnection{_CONN} to {_TARGET} is shutdown\b",
          "Longhorn's own 'Shutting down iSCSI target' is target side, not this"),
-    _row("kernel_session_recovery_timeout", K.SESSION_TIMEOUT, "kernel",
+    _row("kernel_session_recovery_timeout", K.SESSION_TIMEOUT, "kernel", ': session recovery timed out',
          r"\bsession(?P<session>\d+): session recovery timed out\b"),
     # --- initiator-side login/connect failures ---
-    _row("iscsid_login_rejected", K.LOGIN_ERROR, "iscsid",
+    _row("iscsid_login_rejected", K.LOGIN_ERROR, "iscsid", 'login rejected',
          rf"(?:\b[Cc]onnection{_CONN} |\bconn \d+ )?login rejected\b",
          "'conn 0' of older iscsid is not a connection id"),
-    _row("iscsid_cannot_make_a_connection", K.LOGIN_ERROR, "iscsid",
+    _row("iscsid_cannot_make_a_connection", K.LOGIN_ERROR, "iscsid", 'cannot make a connection to ',
          rf"\bcannot make a connection to {_ADDR}"),
-    _row("iscsid_connect_failed", K.LOGIN_ERROR, "iscsid",
+    _row("iscsid_connect_failed", K.LOGIN_ERROR, "iscsid", ' failed ',
          rf"\bconnect to {_ADDR} failed \("),
-    _row("iscsid_connect_timed_out", K.LOGIN_ERROR, "iscsid",
+    _row("iscsid_connect_timed_out", K.LOGIN_ERROR, "iscsid", ' timed out',
          rf"\bconnect to {_ADDR} timed out\b"),
-    _row("iscsiadm_cannot_make_connection", K.LOGIN_ERROR, "iscsiadm",
+    _row("iscsiadm_cannot_make_connection", K.LOGIN_ERROR, "iscsiadm", 'cannot make connection to ',
          rf"\bcannot make connection to {_ADDR}",
          "also quoted inside another program's log line (Longhorn)"),
     # --- block layer failed requests, every kernel generation ---
-    _row("block_end_request", K.IO_ERROR, "kernel",
+    _row("block_end_request", K.IO_ERROR, "kernel", 'end_request: ',
          rf"\bend_request: (?P<status>{_IO}|critical medium) error, dev {_DEV}{_DEV_END}",
          "kernel <= 3.x"),
-    _row("block_print_req_error", K.IO_ERROR, "kernel",
+    _row("block_print_req_error", K.IO_ERROR, "kernel", 'print_req_error: ',
          rf"\bprint_req_error: (?P<status>{_IO}|critical medium) error, dev {_DEV}{_DEV_END}",
          "kernel 4.x; 'print_req_error: N callbacks suppressed' is not this"),
-    _row("block_blk_update_request", K.IO_ERROR, "kernel",
+    _row("block_blk_update_request", K.IO_ERROR, "kernel", 'blk_update_request: ',
          rf"\bblk_update_request: (?P<status>{_IO}|critical medium) error, dev {_DEV}{_DEV_END}",
          "kernel 5.x"),
-    _row("block_io_error", K.IO_ERROR, "kernel",
+    _row("block_io_error", K.IO_ERROR, "kernel", ' error, dev ',
          rf"(?<![\w-])(?P<status>{_IO}|critical medium) error, dev {_DEV}{_DEV_END}",
          "kernel 5.18+/6.x bare form; Longhorn's 'I/O error: No backend available' is not this"),
-    _row("buffer_io_error_dev", K.BUFFER_IO_ERROR, "kernel",
+    _row("buffer_io_error_dev", K.BUFFER_IO_ERROR, "kernel", 'O error on dev ',
          rf"\bBuffer {_IO} error on dev {_DEV}{_DEV_END}"),
-    _row("buffer_io_error_device", K.BUFFER_IO_ERROR, "kernel",
+    _row("buffer_io_error_device", K.BUFFER_IO_ERROR, "kernel", 'O error on device ',
          rf"\bBuffer {_IO} error on device {_DEV}{_DEV_END}", "older kernels"),
     # --- SCSI disk (sd) ---
-    _row("scsi_failed_result", K.SCSI_FAILED, "kernel",
+    _row("scsi_failed_result", K.SCSI_FAILED, "kernel", 'FAILED Result: hostbyte=',
          rf"\bsd {_HCTL}: \[(?P<device>[A-Za-z]\w*)\] (?:tag#\d+ )?FAILED Result: hostbyte="),
-    _row("scsi_rejecting_offline", K.SCSI_OFFLINE, "kernel",
+    _row("scsi_rejecting_offline", K.SCSI_OFFLINE, "kernel", 'O to offline device',
          rf"\b(?:sd|scsi) {_HCTL}: (?:\[(?P<device>[A-Za-z]\w*)\] )?rejecting {_IO} to offline device"),
-    _row("scsi_device_offlined", K.SCSI_OFFLINE, "kernel",
+    _row("scsi_device_offlined", K.SCSI_OFFLINE, "kernel", 'Device offlined - not ready',
          rf"\b(?:sd|scsi) {_HCTL}: (?:\[(?P<device>[A-Za-z]\w*)\] )?Device offlined - not ready"),
     # --- ext4 / jbd2 ---
-    _row("ext4_error_colon", K.FS_ERROR, "kernel",
+    _row("ext4_error_colon", K.FS_ERROR, "kernel", 'EXT4-fs error ',
          r"\bEXT4-fs error \(device (?P<device>[^)\s]+)\):",
          "'EXT4-fs error: N callbacks suppressed' and 'EXT4-fs warning' are not this"),
-    _row("ext4_error_in", K.FS_ERROR, "kernel",
+    _row("ext4_error_in", K.FS_ERROR, "kernel", 'EXT4-fs error ',
          r"\bEXT4-fs error \(device (?P<device>[^)\s]+)\) in\b"),
-    _row("jbd2_aborting_journal", K.FS_ERROR, "kernel",
+    _row("jbd2_aborting_journal", K.FS_ERROR, "kernel", 'Aborting journal on device ',
          r"\bAborting journal on device (?P<device>[\w!.-]+?)-\d+(?:\.|\s|$)",
          "the jbd2 '-N' journal suffix is not part of the device: dm-0-8 is dm-0"),
-    _row("ext4_remount_ro", K.FS_ERROR, "kernel",
+    _row("ext4_remount_ro", K.FS_ERROR, "kernel", '): Remounting filesystem read-only',
          r"\bEXT4-fs \((?P<device>[^)\s]+)\): Remounting filesystem read-only"),
     # --- etcd: the message decides, never the level alone ---
-    _row("etcd_apply_request", K.ETCD_SLOW_APPLY, "etcd",
+    _row("etcd_apply_request", K.ETCD_SLOW_APPLY, "etcd", 'apply request took too long',
          r"\bapply request took too long\b",
          "zap; any prefix (write, read-only range, read-only txn) and any caller"),
-    _row("etcd_apply_entries", K.ETCD_SLOW_APPLY, "etcd",
+    _row("etcd_apply_entries", K.ETCD_SLOW_APPLY, "etcd", 'apply entries took too long',
          rf"\bapply entries took too long(?: \[(?P<took>{_DUR}) for \d+ entries\])?",
          "etcd <= 3.3"),
-    _row("etcd_readonly_range_request", K.ETCD_SLOW_REQUEST, "etcd",
+    _row("etcd_readonly_range_request", K.ETCD_SLOW_REQUEST, "etcd", 'read-only range request ',
          rf"\bread-only range request {_QUOTED} (?:with result {_QUOTED} )?"
          rf"took too long \((?P<took>{_DUR})\) to execute",
          "capnslog (etcd <= 3.4)"),
-    _row("etcd_request_took_too_long", K.ETCD_SLOW_APPLY, "etcd",
+    _row("etcd_request_took_too_long", K.ETCD_SLOW_APPLY, "etcd", 'took too long (',
          rf"(?<!read-only range )\brequest {_QUOTED} (?:with result {_QUOTED} )?"
          rf"took too long \((?P<took>{_DUR})\) to execute",
          "capnslog; every request that is not a read-only range request"),
-    _row("etcd_readindex_retry", K.ETCD_READ_INDEX_SLOW, "etcd",
+    _row("etcd_readindex_retry", K.ETCD_READ_INDEX_SLOW, "etcd", 'waiting for ReadIndex response took too long',
          r"\bwaiting for ReadIndex response took too long\b"),
-    _row("etcd_read_index_timeout", K.ETCD_READ_INDEX_SLOW, "etcd",
+    _row("etcd_read_index_timeout", K.ETCD_READ_INDEX_SLOW, "etcd", 'timed out waiting for read index response',
          r"\btimed out waiting for read index response\b"),
-    _row("etcd_publish_failed", K.ETCD_PUBLISH_TIMEOUT, "etcd",
+    _row("etcd_publish_failed", K.ETCD_PUBLISH_TIMEOUT, "etcd", 'failed to publish local member to cluster through raft',
          r"\bfailed to publish local member to cluster through raft\b",
          "'published local member ...' is the success line"),
-    _row("etcd_slow_fdatasync", K.ETCD_SLOW_FDATASYNC, "etcd", r"\bslow fdatasync\b", "zap"),
-    _row("etcd_wal_sync_duration", K.ETCD_SLOW_FDATASYNC, "etcd",
+    _row("etcd_slow_fdatasync", K.ETCD_SLOW_FDATASYNC, "etcd", 'slow fdatasync', r"\bslow fdatasync\b", "zap"),
+    _row("etcd_wal_sync_duration", K.ETCD_SLOW_FDATASYNC, "etcd", 'sync duration of ',
          rf"\bsync duration of (?P<took>{_DUR})(?:, expected less than (?P<expected>{_DUR}))?",
          "capnslog predecessor of 'slow fdatasync'"),
-    _row("etcd_leader_heartbeat", K.ETCD_HEARTBEAT_SLOW, "etcd",
+    _row("etcd_leader_heartbeat", K.ETCD_HEARTBEAT_SLOW, "etcd", 'leader failed to send out heartbeat on time; took too long',
          r"\bleader failed to send out heartbeat on time; took too long\b", "zap"),
-    _row("etcd_heartbeat_exceeded", K.ETCD_HEARTBEAT_SLOW, "etcd",
+    _row("etcd_heartbeat_exceeded", K.ETCD_HEARTBEAT_SLOW, "etcd", 'failed to send out heartbeat on time',
          rf"\bfailed to send out heartbeat on time(?: \(exceeded the (?P<expected>{_DUR}) "
          rf"timeout for (?P<exceeded>{_DUR})(?:, to (?P<peer>\w+))?\))?",
          "capnslog; its companion 'server is likely overloaded' is not an event"),
@@ -212,6 +219,8 @@ PREFILTERS: tuple[str, ...] = (
 def find_pattern(message: str) -> tuple[Pattern, re.Match[str]] | None:
     """The first row whose regex occurs in ``message``, with its match."""
     for pattern in PATTERNS:
+        if pattern.guard not in message:
+            continue
         m = pattern.regex.search(message)
         if m is not None:
             return pattern, m

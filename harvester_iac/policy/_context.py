@@ -6,11 +6,12 @@ per host and disk, placement) are computed once, here, not by each rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from harvester_iac.model import Host, Inventory, LonghornDisk
-from harvester_iac.observe._event import ETCD_KINDS
+from harvester_iac.observe import ETCD_KINDS
 from harvester_iac.policy._finding import Resource, ResourceKind
 from harvester_iac.policy._locate import InventoryLocator
 from harvester_iac.policy._observed import Observed, TroubleIndex, device_base
@@ -22,6 +23,12 @@ from harvester_iac.policy._waivers import Waiver
 __all__ = ["DEFAULT_MAX_AGE", "Domain", "RuleContext"]
 
 DEFAULT_MAX_AGE = timedelta(hours=24)
+
+
+def _names_master(location: str, inv: Inventory) -> bool:
+    """A log file whose path names a master (``logs/k3s-server-1/k3s.log``)."""
+    parts = set(re.split(r"[/\\_.]", location))
+    return any(m.name in parts or m.address in location for m in inv.control_plane.masters)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -67,7 +74,9 @@ class RuleContext:
             return True
         if need is Need.LONGHORN:
             return obs.has_longhorn
-        return bool(obs.metrics) or any(e.kind in ETCD_KINDS for e in obs.events)
+        if obs.metrics or any(e.kind in ETCD_KINDS for e in obs.events):
+            return True
+        return any(_names_master(loc, self.inventory) for loc in obs.log_sources)
 
     # -- resources ---------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ def spread_fix(ctx: RuleContext, host_name: str, classes: list[StorageClass]) ->
     if host is not None and len(schedulable_domains(ctx, host)) < 2:
         text = (f"Add a second Longhorn disk on {host_name} (hosts[].disks, on another "
                 f"physical device) and let replicas spread: give the root volumes a storage "
-                f"class with {spread} (now {names})")
+                f"class with {spread} (they use storage class {names} now)")
     elif few:
         text = (f"Let replicas spread over {host_name}'s disks: set {spread} on storage "
                 f"class {names}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from harvester_iac.model import DeclaredVolume, Inventory, clean_path
-from harvester_iac.observe._longhorn import LonghornReplica
+from harvester_iac.observe import LonghornReplica
 from harvester_iac.policy._observed import Observed
 
 __all__ = [
@@ -97,6 +97,7 @@ class SitePlacement:
     over_provisioning_pct: int = 100
     minimal_available_pct: int = 25
     simulator: str = "harvester_iac.scheduler"
+    notes: tuple[str, ...] = ()
     _by_key: dict[str, VolumePlacement] = field(default_factory=dict, init=False, repr=False,
                                                compare=False)
 

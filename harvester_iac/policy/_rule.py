@@ -51,7 +51,7 @@ class Need(StrEnum):
 _NEED_TEXT = {
     Need.OBSERVED: "no health evidence was given (--observed SNAPSHOT.json or --logs DIR)",
     Need.LONGHORN: "the health evidence holds no Longhorn objects (nodes, volumes, replicas)",
-    Need.ETCD: "the health evidence holds no etcd metrics and no etcd log lines",
+    Need.ETCD: "the health evidence holds no etcd metrics, no etcd log line and no log of a master",
 }
 
 
@@ -90,7 +90,8 @@ class Rule:
 
     def unknown_reason(self, ctx: RuleContext) -> str | None:
         """Why this rule cannot judge this run, or ``None`` when it can."""
-        for need in sorted(self.needs):
+        order = (Need.OBSERVED, Need.LONGHORN, Need.ETCD)
+        for need in sorted(self.needs, key=order.index):
             if not ctx.has(need):
                 return _NEED_TEXT[need]
         return None
@@ -119,7 +120,7 @@ class Rule:
             why=self.why,
             fix=fix or self.fix,
             resources=tuple(resources),
-            evidence=tuple(evidence),
+            evidence=tuple(dict.fromkeys(evidence)),
             key=key,
         )
 

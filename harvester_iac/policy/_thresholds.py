@@ -12,7 +12,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from harvester_iac.errors import UsageError
-from harvester_iac.observe._event import EventKind
+from harvester_iac.observe import EventKind
 
 __all__ = ["GROUP_OF", "Thresholds", "TroubleGroup", "parse_duration"]
 

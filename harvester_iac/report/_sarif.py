@@ -92,7 +92,7 @@ def report_to_sarif(report: ValidationReport, *, with_baseline: bool = False) ->
                 {"name": r.id, "kind": "resource"} for r in f.resources]}]
         if o.waiver is not None:
             res["suppressions"] = [{
-                "kind": "external", "status": "accepted",
+                "kind": "external", "state": "accepted",
                 "justification": o.waiver.reason,
                 "location": _location(SourceRef(o.waiver.file, o.waiver.line))
                 if is_real_file(o.waiver.file) else {},

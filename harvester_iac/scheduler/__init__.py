@@ -2,10 +2,14 @@
 
 ``simulate(load_case(path))`` runs one scheduler case (``harvester-iac simulate``);
 ``Scheduler`` places the replicas of many volumes on one cluster, keeping each disk's
-scheduled bytes as it goes. Nothing here imports the CDK runtime or the inventory model.
+scheduled bytes as it goes; ``place_inventory`` places every volume an inventory declares,
+on its declared disks or on observed Longhorn nodes (``cluster_from_longhorn``).
+Nothing here imports the CDK runtime, and the inventory model is only read, not imported.
 """
 
 from harvester_iac.scheduler._case import load_case, parse_case
+from harvester_iac.scheduler._inventory import InventoryPlacement, VolumePlacement, place_inventory
+from harvester_iac.scheduler._observed import cluster_from_longhorn, replicas_from_longhorn
 from harvester_iac.scheduler._simulate import Scheduler, simulate
 from harvester_iac.scheduler._types import (
     AntiAffinity,
@@ -42,6 +46,7 @@ __all__ = [
     "DiskType",
     "Exclusion",
     "ExclusionRule",
+    "InventoryPlacement",
     "LonghornVersion",
     "NodeState",
     "Placement",
@@ -52,9 +57,13 @@ __all__ = [
     "SchedulingCase",
     "SchedulingSettings",
     "SimulationResult",
+    "VolumePlacement",
     "VolumeRobustness",
     "VolumeSpec",
+    "cluster_from_longhorn",
     "load_case",
     "parse_case",
+    "place_inventory",
+    "replicas_from_longhorn",
     "simulate",
 ]

@@ -3,7 +3,10 @@
 Every problem becomes a ``SnapshotError`` naming the file, the JSON pointer of the value
 and what was expected: malformed JSON (with line and column), wrong types, unknown keys
 (with a "did you mean"), values out of range, duplicate names. Keys left out take
-Longhorn's defaults (``SchedulingSettings``, ``NodeState``, ``DiskState``, ``VolumeSpec``).
+Longhorn's defaults (``SchedulingSettings``, ``NodeState``, ``DiskState``, ``VolumeSpec``);
+``schedule`` left out means what the volume lacks. Beyond FORMAT.md the reader accepts a
+node's ``instanceManagerReady`` and a volume's ``dataEngine`` (``v1``/``v2``), both read by
+Longhorn's scheduler, and a free-text ``source``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from harvester_iac.scheduler._types import (
 __all__ = ["load_case", "parse_case"]
 
 _MAX_BYTES = 16 * 2**20
+_NO_STRINGS: tuple[str, ...] = ()
+_NO_NAMES: tuple[str | None, ...] = ()
 _INT64_MAX = 2**63 - 1
 
 E = TypeVar("E", bound=StrEnum)
@@ -207,7 +212,7 @@ def _disk(at: _At) -> DiskState:
         allow_scheduling=_opt(at, "allowScheduling", _At.flag, d.allow_scheduling),
         eviction_requested=_opt(at, "evictionRequested", _At.flag, d.eviction_requested),
         schedulable=_opt(at, "schedulable", _At.flag, d.schedulable),
-        tags=tuple(sorted(_opt(at, "tags", _At.strings, ()))),
+        tags=tuple(sorted(_opt(at, "tags", _At.strings, _NO_STRINGS))),
         storage_maximum=_opt(at, "storageMaximum", _At.integer, 0),
         storage_available=_opt(at, "storageAvailable", _At.integer, 0),
         storage_reserved=_opt(at, "storageReserved", _At.integer, 0),
@@ -239,7 +244,7 @@ def _node(at: _At) -> NodeState:
         allow_scheduling=_opt(at, "allowScheduling", _At.flag, d.allow_scheduling),
         engine_image_ready=_opt(at, "engineImageReady", _At.flag, d.engine_image_ready),
         instance_manager_ready=_opt(at, "instanceManagerReady", _At.flag, d.instance_manager_ready),
-        tags=tuple(sorted(_opt(at, "tags", _At.strings, ()))),
+        tags=tuple(sorted(_opt(at, "tags", _At.strings, _NO_STRINGS))),
         disks=disks,
     )
 
@@ -254,8 +259,8 @@ def _volume(at: _At) -> VolumeSpec:
         actual_size=_opt(at, "actualSize", _At.integer, d.actual_size),
         number_of_replicas=_opt(at, "numberOfReplicas", lambda a: a.integer(low=1, high=20),
                                 d.number_of_replicas),
-        disk_selector=_opt(at, "diskSelector", _At.strings, ()),
-        node_selector=_opt(at, "nodeSelector", _At.strings, ()),
+        disk_selector=_opt(at, "diskSelector", _At.strings, _NO_STRINGS),
+        node_selector=_opt(at, "nodeSelector", _At.strings, _NO_STRINGS),
         data_locality=_opt(at, "dataLocality",
                            lambda a: a.choice(DataLocality, empty=DataLocality.DISABLED),
                            d.data_locality),
@@ -300,7 +305,7 @@ def _replica(at: _At, index: int) -> ReplicaState:
 def _expect(at: _At) -> CaseExpectation:
     at.object(_EXPECT, "expect")
     disks_at = at.key("disks")
-    disks = _opt(at, "disks", _At.strings, ())
+    disks = _opt(at, "disks", _At.strings, _NO_STRINGS)
     for i, d in enumerate(disks):
         if d.count("/") != 1 or d.startswith("/") or d.endswith("/"):
             assert disks_at is not None
@@ -308,7 +313,7 @@ def _expect(at: _At) -> CaseExpectation:
                 "not a disk reference", '"node/disk", for example "n1/d1"')
     return CaseExpectation(
         first_unplaced=_opt(at, "firstUnplaced", lambda a: a.integer(low=-1), -1),
-        nodes=_opt(at, "nodes", _At.strings, ()),
+        nodes=_opt(at, "nodes", _At.strings, _NO_STRINGS),
         disks=disks,
         error=_opt(at, "error", _At.flag, False),
     )
@@ -353,7 +358,7 @@ def parse_case(data: object, *, file: str = "<case>") -> SchedulingCase:
         schedule = max(0, volume.number_of_replicas - healthy)
     named = _opt(top, "newReplicaNodes",
                  lambda a: tuple(None if i.value is None else i.text(empty=False) for i in a.items()),
-                 ())
+                 _NO_NAMES)
     if len(named) > schedule:
         at = top.key("newReplicaNodes")
         assert at is not None

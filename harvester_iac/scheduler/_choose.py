@@ -1,126 +1,118 @@
 """The final choice among candidate disks.
 
 Longhorn 1.9 and 1.10 take the disk with the most usable storage
-(``available - reserved``). From 1.11 the scheduler computes a balance score (the
-longhorn LEP "Replica Balance Scheduling"): first it picks the node whose usable storage,
-after hypothetically placing the replica there, leaves the candidate nodes most balanced
+(``available - reserved``). From 1.11 the scheduler computes a balance score (longhorn
+LEP "Replica Balance Scheduling"): first it picks the node whose usable storage, after
+hypothetically placing the replica there, leaves the candidate nodes most balanced
 (``(max - min) / mean`` of the per-node usable bytes), then the disk of that node that leaves
 the candidate disks most balanced. Usable storage there is
-``available - reserved - scheduled``, at least 0. When no node (or, from 1.12, no disk)
-can hold the replica, it falls back to the most usable storage.
+``available - reserved - scheduled``, at least 0. As in longhorn-manager's code, a disk is
+scored against every candidate disk, not only those of its node. When no node (or, from
+1.12, no disk of the chosen node) can hold the replica, the choice falls back to the most
+usable storage.
 
-Scoring a candidate only changes one value of the distribution, so the new maximum and
-minimum come from the two largest and two smallest values: one pass over the candidates,
-not one pass per candidate. Ties go to the first candidate in (node, disk) name order;
-Longhorn iterates a Go map there, so its own tie-break is random.
+Candidates are disk ids into per-disk value arrays, grouped by node in name order.
+Scoring one candidate only changes one value of the distribution, so the new maximum and
+minimum come from the two largest and two smallest values: one sort per choice, not one
+pass over every candidate per candidate. Ties go to the first candidate in (node, disk)
+name order; Longhorn iterates a Go map there, so its own tie-break is random.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-__all__ = ["Candidate", "choose_balance_score", "choose_most_usable_storage"]
-
-#: (node name, disk id, storage available, storage reserved, storage scheduled)
-Candidate = tuple[str, int, int, int, int]
+__all__ = ["choose_balance_score", "choose_most_usable_storage"]
 
 
-def choose_most_usable_storage(candidates: Sequence[Candidate]) -> Candidate:
-    """The candidate with the largest ``available - reserved``; first of equals."""
-    best = candidates[0]
-    best_usable = best[2] - best[3]
-    for c in candidates[1:]:
-        usable = c[2] - c[3]
-        if usable > best_usable:
-            best, best_usable = c, usable
+def choose_most_usable_storage(found: Sequence[int], most: Sequence[int]) -> int:
+    """The disk with the largest ``most[d]`` (available - reserved); first of equals."""
+    best = found[0]
+    best_value = most[best]
+    for d in found:
+        if most[d] > best_value:
+            best, best_value = d, most[d]
     return best
 
 
 class _Spread:
-    """Sum, two largest and two smallest of a list of ints, to rescore one change in O(1)."""
+    """Sum, two largest and two smallest of some ints, to rescore one change in O(1)."""
 
     __slots__ = ("bot1", "bot1_at", "bot2", "count", "top1", "top1_at", "top2", "total")
 
     def __init__(self, values: Sequence[int]) -> None:
         self.count = len(values)
         self.total = sum(values)
-        self.top1 = self.top2 = self.bot1 = self.bot2 = 0
-        self.top1_at = self.bot1_at = -1
-        for i, v in enumerate(values):
-            if self.top1_at < 0 or v > self.top1:
-                self.top2, self.top1, self.top1_at = self.top1, v, i
-            elif i == 1 or v > self.top2:
-                self.top2 = v
-            if self.bot1_at < 0 or v < self.bot1:
-                self.bot2, self.bot1, self.bot1_at = self.bot1, v, i
-            elif i == 1 or v < self.bot2:
-                self.bot2 = v
+        ordered = sorted(values)
+        self.top1, self.bot1 = ordered[-1], ordered[0]
+        self.top2 = ordered[-2] if self.count > 1 else ordered[-1]
+        self.bot2 = ordered[1] if self.count > 1 else ordered[0]
+        # With ties, index() finds one holder; the other holder is then top2 == top1.
+        self.top1_at = values.index(self.top1)
+        self.bot1_at = values.index(self.bot1)
 
-    def score_with(self, at: int, new: int, size: int) -> float | None:
-        """``(max - min) / mean`` after value ``at`` becomes ``new``; None when undefined."""
-        high, low = new, new
+    def range_with(self, at: int, new: int) -> float:
+        """``max - min`` after value ``at`` becomes ``new``."""
+        high = low = new
         if self.count > 1:
             other_high = self.top2 if at == self.top1_at else self.top1
             other_low = self.bot2 if at == self.bot1_at else self.bot1
-            high = max(high, other_high)
-            low = min(low, other_low)
-        mean = float(self.total - size) / float(self.count)
-        if mean == 0:
-            return None
-        return float(high - low) / mean
-
-
-def _usable(c: Candidate) -> int:
-    return max(0, c[2] - c[3] - c[4])
+            if other_high > high:
+                high = other_high
+            if other_low < low:
+                low = other_low
+        return float(high - low)
 
 
 def choose_balance_score(
-    candidates: Sequence[Candidate], size: int, *, disk_must_fit: bool
-) -> Candidate:
+    found: Sequence[int],
+    *,
+    node_of: Sequence[int],
+    usable: Sequence[int],
+    most: Sequence[int],
+    size: int,
+    disk_must_fit: bool,
+) -> int:
     """Longhorn 1.11+ ``getDiskWithMostBalanceScore`` with its fallback.
 
-    ``disk_must_fit`` (1.12) skips disks whose usable storage is below the replica size.
+    ``usable[d]`` is available - reserved - scheduled (clamped at 0 here), ``most[d]``
+    available - reserved for the fallback. ``disk_must_fit`` (1.12) skips disks whose
+    usable storage is below the replica size.
     """
-    if len(candidates) == 1:
-        return candidates[0]
-    node_names: list[str] = []
-    node_usable: list[int] = []
-    node_at: dict[str, int] = {}
-    disk_usable = [_usable(c) for c in candidates]
-    for c, u in zip(candidates, disk_usable, strict=True):
-        at = node_at.get(c[0])
-        if at is None:
-            node_at[c[0]] = len(node_names)
-            node_names.append(c[0])
-            node_usable.append(u)
-        else:
-            node_usable[at] += u
+    if len(found) == 1:
+        return found[0]
+    disk_usable = [u if u > 0 else 0 for u in map(usable.__getitem__, found)]
+    # ``found`` is grouped by node in ascending node id: find each node's slice by bisection.
+    node_seq = [node_of[d] for d in found]
+    bounds = [(bisect_left(node_seq, n), bisect_right(node_seq, n)) for n in dict.fromkeys(node_seq)]
+    node_usable = [sum(disk_usable[lo:hi]) for lo, hi in bounds]
 
-    nodes = _Spread(node_usable)
-    best_node: str | None = None
-    best_score = 0.0
-    for i, u in enumerate(node_usable):
-        if u < size:
-            continue
-        score = nodes.score_with(i, u - size, size)
-        if score is not None and (best_node is None or score < best_score):
-            best_node, best_score = node_names[i], score
-    if best_node is None:
-        return choose_most_usable_storage(candidates)
+    best_node = _best(node_usable, range(len(node_usable)), size, must_fit=True)
+    if best_node < 0:
+        return choose_most_usable_storage(found, most)
+    lo, hi = bounds[best_node]
+    best_disk = _best(disk_usable, range(lo, hi), size, must_fit=disk_must_fit)
+    if best_disk < 0:
+        return choose_most_usable_storage(found, most)
+    return found[best_disk]
 
-    # Longhorn scores a disk against every candidate disk, not only those on the node.
-    disks = _Spread(disk_usable)
-    best_disk: Candidate | None = None
-    best_disk_score = 0.0
-    for i, c in enumerate(candidates):
-        if c[0] != best_node:
+
+def _best(values: list[int], choices: range, size: int, *, must_fit: bool) -> int:
+    """The position in ``choices`` whose value, lowered by ``size``, leaves ``values`` most
+    balanced (first of equals); -1 when none qualifies. Longhorn skips values below
+    ``size`` when ``must_fit`` and treats an all-zero mean as "worst".
+    """
+    spread = _Spread(values)
+    mean = float(spread.total - size) / float(spread.count)
+    if mean == 0:
+        return -1
+    best, best_score = -1, 0.0
+    for i in choices:
+        u = values[i]
+        if must_fit and u < size:
             continue
-        u = disk_usable[i]
-        if disk_must_fit and u < size:
-            continue
-        score = disks.score_with(i, u - size, size)
-        if score is not None and (best_disk is None or score < best_disk_score):
-            best_disk, best_disk_score = c, score
-    if best_disk is None:
-        return choose_most_usable_storage(candidates)
-    return best_disk
+        score = spread.range_with(i, u - size) / mean
+        if best < 0 or score < best_score:
+            best, best_score = i, score
+    return best

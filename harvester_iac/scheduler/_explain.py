@@ -105,8 +105,8 @@ def _clauses(exclusions: Sequence[Exclusion]) -> list[str]:
 def explain_unplaced(index: int, exclusions: Sequence[Exclusion], notes: Sequence[str] = ()) -> str:
     """``replica 2: no disk left: <clause>; <clause>`` for the replica at ``index``."""
     if not exclusions:
-        body = "no node or disk was considered"
-        head = "not placed"
+        head = "no node left"
+        body = "the cluster has no Longhorn nodes"
     elif all(e.rule in NODE_RULES for e in exclusions):
         head = "no node left"
         body = "; ".join(_clauses(exclusions))

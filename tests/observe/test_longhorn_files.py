@@ -9,6 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harvester_iac.errors import SnapshotError
 from harvester_iac.observe import (
@@ -93,7 +95,8 @@ def test_json_list_single_objects_and_multi_document_yaml(tmp_path: Path) -> Non
     one = tmp_path / "single"
     one.mkdir()
     (one / "volume.yaml").write_text(yaml.safe_dump(items[1]))
-    (one / "more.yml").write_text(yaml.safe_dump_all(items[5:7] + [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}]))
+    config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}
+    (one / "more.yml").write_text(yaml.safe_dump_all([*items[5:7], config_map]))
     (one / ".hidden.yaml").write_text("not: [valid")  # hidden files are not read
     (one / "notes.txt").write_text("ignored: not a .yaml/.json file")
     from_json, _ = read_longhorn_files(tmp_path / "all.json")
@@ -191,3 +194,31 @@ def test_vm_name_from_workload_pod_or_harvester_pvc_name(
     workloads: list[Workload], pvc: str | None, expected: tuple[str | None, str | None]
 ) -> None:
     assert vm_name_of(workloads, pvc) == expected
+
+
+_INCIDENT_TEXT = INCIDENT_FILE.read_text()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=300).map(lambda b: b.decode("utf-8", "replace")),
+    st.integers(0, len(_INCIDENT_TEXT)).map(lambda n: _INCIDENT_TEXT[:n]),
+    st.integers(0, 4000).map(lambda n: json.dumps(yaml.safe_load(_INCIDENT_TEXT))[:n]),
+    st.integers(1, 3000).map(lambda n: "[" * n),
+))
+def test_any_text_gives_objects_or_a_snapshot_error(text: str) -> None:
+    try:
+        parse_longhorn_text(text, file="fuzz.yaml")
+    except SnapshotError:
+        pass
+
+
+def test_huge_line_and_deep_nesting_are_bad_input(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("value: " + "x" * (10 * 1024 * 1024) + "\n")
+    with pytest.raises(SnapshotError, match="no Longhorn"):
+        read_longhorn_files(big)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    with pytest.raises(SnapshotError):
+        read_longhorn_files(deep)

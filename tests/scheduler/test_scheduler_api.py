@@ -7,7 +7,6 @@ import random
 from datetime import UTC, datetime
 
 import pytest
-from scheduler_helpers import EXTRA_CASES, REFERENCE_CASES
 
 import harvester_iac.cli as cli
 import harvester_iac.scheduler as scheduler
@@ -22,12 +21,14 @@ from harvester_iac.scheduler import (
     LonghornVersion,
     NodeState,
     Placement,
+    ReplicaState,
     Scheduler,
     SchedulingSettings,
     VolumeSpec,
     load_case,
     simulate,
 )
+from tests.scheduler._cases import EXTRA_CASES, REFERENCE_CASES
 
 GIB = 2**30
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -39,8 +40,9 @@ def test_public_names_are_pinned() -> None:
         "DiskSelection", "DiskState", "DiskType", "Exclusion", "ExclusionRule",
         "InventoryPlacement", "LonghornVersion", "NodeState", "Placement", "ReplicaAutoBalance",
         "ReplicaOutcome", "ReplicaState", "Scheduler", "SchedulingCase", "SchedulingSettings",
-        "SimulationResult", "VolumePlacement", "VolumeRobustness", "VolumeSpec", "load_case",
-        "parse_case", "place_inventory", "simulate",
+        "SimulationResult", "VolumePlacement", "VolumeRobustness", "VolumeSpec",
+        "cluster_from_longhorn", "load_case", "parse_case", "place_inventory",
+        "replicas_from_longhorn", "simulate",
     ]
     assert scheduler.__all__ == sorted(scheduler.__all__)
     for name in scheduler.__all__:
@@ -180,3 +182,14 @@ def test_settings_defaults_are_longhorns() -> None:
 
 def test_placement_text() -> None:
     assert str(Placement(node="n1", disk="d1")) == "n1/d1"
+
+
+def test_explanation_pass_can_be_skipped() -> None:
+    case = load_case(next(p for p in REFERENCE_CASES if p.name.startswith("10-")))
+    s = Scheduler(case.cluster, settings=case.settings, version=case.version)
+    quiet = s.place(case.volume, count=case.schedule, now=case.now, explain=False)
+    assert quiet.placements == simulate(case).placements
+    assert quiet.explanations == () and quiet.outcomes[1].exclusions == ()
+    why = s.exclusions(case.volume, placed=(ReplicaState(name="r", node="n1", disk="d1"),),
+                       now=case.now)
+    assert [e.rule for e in why] == [ExclusionRule.DISK_ANTI_AFFINITY]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from scheduler_helpers import EXTRA_CASES, REFERENCE_CASES, expectation_problems
 
 from harvester_iac.scheduler import Placement, load_case, simulate
+from tests.scheduler._cases import EXTRA_CASES, REFERENCE_CASES, expectation_problems
 
 ALL_CASES = REFERENCE_CASES + EXTRA_CASES
 
@@ -71,6 +71,7 @@ def test_schema_rejects_wrong_documents() -> None:
     schema = _schema()
     jsonschema.validate({"placements": [None], "errors": [], "explanations": ["replica 1: x"]},
                         schema)
+    bad: object
     for bad in (
         {"placements": [], "errors": []},
         {"placements": [{"node": "n1"}], "errors": [], "explanations": []},

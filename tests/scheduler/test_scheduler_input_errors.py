@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from scheduler_helpers import REFERENCE_CASES
 
 from harvester_iac.errors import SnapshotError
 from harvester_iac.scheduler import load_case, parse_case
+from tests.scheduler._cases import REFERENCE_CASES
 
 GOOD = json.loads(REFERENCE_CASES[0].read_text())
 

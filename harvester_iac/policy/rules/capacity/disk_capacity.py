@@ -33,9 +33,9 @@ class DiskCapacity(Rule):
     why = (
         "Longhorn refuses a replica on a disk when the scheduled size would pass "
         "(maximum - reserved) x storage-over-provisioning-percentage, or when free space "
-        "would drop to storage-minimal-available-percentage of the maximum. Volumes that do "
-        "not fit are created degraded; a disk within 10% of a limit refuses the next volume "
-        "or rebuild."
+        "is at storage-minimal-available-percentage of the maximum. Volumes that do not fit are "
+        "created degraded (an error); a disk within 10% of a limit, or one that thin volumes "
+        "will fill to the floor, refuses the next volume or rebuild (a warning)."
     )
     fix = ("Add a Longhorn disk or capacity, shrink volumes, or lower storageReserved; raising "
            "storageOverProvisioningPercentage only postpones a full disk.")
@@ -66,14 +66,17 @@ class DiskCapacity(Rule):
         elif load.scheduled > limit * (1 - margin):
             problems.append((Severity.WARNING, f"scheduled {_gib(load.scheduled)} is within "
                              f"{margin:.0%} of the over-provisioning limit {_gib(limit)}"))
-        if free_after <= floor:
-            problems.append((Severity.ERROR, f"free space after the new replicas, "
-                             f"{_gib(free_after)}, is at or below the minimal available "
-                             f"{_gib(floor)}"))
-        elif free_after <= floor + margin * load.maximum:
-            problems.append((Severity.WARNING, f"free space after the new replicas, "
-                             f"{_gib(free_after)}, is within {margin:.0%} of the minimal "
-                             f"available {_gib(floor)}"))
+        if load.observed and load.available <= floor:
+            problems.append((Severity.ERROR, f"free space {_gib(load.available)} is at or "
+                             f"below the minimal available {_gib(floor)}: Longhorn refuses "
+                             "every new replica here"))
+        elif load.observed and load.available <= floor + margin * load.maximum:
+            problems.append((Severity.WARNING, f"free space {_gib(load.available)} is within "
+                             f"{margin:.0%} of the minimal available {_gib(floor)}"))
+        elif load.new_bytes and free_after <= floor:
+            problems.append((Severity.WARNING, f"once the new volumes fill up, free space "
+                             f"({_gib(free_after)}) falls to the minimal available "
+                             f"{_gib(floor)} and Longhorn stops scheduling here"))
         if refused:
             shown = ", ".join(refused[:5]) + (f" and {len(refused) - 5} more"
                                               if len(refused) > 5 else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harvester_iac.observe._event import Event, EventKind
+from harvester_iac.observe import Event, EventKind
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._finding import (
     Evidence,

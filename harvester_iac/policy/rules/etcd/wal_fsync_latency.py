@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from harvester_iac.observe._prometheus import MetricName, MetricSample
+from harvester_iac.observe import MetricName, MetricSample
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._finding import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._rule import Category, Need, Rule

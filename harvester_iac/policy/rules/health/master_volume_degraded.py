@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harvester_iac.observe._longhorn import LonghornVolume, Robustness
+from harvester_iac.observe import LonghornVolume, Robustness
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._facts import masters
 from harvester_iac.policy._finding import Evidence, Finding, Observation, Resource, ResourceKind, Severity

@@ -62,7 +62,9 @@ class EtcdQuorumOneDisk(Rule):
                 else:
                     trouble, label = ctx.trouble.host(host.name), host.name
             where = ", ".join(f"{dom.host}/{d}" for d in disks)
-            device = dom.device if not dom.device.startswith("disk ") else "one device"
+            devs = sorted({d.device for d in (host.disks if host else ()) if d.name in disks
+                           and d.device})
+            device = ", ".join(devs) or "device unknown"
             names = ", ".join(mp.master.name for mp in members)
             msg = (f"{len(members)} of {n} master root volumes ({names}) keep every replica on "
                    f"one failure domain, {where} ({device}): one fault there stops "

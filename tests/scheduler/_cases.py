@@ -1,4 +1,4 @@
-"""Helpers shared by the scheduler tests (a unique module name: no clash with other areas)."""
+"""Case files and the expectation check shared by the scheduler tests."""
 
 from __future__ import annotations
 

@@ -1,0 +1,110 @@
+"""Benchmark ``harvester-iac synth`` against the floor of the CDK runtime, in one run.
+
+Every measurement is a fresh subprocess with this same Python (what a user pays per run):
+
+* floor: an empty ``TerraformStack`` synthesized through ``harvester_iac.cdk`` (Python
+  start, jsii/Node.js start, the CDK runtime's import, one synth);
+* ``harvester-iac synth`` for the default inventory, and for generated inventories with
+  50 and 500 extra VMs (written as YAML, so loading and validation are measured too).
+
+Prints the median of ``--repeat`` runs, the ratio to the floor, and the marginal cost per
+VM between sizes (flat = linear growth). Targets (issue 2): default <= 1.3x floor,
+500 VMs <= 4x floor. Not a test: nothing here asserts.
+
+    .venv/bin/python bench/synth.py [--repeat 5] [--runtime cdktf|cdktn]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_INVENTORY = ROOT / "harvester_iac" / "model" / "default-inventory.yaml"
+
+FLOOR = """
+import sys
+from harvester_iac.cdk import App, TerraformStack
+app = App(outdir=sys.argv[1])
+TerraformStack(app, "empty")
+app.synth()
+"""
+
+
+def generated_inventory(n_vms: int, directory: Path) -> Path:
+    """The default homelab plus ``n_vms`` VMs (two disks each), pinned to ``altra``."""
+    doc = yaml.safe_load(DEFAULT_INVENTORY.read_text())
+    doc["metadata"]["name"] = f"bench-{n_vms}"
+    doc["vms"] = [
+        {"name": f"vm-{i:04d}", "host": "altra", "cpu": 2, "memory": "4Gi", "network": "homelab",
+         "disks": [
+             {"name": "root", "size": "20Gi", "storageClass": "harvester-longhorn",
+              "image": "ubuntu-24-04", "bootOrder": 1},
+             {"name": "data", "size": "50Gi", "storageClass": "longhorn-master-root"},
+         ]}
+        for i in range(n_vms)
+    ]
+    path = directory / f"bench-{n_vms}.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def _time(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--runtime", choices=("cdktf", "cdktn"), default=None)
+    args = parser.parse_args(argv)
+    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1")
+    if args.runtime:
+        env["HARVESTER_IAC_CDK"] = args.runtime
+    py = sys.executable
+    with tempfile.TemporaryDirectory(prefix="bench-synth-") as tmp:
+        work = Path(tmp)
+        cases: list[tuple[str, int, list[str]]] = [
+            ("floor (empty stack)", 0, [py, "-c", FLOOR, str(work / "floor")]),
+            ("synth default", 0, [py, "-m", "harvester_iac", "synth", "--out", str(work / "d")]),
+        ]
+        for n in (50, 500):
+            inv = generated_inventory(n, work)
+            cases.append((f"synth +{n} VMs", n, [py, "-m", "harvester_iac", "synth",
+                                                  "--inventory", str(inv), "--out", str(work / f"v{n}")]))
+        for _, _, cmd in cases:  # warm the file cache and Python's bytecode
+            _time(cmd, env, work)
+        medians: list[float] = []
+        for label, _, cmd in cases:
+            runs = [_time(cmd, env, work) for _ in range(args.repeat)]
+            medians.append(statistics.median(runs))
+            print(f"{label:22s} median {medians[-1]:6.3f} s  (min {min(runs):.3f}, max {max(runs):.3f}, "
+                  f"n={args.repeat})")
+    floor = medians[0]
+    print()
+    for (label, _, _), t in zip(cases, medians, strict=True):
+        print(f"{label:22s} {t / floor:5.2f}x floor")
+    base = medians[1]
+    per50 = (medians[2] - base) / 50
+    per500 = (medians[3] - base) / 500
+    print(f"\nmarginal cost per VM: {per50 * 1000:.2f} ms (0->50), {per500 * 1000:.2f} ms (0->500); "
+          f"ratio {per500 / per50 if per50 > 0 else float('nan'):.2f} (1.00 = linear)")
+    print("targets: default <= 1.30x floor, 500 VMs <= 4.00x floor")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""``harvester-iac synth``: the inventory as Terraform JSON (``cdktf.out/stacks/<stack>/cdk.tf.json``).
+
+The same app ``cdktf synth`` runs through ``main.py``, so both write the same bytes. Every
+validation finding is printed; a blocking one (Longhorn admission rules, the policy gate)
+exits 1 before anything is written. ``--no-validate`` skips the validations. With
+``--templates-dir`` the Kubernetes manifests are rendered there too. The CDK runtime is
+imported only when the command runs, so other commands never pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from harvester_iac.errors import ConstructError, InputError, UsageError
+from harvester_iac.model import Inventory, default_inventory, load_inventory
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "Synthesize the inventory into Terraform JSON for cdktf/Terraform/OpenTofu (and render templates)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--inventory", metavar="F",
+                        help="inventory YAML file (default: the embedded homelab of the incident)")
+    parser.add_argument("--out", metavar="DIR", default="cdktf.out",
+                        help="output directory, as cdktf's --output (default: cdktf.out)")
+    parser.add_argument("--templates-dir", metavar="DIR",
+                        help="also render the Kubernetes manifests into DIR (as harvester-iac render)")
+    parser.add_argument("--observed", metavar="F",
+                        help="health snapshot (from harvester-iac observe) for the validations")
+    parser.add_argument("--no-validate", action="store_true",
+                        help="skip the validations (admission rules, policy gate)")
+
+
+def _inventory(path: str | None) -> Inventory:
+    return default_inventory() if path is None else load_inventory(path)
+
+
+def _observed(path: str | None) -> Path | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError("no such file", file=path, where="--observed",
+                         expected="a health snapshot written by harvester-iac observe")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    inventory = _inventory(args.inventory)
+    observed = _observed(args.observed)
+    from harvester_iac.stacks import SynthBlocked, synth_to
+
+    try:
+        result = synth_to(inventory, args.out, observed=observed, skip_validation=args.no_validate)
+    except SynthBlocked as exc:
+        for f in exc.findings:
+            sys.stderr.write(f"{f}\n")
+        if exc.detail:
+            sys.stderr.write(f"{exc.detail}\n")
+        sys.stderr.write(f"harvester-iac synth: blocked for inventory {inventory.name}; nothing "
+                         "was written (fix the errors above, or --no-validate to skip checks).\n")
+        return 1
+    except ConstructError as exc:
+        raise InputError(str(exc), file=inventory.source) from None
+    for f in result.findings:
+        sys.stderr.write(f"{f}\n")
+    for name, path in result.stacks.items():
+        sys.stdout.write(f"wrote {path} (stack {name})\n")
+    if args.templates_dir:
+        from harvester_iac.render import render_inventory, write_templates
+
+        report = write_templates(render_inventory(inventory), args.templates_dir)
+        sys.stdout.write(f"{args.templates_dir}: {len(report.written)} written, "
+                         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed.\n")
+    return 0

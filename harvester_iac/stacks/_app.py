@@ -1,0 +1,204 @@
+"""The CDKTF app of an inventory, shared by ``main.py`` (``cdktf synth``) and ``harvester-iac synth``.
+
+Both build the same ``App`` with the same stacks, so both write the same bytes. The
+order is always: compose (bad props: ``ConstructError``), evaluate the registered
+validations in Python (so every finding is printed and a blocking one stops synth before
+anything is written), then let cdktf synthesize (it asks the same validations again and
+gets the cached answers).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from harvester_iac.cdk import App, JSIIError
+from harvester_iac.constructs import Finding, Severity
+from harvester_iac.errors import ConstructError, HarvesterIacError, InputError
+from harvester_iac.model import Inventory, default_inventory, load_inventory
+from harvester_iac.stacks._stack import HarvesterStack, HarvesterStackProps, cluster_stacks
+from harvester_iac.stacks._validators import DEFAULT_VALIDATORS, Validator
+
+__all__ = [
+    "ENV_INVENTORY",
+    "ENV_OBSERVED",
+    "ENV_TEMPLATES_DIR",
+    "SynthBlocked",
+    "SynthResult",
+    "app_main",
+    "build_app",
+    "synth_to",
+]
+
+#: Environment of ``main.py`` (``cdktf synth`` passes no arguments to the app).
+ENV_INVENTORY = "HARVESTER_IAC_INVENTORY"
+ENV_OBSERVED = "HARVESTER_IAC_OBSERVED"
+ENV_TEMPLATES_DIR = "HARVESTER_IAC_TEMPLATES_DIR"
+
+
+class SynthBlocked(HarvesterIacError):
+    """Synth stopped by blocking findings (the gate: exit 1); ``findings`` says why."""
+
+    def __init__(self, findings: tuple[Finding, ...], detail: str = "") -> None:
+        super().__init__(detail or "synth blocked by validation findings")
+        self.findings = findings
+        self.detail = detail
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynthResult:
+    """What a synth wrote: the output directory, per stack its ``cdk.tf.json``, all findings."""
+
+    outdir: Path
+    stacks: Mapping[str, Path]
+    findings: tuple[Finding, ...]
+
+
+def build_app(
+    inventory: Inventory,
+    *,
+    outdir: str | None = None,
+    validators: tuple[Validator, ...] = DEFAULT_VALIDATORS,
+    observed: Path | None = None,
+    fail_on: Severity | None = Severity.ERROR,
+    skip_validation: bool = False,
+) -> tuple[App, tuple[HarvesterStack, ...]]:
+    """An ``App`` with one ``HarvesterStack`` per cluster of ``inventory``.
+
+    ``outdir`` defaults to cdktf's own choice (``CDKTF_OUTDIR``, else ``cdktf.out``).
+    """
+    groups = cluster_stacks(inventory)
+    if len(groups) > 1:
+        unpinned = [v.name for v in inventory.vms if v.host is None]
+        if unpinned:
+            raise ConstructError(
+                f"inventory {inventory.name} spans {len(groups)} clusters, so VM "
+                f"{unpinned[0]!r} must name its host (which cluster would run it?)")
+    app = App(outdir=outdir, skip_validation=skip_validation) if outdir else App(
+        skip_validation=skip_validation)
+    stacks = tuple(
+        HarvesterStack(app, name, props=HarvesterStackProps(
+            inventory=inventory, hosts=hosts, include_unpinned_vms=len(groups) == 1,
+            validators=() if skip_validation else validators, observed=observed, fail_on=fail_on))
+        for name, hosts in groups)
+    return app, stacks
+
+
+def _blocking(findings: Iterable[Finding], fail_on: Severity | None) -> tuple[Finding, ...]:
+    return tuple(f for f in findings if f.severity.blocks(fail_on))
+
+
+def _synth(app: App) -> None:
+    try:
+        app.synth()
+    except JSIIError as exc:
+        text = str(exc)
+        if "Validation failed" in text or "validation" in text.lower():
+            raise SynthBlocked((), detail=text.strip()) from None
+        raise
+
+
+def synth_to(
+    inventory: Inventory,
+    out: str | os.PathLike[str],
+    *,
+    validators: tuple[Validator, ...] = DEFAULT_VALIDATORS,
+    observed: Path | None = None,
+    fail_on: Severity | None = Severity.ERROR,
+    skip_validation: bool = False,
+) -> SynthResult:
+    """Synthesize ``inventory`` into ``out`` (``stacks/<stack>/cdk.tf.json`` + ``manifest.json``).
+
+    Raises ``SynthBlocked`` (nothing written) when a finding blocks, ``ConstructError`` for
+    props that cannot be deployed. Files are synthesized into a temporary directory beside
+    ``out`` and moved into place one by one with ``os.replace``: no file is ever partial,
+    and other files under ``out`` (``.terraform/``, state) are left alone.
+    """
+    target = Path(out)
+    parent = target.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    except OSError as exc:
+        raise InputError(f"cannot create the output directory: {exc.strerror or exc}",
+                         file=str(target)) from None
+    try:
+        app, stacks = build_app(inventory, outdir=str(staging), validators=validators,
+                                observed=observed, fail_on=fail_on, skip_validation=skip_validation)
+        findings = tuple(f for s in stacks for f in s.findings)
+        blocking = _blocking(findings, fail_on)
+        if blocking:
+            raise SynthBlocked(findings)
+        _synth(app)
+        _move_tree(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return SynthResult(
+        outdir=target,
+        stacks={s.node.id: target / "stacks" / s.node.id / "cdk.tf.json" for s in stacks},
+        findings=findings)
+
+
+def _move_tree(src: Path, dst: Path) -> None:
+    try:
+        for root, _, files in os.walk(src):
+            rel = Path(root).relative_to(src)
+            (dst / rel).mkdir(parents=True, exist_ok=True)
+            for name in sorted(files):
+                os.replace(Path(root) / name, dst / rel / name)
+    except OSError as exc:
+        raise InputError(f"cannot write the synthesized files: {exc.strerror or exc}",
+                         file=str(dst)) from None
+
+
+def _print_findings(findings: Iterable[Finding], fail_on: Severity | None) -> None:
+    for f in findings:
+        mark = " (blocks synth)" if f.severity.blocks(fail_on) else ""
+        sys.stderr.write(f"{f}{mark}\n")
+
+
+def app_main(environ: Mapping[str, str] | None = None) -> int:
+    """``main.py``: what ``cdktf synth`` runs. Inventory from ``HARVESTER_IAC_INVENTORY``.
+
+    ``HARVESTER_IAC_OBSERVED`` passes a health snapshot to the validators and
+    ``HARVESTER_IAC_TEMPLATES_DIR`` also renders the manifests there. Exit 1 when a
+    finding blocks synth, 2 for bad input, like ``harvester-iac synth``.
+    """
+    env = os.environ if environ is None else environ
+    try:
+        if env.get("SYNTH_HCL_OUTPUT", "").lower() == "true":
+            raise InputError("HCL output is not supported by harvester-iac stacks",
+                             file="SYNTH_HCL_OUTPUT", expected="JSON output (cdktf synth without --hcl)")
+        path = env.get(ENV_INVENTORY)
+        inventory = load_inventory(path) if path else default_inventory()
+        observed = Path(env[ENV_OBSERVED]) if env.get(ENV_OBSERVED) else None
+        if observed is not None and not observed.is_file():
+            raise InputError("no such file", file=str(observed), where=ENV_OBSERVED,
+                             expected="a health snapshot written by harvester-iac observe")
+        app, stacks = build_app(inventory, observed=observed)
+        findings = tuple(f for s in stacks for f in s.findings)
+        _print_findings(findings, Severity.ERROR)
+        if _blocking(findings, Severity.ERROR):
+            sys.stderr.write("harvester-iac: synth blocked by the findings above.\n")
+            return 1
+        _synth(app)
+        templates = env.get(ENV_TEMPLATES_DIR)
+        if templates:
+            from harvester_iac.render import render_inventory, write_templates
+
+            write_templates(render_inventory(inventory), templates)
+    except SynthBlocked as exc:
+        sys.stderr.write(f"harvester-iac: synth blocked: {exc.detail}\n")
+        return 1
+    except InputError as exc:
+        sys.stderr.write(f"harvester-iac: {exc}\n")
+        return 2
+    except ConstructError as exc:
+        sys.stderr.write(f"harvester-iac: {exc}\n")
+        return 2
+    return 0

@@ -1,0 +1,80 @@
+"""The validation hook of ``HarvesterStack``: functions of the inventory that return findings.
+
+A validator takes a ``ValidationContext`` and returns ``Finding``s or plain
+``(severity, message)`` pairs, so a policy engine can plug in without importing
+construct types. ``admission_validator`` (Longhorn's admission rules, from the model) is
+wired by default; the policy gate joins through ``HarvesterStackProps.validators``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from harvester_iac.constructs import Finding, Severity
+from harvester_iac.errors import ConstructError
+from harvester_iac.model import Inventory, admission_problems
+
+__all__ = [
+    "DEFAULT_VALIDATORS",
+    "ValidationContext",
+    "Validator",
+    "admission_validator",
+    "run_validators",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidationContext:
+    """What a validator may look at."""
+
+    inventory: Inventory
+    #: The stack being validated and the hosts it deploys (a subset for multi-cluster sites).
+    stack_name: str
+    hosts: tuple[str, ...]
+    #: ``--observed`` health snapshot (``HARVESTER_IAC_OBSERVED`` for ``cdktf synth``), if any.
+    observed: Path | None = None
+
+
+Validator = Callable[[ValidationContext], Iterable[Finding | tuple[str, str]]]
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    return "".join(f"/{p}" for p in path)
+
+
+def admission_validator(ctx: ValidationContext) -> Iterator[Finding]:
+    """Longhorn admission-webhook rules the rendered manifests would break (errors)."""
+    inv = ctx.inventory
+    for p in admission_problems(inv):
+        if p.path[:1] == ("hosts",) and len(p.path) > 1 and isinstance(p.path[1], int):
+            if inv.hosts[p.path[1]].name not in ctx.hosts:
+                continue
+        text = f"{inv.source} ({_pointer(p.path)}): {p.message}"
+        if p.expected and "expected" not in p.message:
+            text += f"; expected {p.expected}"
+        if p.hint:
+            text += f" ({p.hint})"
+        yield Finding(severity=Severity.ERROR, message=text, source="admission")
+
+
+DEFAULT_VALIDATORS: tuple[Validator, ...] = (admission_validator,)
+
+
+def run_validators(validators: Iterable[Validator], ctx: ValidationContext) -> Iterator[Finding]:
+    """Every validator's findings, pairs turned into ``Finding`` (source: the validator's name)."""
+    for validator in validators:
+        name = getattr(validator, "__name__", type(validator).__name__)
+        for item in validator(ctx):
+            if isinstance(item, Finding):
+                yield item
+                continue
+            severity, message = item
+            try:
+                level = Severity(str(severity).lower())
+            except ValueError:
+                raise ConstructError(
+                    f"validator {name} returned severity {severity!r}; expected one of "
+                    f"{', '.join(s.value for s in Severity)}") from None
+            yield Finding(severity=level, message=str(message), source=name)
