@@ -21,7 +21,7 @@ from harvester_iac.observe._patterns import (
 
 __all__ = ["Detection", "detect_line"]
 
-_REPEATED = re.compile(r"^\s*message repeated (?P<n>\d+) times?: \[\s?(?P<inner>.*?)\s*\]?\s*$", re.S)
+_REPEATED = re.compile(r"^\s*message repeated (?P<n>\d+) times?: \[(?P<inner>.*)$", re.S)
 _SUPPRESSED = re.compile(r":\s*\d+ callbacks suppressed\s*$")
 _QUIET = frozenset({"debug", "info"})
 _EXTRA_GROUPS = ("code", "status", "attempts", "peer")
@@ -58,7 +58,9 @@ def _detect(env: Envelope) -> Detection | None:
     rep = _REPEATED.match(message)
     if rep is not None:
         repeat = int(rep["n"])
-        message = rep["inner"]
+        message = rep["inner"].strip()  # strip/endswith, not regex: no backtracking on blanks
+        if message.endswith("]"):
+            message = message[:-1].rstrip()
     if _SUPPRESSED.search(message):
         return None
     hit = find_pattern(message)

@@ -131,7 +131,6 @@ _DECOR = re.compile(
     r"|\d{1,9}[:-](?=[A-Za-z\[{<])"
     r")"
 )
-_BOX_TAIL = re.compile(r"\s*[│┃|]\s*$")
 _QUOTE_TAIL = re.compile(r"""["'`]\s*[,;)]?\s*$""")
 _PATH_PREFIX = re.compile(
     r"^/?(?:[\w.@+-]+/)*(?:[\w.@+-]+\.(?:log|txt)(?:[.-]\d+)?(?:\.gz)?|syslog(?:\.\d+)?"
@@ -151,7 +150,9 @@ def strip_decorations(line: str) -> str:
             boxed = True
         text = text[m.end():]
     if boxed:
-        text = _BOX_TAIL.sub("", text)
+        tail = text.rstrip()
+        if tail.endswith(("│", "┃", "|")):
+            text = tail[:-1]
     if text[:1] in ("\"", "'", "`"):
         quote = text[0]
         text = text[1:]

@@ -16,16 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from harvester_iac.model import Host, Inventory, LonghornDisk
-from harvester_iac.observe import (
-    STORAGE_KINDS,
-    Event,
-    LonghornNode,
-    LonghornReplica,
-    LonghornState,
-    MetricName,
-    MetricSample,
-    base_disk,
-)
+from harvester_iac.observe import STORAGE_KINDS, Event, LonghornNode, LonghornReplica, LonghornState, MetricName, MetricSample, base_disk
 from harvester_iac.policy._finding import SourceRef
 from harvester_iac.policy._thresholds import GROUP_OF, Thresholds, TroubleGroup
 

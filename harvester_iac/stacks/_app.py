@@ -94,12 +94,17 @@ def _blocking(findings: Iterable[Finding], fail_on: Severity | None) -> tuple[Fi
 
 
 def _synth(app: App) -> None:
+    """``app.synth()``; a cdktf validation failure (JavaScript error) becomes ``SynthBlocked``.
+
+    Our own findings were checked before; what can still fail here are validations cdktf
+    registers itself, such as ``import`` blocks needing Terraform >= 1.5 on the PATH.
+    """
     try:
         app.synth()
-    except JSIIError as exc:
+    except (JSIIError, RuntimeError) as exc:
         text = str(exc)
-        if "Validation failed" in text or "validation" in text.lower():
-            raise SynthBlocked((), detail=text.strip()) from None
+        if "Validation failed" in text:
+            raise SynthBlocked((), detail=text.strip().removeprefix("Error: ")) from None
         raise
 
 

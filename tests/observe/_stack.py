@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-DEADLINE_S = 60.0
+DEADLINE_S = 120.0
 
 
 def require(*programs: str) -> None:

@@ -13,12 +13,11 @@ _SKEW = timedelta(minutes=5)
 
 
 def _age(d: timedelta) -> str:
+    """``3d``, ``1h 30m``, ``45s``: the two largest non-zero units."""
     s = int(abs(d.total_seconds()))
-    if s >= 86400:
-        return f"{s // 86400}d {s % 86400 // 3600}h"
-    if s >= 3600:
-        return f"{s // 3600}h {s % 3600 // 60}m"
-    return f"{s // 60}m {s % 60}s"
+    parts = [(s // 86400, "d"), (s % 86400 // 3600, "h"), (s % 3600 // 60, "m"), (s % 60, "s")]
+    shown = [f"{n}{u}" for n, u in parts if n][:2]
+    return " ".join(shown) or "0s"
 
 
 class EvidenceFreshness(Rule):
