@@ -87,12 +87,13 @@ def main(argv: list[str] | None = None) -> int:
                                                   "--inventory", str(inv), "--out", str(work / f"v{n}")]))
         for _, _, cmd in cases:  # warm the file cache and Python's bytecode
             _time(cmd, env, work)
-        medians: list[float] = []
-        for label, _, cmd in cases:
-            runs = [_time(cmd, env, work) for _ in range(args.repeat)]
-            medians.append(statistics.median(runs))
-            print(f"{label:22s} median {medians[-1]:6.3f} s  (min {min(runs):.3f}, max {max(runs):.3f}, "
-                  f"n={args.repeat})")
+        runs: list[list[float]] = [[] for _ in cases]
+        for _ in range(args.repeat):  # round-robin, so load from other processes hits all alike
+            for i, (_, _, cmd) in enumerate(cases):
+                runs[i].append(_time(cmd, env, work))
+        medians = [statistics.median(r) for r in runs]
+        for (label, _, _), r, m in zip(cases, runs, medians, strict=True):
+            print(f"{label:22s} median {m:6.3f} s  (min {min(r):.3f}, max {max(r):.3f}, n={args.repeat})")
     floor = medians[0]
     print()
     for (label, _, _), t in zip(cases, medians, strict=True):

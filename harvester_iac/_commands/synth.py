@@ -10,11 +10,17 @@ imported only when the command runs, so other commands never pay for it.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+import threading
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from harvester_iac.errors import ConstructError, InputError, UsageError
-from harvester_iac.model import Inventory, default_inventory, load_inventory
+
+if TYPE_CHECKING:
+    from harvester_iac.model import Inventory
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -34,7 +40,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip the validations (admission rules, policy gate)")
 
 
+class _Prestart:
+    """Import the stacks (and so start Node.js and the CDK runtime) on a thread.
+
+    Starting the jsii kernel is mostly waiting for Node.js; meanwhile this thread is free
+    to import the model and read the inventory. Errors surface from ``module()``.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._module: ModuleType | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(name,), name="cdk-prestart", daemon=True)
+        self._thread.start()
+
+    def _run(self, name: str) -> None:
+        try:
+            self._module = importlib.import_module(name)
+        except BaseException as exc:  # re-raised in the caller's thread by module()
+            self._error = exc
+
+    def module(self) -> ModuleType:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._module is not None
+        return self._module
+
+
 def _inventory(path: str | None) -> Inventory:
+    from harvester_iac.model import default_inventory, load_inventory
+
     return default_inventory() if path is None else load_inventory(path)
 
 
@@ -49,13 +84,16 @@ def _observed(path: str | None) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    inventory = _inventory(args.inventory)
-    observed = _observed(args.observed)
-    from harvester_iac.stacks import SynthBlocked, synth_to
-
+    prestart = _Prestart("harvester_iac.stacks")
     try:
-        result = synth_to(inventory, args.out, observed=observed, skip_validation=args.no_validate)
-    except SynthBlocked as exc:
+        inventory = _inventory(args.inventory)
+        observed = _observed(args.observed)
+    finally:
+        stacks = prestart.module()
+    try:
+        result = stacks.synth_to(inventory, args.out, observed=observed,
+                                 skip_validation=args.no_validate)
+    except stacks.SynthBlocked as exc:
         for f in exc.findings:
             sys.stderr.write(f"{f}\n")
         if exc.detail:

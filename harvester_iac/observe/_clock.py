@@ -50,6 +50,9 @@ def _build(year: int, stamp: NoYear) -> datetime | None:
 
 
 def _closest(stamp: NoYear, ref: datetime) -> datetime | None:
+    same = _build(ref.year, stamp)
+    if same is not None and abs(same - ref) < timedelta(days=182):
+        return same  # any other year is at least half a year further away
     best: datetime | None = None
     for year in (ref.year, ref.year + 1, ref.year - 1, ref.year + 2, ref.year - 2, ref.year + 4,
                  ref.year - 4):

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from harvester_iac.model import Host, Inventory, LonghornDisk
-from harvester_iac.observe import ETCD_KINDS
 from harvester_iac.policy._finding import Resource, ResourceKind
 from harvester_iac.policy._locate import InventoryLocator
 from harvester_iac.policy._observed import Observed, TroubleIndex, device_base
@@ -74,7 +73,7 @@ class RuleContext:
             return True
         if need is Need.LONGHORN:
             return obs.has_longhorn
-        if obs.metrics or any(e.kind in ETCD_KINDS for e in obs.events):
+        if obs.metrics or any(e.kind.startswith("etcd_") for e in obs.events):
             return True
         return any(_names_master(loc, self.inventory) for loc in obs.log_sources)
 

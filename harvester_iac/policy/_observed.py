@@ -10,17 +10,27 @@ so they count for the host, which is where the incident's trouble was.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from harvester_iac.model import Host, Inventory, LonghornDisk
-from harvester_iac.observe import STORAGE_KINDS, Event, LonghornNode, LonghornReplica, LonghornState, MetricName, MetricSample, base_disk
 from harvester_iac.policy._finding import SourceRef
 from harvester_iac.policy._thresholds import GROUP_OF, Thresholds, TroubleGroup
 
-__all__ = ["Observed", "Trouble", "TroubleIndex", "event_ref"]
+if TYPE_CHECKING:
+    from harvester_iac.observe import (
+        Event,
+        LonghornNode,
+        LonghornReplica,
+        LonghornState,
+        MetricSample,
+    )
+
+__all__ = ["Observed", "Trouble", "TroubleIndex", "device_base", "event_ref"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,16 +50,26 @@ class Observed:
     metrics: tuple[MetricSample, ...] = ()
     failed_sources: tuple[str, ...] = ()
     log_sources: tuple[str, ...] = ()
+    _replicas: dict[str, tuple[LonghornReplica, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_longhorn(self) -> bool:
         return self.longhorn is not None and bool(self.longhorn.nodes or self.longhorn.volumes)
 
-    def metric(self, name: MetricName) -> tuple[MetricSample, ...]:
-        return tuple(s for s in self.metrics if s.name is name)
+    def metric(self, name: str) -> tuple[MetricSample, ...]:
+        """Samples of one ``MetricName`` (given by its wire value)."""
+        return tuple(s for s in self.metrics if s.name == name)
 
     def replicas_of(self, volume: str) -> tuple[LonghornReplica, ...]:
-        return self.longhorn.replicas_of(volume) if self.longhorn else ()
+        return self._replicas.get(volume, ())
+
+    def __post_init__(self) -> None:
+        by: dict[str, list[LonghornReplica]] = defaultdict(list)
+        for r in self.longhorn.replicas if self.longhorn else ():
+            if r.volume:
+                by[r.volume].append(r)
+        self._replicas.update({k: tuple(v) for k, v in by.items()})
 
     def node(self, name: str) -> LonghornNode | None:
         if self.longhorn is None:
@@ -103,11 +123,20 @@ def _trouble(events: Iterable[Event], th: Thresholds) -> Trouble:
     )
 
 
+_PARTITION = re.compile(
+    r"^(?P<base>(?:nvme\d+n\d+|mmcblk\d+|loop\d+|nbd\d+)|(?:[shv]d|xvd)[a-z]+)(?:p?\d+)?$")
+
+
 def device_base(device: str | None) -> str | None:
-    """``/dev/nvme0n1`` → ``nvme0n1``; ``/dev/sdo16`` → ``sdo``."""
+    """The whole disk under a device: ``/dev/nvme0n1p2`` → ``nvme0n1``, ``sdo16`` → ``sdo``.
+
+    Partitions of one disk are one failure domain, and kernel lines name partitions.
+    """
     if not device:
         return None
-    return base_disk(device.removeprefix("/dev/"))
+    name = device.removeprefix("/dev/")
+    m = _PARTITION.match(name)
+    return m.group("base") if m else name
 
 
 class TroubleIndex:
@@ -120,6 +149,8 @@ class TroubleIndex:
         self.storage_events: dict[str, tuple[Event, ...]] = {}
         if observed is None:
             return
+        from harvester_iac.observe import STORAGE_KINDS
+
         by_key: dict[str, str] = {}
         for h in inv.hosts:
             by_key[h.name] = h.name

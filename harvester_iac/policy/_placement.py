@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from harvester_iac.model import DeclaredVolume, Inventory, clean_path
-from harvester_iac.observe import LonghornReplica
 from harvester_iac.policy._observed import Observed
+
+if TYPE_CHECKING:
+    from harvester_iac.observe import LonghornReplica
 
 __all__ = [
     "CAPACITY_REASONS",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from harvester_iac.model import DeclaredVolume, Inventory, StorageClass, clean_path
-from harvester_iac.observe import LonghornDisk as ObservedDisk
+from harvester_iac.model import Inventory, StorageClass, clean_path
 from harvester_iac.policy._observed import Observed
 from harvester_iac.policy._placement import (
     CAPACITY_REASONS,
@@ -32,6 +32,9 @@ from harvester_iac.scheduler import (
     ReplicaState,
     place_inventory,
 )
+
+if TYPE_CHECKING:
+    from harvester_iac.observe import LonghornDisk as ObservedDisk
 
 __all__ = ["plan_placement"]
 
@@ -84,18 +87,28 @@ def _declared(inv: Inventory, s: Spot) -> bool:
     return host is not None and host.disk(s.disk) is not None
 
 
-def _longhorn_name(inv: Inventory, observed: Observed, v: DeclaredVolume) -> str | None:
-    """The Longhorn volume of a declared disk: its ``volumeName``, else the only volume
+def _longhorn_names(inv: Inventory, observed: Observed) -> dict[str, str]:
+    """Declared volume key -> its Longhorn volume: its ``volumeName``, else the only volume
     Longhorn attributes to its VM when the VM has one disk (a master's root volume)."""
     lh = observed.longhorn
     if lh is None:
-        return None
-    if v.volume_name:
-        return v.volume_name if lh.volume(v.volume_name) is not None else None
-    if sum(1 for d in inv.declared_volumes() if d.vm == v.vm) != 1:
-        return None
-    mine = [lv.name for lv in lh.volumes if lv.vm_name == v.vm]
-    return mine[0] if len(mine) == 1 else None
+        return {}
+    declared = list(inv.declared_volumes())
+    disks_of: dict[str, int] = defaultdict(int)
+    for v in declared:
+        disks_of[v.vm] += 1
+    by_vm: dict[str, list[str]] = defaultdict(list)
+    for lv in lh.volumes:
+        if lv.vm_name:
+            by_vm[lv.vm_name].append(lv.name)
+    out: dict[str, str] = {}
+    for v in declared:
+        if v.volume_name:
+            if lh.volume(v.volume_name) is not None:
+                out[v.key] = v.volume_name
+        elif disks_of[v.vm] == 1 and len(by_vm.get(v.vm, ())) == 1:
+            out[v.key] = by_vm[v.vm][0]
+    return out
 
 
 def _differs(observed: Observed, name: str, sc: StorageClass | None) -> str | None:
@@ -121,8 +134,9 @@ def plan_placement(inv: Inventory, observed: Observed | None, *, now: datetime) 
     lh_name: dict[str, str] = {}  # the scheduler's volume name -> Longhorn's
     if observed is not None and observed.has_longhorn:
         cluster, measured = _observed_cluster(inv, observed)
+        names = _longhorn_names(inv, observed)
         for v in inv.declared_volumes():
-            found = _longhorn_name(inv, observed, v)
+            found = names.get(v.key)
             if found is None:
                 continue
             key = v.volume_name or f"{v.vm}-{v.disk}"

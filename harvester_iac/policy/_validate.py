@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harvester_iac.model import Inventory
-from harvester_iac.observe import HealthSnapshot, SourceKind, SourceState, load_snapshot
 from harvester_iac.policy._baseline import load_baseline
 from harvester_iac.policy._context import DEFAULT_MAX_AGE, RuleContext
 from harvester_iac.policy._engine import FailOn, ValidationReport, run_rules
@@ -22,6 +22,9 @@ from harvester_iac.policy._rule import Rule
 from harvester_iac.policy._simulation import plan_placement
 from harvester_iac.policy._thresholds import Thresholds
 from harvester_iac.policy._waivers import Waiver
+
+if TYPE_CHECKING:
+    from harvester_iac.observe import HealthSnapshot
 
 __all__ = [
     "Placer",
@@ -44,6 +47,8 @@ def _default_placer(inv: Inventory, observed: Observed | None, now: datetime) ->
 
 def observed_from_snapshot(snap: HealthSnapshot, *, source: str) -> Observed:
     """The policy's view of a health snapshot; ``source`` names its file."""
+    from harvester_iac.observe import SourceKind, SourceState
+
     failed = tuple(
         f"{s.kind.value} {s.location}: {s.error or 'failed'}"
         for s in snap.sources if s.state is SourceState.FAILED)
@@ -59,6 +64,8 @@ def observed_from_snapshot(snap: HealthSnapshot, *, source: str) -> Observed:
 
 def load_observed(path: str | Path) -> Observed:
     """Read a health snapshot file (raises ``SnapshotError`` naming file and place)."""
+    from harvester_iac.observe import load_snapshot
+
     return observed_from_snapshot(load_snapshot(Path(path)), source=str(path))
 
 
@@ -103,7 +110,7 @@ def validate(
     placer: Placer | None = None,
 ) -> ValidationReport:
     """Run every rule on ``inventory`` with the evidence and judge the findings."""
-    if isinstance(observed, HealthSnapshot):
+    if observed is not None and not isinstance(observed, Observed):
         observed = observed_from_snapshot(observed, source="<snapshot>")
     if isinstance(baseline, str | Path):
         baseline = load_baseline(baseline)

@@ -42,7 +42,6 @@ from harvester_iac.model import (
     AntiAffinity,
     Host,
     Longhorn,
-    MasterVm as MasterModel,
     Network,
     Size,
     StorageClass,
@@ -52,6 +51,9 @@ from harvester_iac.model import (
 )
 from harvester_iac.model import ControlPlane as ControlPlaneModel
 from harvester_iac.model import LonghornDisk as DiskModel
+from harvester_iac.model import (
+    MasterVm as MasterModel,
+)
 from harvester_iac.render import node_disk_manifest, storage_class_manifest
 from tests.cdk.conftest import assert_snapshot
 

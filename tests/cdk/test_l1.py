@@ -77,7 +77,7 @@ def _category(hint: Any) -> str:
         return "map"
     if dataclasses.is_dataclass(hint):
         return "block"
-    if isinstance(hint, type) and issubclass(hint, Enum) or hint is str:
+    if (isinstance(hint, type) and issubclass(hint, Enum)) or hint is str:
         return "string"
     if hint is bool:
         return "bool"
@@ -89,7 +89,7 @@ def _category(hint: Any) -> str:
 def _tf_category(spec: Mapping[str, Any]) -> str:
     t = spec["type"]
     if isinstance(t, list):
-        return {"list": "list", "set": "list", "map": "map"}.get(t[0], t[0])
+        return {"list": "list", "set": "list", "map": "map"}.get(t[0], str(t[0]))
     return {"string": "string", "number": "number", "bool": "bool", "dynamic": "map"}[t]
 
 

@@ -57,7 +57,7 @@ def _break(doc: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> lis
 
 
 def _vm(doc: dict[str, Any]) -> dict[str, Any]:
-    vms: dict[str, Any] = doc["resource"]["harvester_virtualmachine"]
+    vms: dict[str, dict[str, Any]] = doc["resource"]["harvester_virtualmachine"]
     return vms[sorted(vms)[0]]
 
 

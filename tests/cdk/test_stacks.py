@@ -54,10 +54,10 @@ def test_stack_from_each_inventory(name: str, inv: Inventory, tmp_path: Path) ->
     for v in inv.vms:
         assert len(by_name[v.name]["disk"]) == len(v.disks)
     manifests = [b["manifest"] for b in doc["resource"].get("kubernetes_manifest", {}).values()]
-    expected = [m.to_dict() for h in inv.hosts if (m := node_disk_manifest(h, inv.longhorn))]
-    assert sorted(manifests, key=lambda m: m["metadata"]["name"]) == expected
+    expected = [n.to_dict() for h in inv.hosts if (n := node_disk_manifest(h, inv.longhorn))]
+    assert sorted(manifests, key=lambda x: x["metadata"]["name"]) == expected
     imported = {i["id"].rsplit("name=", 1)[1] for i in doc.get("import", [])}
-    assert imported == {m["metadata"]["name"] for m in expected}
+    assert imported == {x["metadata"]["name"] for x in expected}
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["stacks"][inv.name]["synthesizedStackPath"] == f"stacks/{inv.name}/cdk.tf.json"
     assert_snapshot(f"stack_{name}", doc)
@@ -68,7 +68,8 @@ def test_default_stack_details(tmp_path: Path) -> None:
     # the kubeconfig path is expanded by Terraform on the deploying machine, not here
     assert doc["provider"]["kubernetes"] == [{"config_path": '${pathexpand("~/.kube/altra.yaml")}'}]
     # the unmanaged network is looked up, so plan fails early if it does not exist
-    assert list(doc["data"]["harvester_network"].values())[0]["name"] == "homelab"
+    (network,) = doc["data"]["harvester_network"].values()
+    assert network["name"] == "homelab"
     # the new disk is applied; Harvester's default disk is left to Longhorn
     (node,) = doc["resource"]["kubernetes_manifest"].values()
     assert list(node["manifest"]["spec"]["disks"]) == ["nvme0"]
@@ -157,7 +158,7 @@ def test_blocking_findings_fail_cdktf_synth_too(tmp_path: Path) -> None:
         return [Finding(severity=Severity.ERROR, message="etcd quorum on one disk", source="HIAC-1")]
 
     app, _ = build_app(default_inventory(), outdir=str(tmp_path), validators=(gate,))
-    with pytest.raises(RuntimeError, match="Validation failed(.|\\n)*etcd quorum on one disk"):
+    with pytest.raises(RuntimeError, match=r"Validation failed(.|\n)*etcd quorum on one disk"):
         app.synth()
 
 

@@ -25,8 +25,9 @@ def one(line: str, **options: object) -> Event:
     return result.events[0]
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0,
+        micro: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 # ------------------------------------------------------------------ syslog / journalctl short

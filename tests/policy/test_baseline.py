@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ BEFORE = str(REPO / "examples/inventories/altra-before-fix.yaml")
 NOW = "2025-12-28T00:00:00Z"
 
 
-def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
     code = main(["validate", "--now", NOW, "--format", "json", *args])
     return code, json.loads(capsys.readouterr().out)
 
@@ -46,7 +47,7 @@ def test_new_finding_outside_the_baseline_still_fails(
     code, again = _json(capsys, "--inventory", BEFORE, "--fail-on", "warning",
                         "--baseline", str(base))
     assert code == 1
-    blocking = [f["rule"] for f in again["findings"] if f["blocking"]]  # type: ignore[union-attr]
+    blocking = [f["rule"] for f in again["findings"] if f["blocking"]]
     assert blocking == ["HIAC-PLACEMENT-001"]
 
 

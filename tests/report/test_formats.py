@@ -147,3 +147,35 @@ def test_sarif_uri_forms() -> None:
     assert _uri("examples/a b.yaml") == "examples/a%20b.yaml"
     assert _uri("/abs/x.yaml") == "file:///abs/x.yaml"
     assert Path("x").name == "x"
+
+
+@pytest.mark.parametrize("case", ["default-no-evidence", "after-fix-incident", "three-node-healthy"])
+def test_every_run_validates_against_both_schemas(case: str) -> None:
+    from harvester_iac.model import default_inventory, load_inventory
+    from harvester_iac.policy import load_observed, validate
+    from tests.report._support import INCIDENT, snapshot_now
+
+    healthy = REPO / "examples/observed/healthy.snapshot.json"
+    inv, snap = {
+        "default-no-evidence": (default_inventory(), None),
+        "after-fix-incident": (default_inventory(), INCIDENT),
+        "three-node-healthy": (load_inventory(REPO / "examples/inventories/three-node.yaml"),
+                               healthy),
+    }[case]
+    report = validate(inv, observed=load_observed(snap) if snap else None,
+                      now=snapshot_now(snap) if snap else snapshot_now(INCIDENT))
+    jsonschema.Draft202012Validator(report_schema()).validate(report_to_dict(report))
+    sarif = json.loads(SARIF_SCHEMA.read_text())
+    jsonschema.Draft7Validator(sarif).validate(report_to_sarif(report))
+    for fmt in Format:
+        assert render(report, fmt).endswith("\n")
+
+
+def test_report_api_is_pinned() -> None:
+    import harvester_iac.report as report
+
+    assert report.__all__ == sorted(report.__all__, key=lambda n: (not n.isupper(), n))
+    for name in report.__all__:
+        assert callable(getattr(report, name)) or isinstance(getattr(report, name), str), name
+    with pytest.raises(AttributeError):
+        _ = report.render_pdf

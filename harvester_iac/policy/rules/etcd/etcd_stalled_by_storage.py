@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from harvester_iac.observe import Event, EventKind
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._finding import (
     Evidence,
@@ -17,12 +17,11 @@ from harvester_iac.policy._finding import (
 from harvester_iac.policy._observed import event_ref
 from harvester_iac.policy._rule import Category, Need, Rule
 
-#: etcd waiting on its disk (the kinds the issue names: slow fdatasync, slow applies).
-STALL_KINDS = frozenset({
-    EventKind.ETCD_SLOW_APPLY,
-    EventKind.ETCD_SLOW_FDATASYNC,
-    EventKind.ETCD_READ_INDEX_SLOW,
-})
+if TYPE_CHECKING:
+    from harvester_iac.observe import Event
+
+#: etcd waiting on its disk: slow applies, slow fdatasync, slow ReadIndex (EventKind values).
+STALL_KINDS = frozenset({"etcd_slow_apply", "etcd_slow_fdatasync", "etcd_read_index_slow"})
 
 
 class EtcdStalledByStorage(Rule):

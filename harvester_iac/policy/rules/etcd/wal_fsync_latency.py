@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from harvester_iac.observe import MetricName, MetricSample
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._finding import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._rule import Category, Need, Rule
+
+if TYPE_CHECKING:
+    from harvester_iac.observe import MetricSample
+
+#: ``MetricName.ETCD_WAL_FSYNC_P99`` (seconds).
+WAL_FSYNC_P99 = "etcd_wal_fsync_p99_seconds"
 
 
 def _master_of(ctx: RuleContext, s: MetricSample) -> str | None:
@@ -41,7 +47,7 @@ class WalFsyncLatency(Rule):
         if obs is None:
             return
         limit = ctx.thresholds.wal_fsync_p99_ms
-        for s in obs.metric(MetricName.ETCD_WAL_FSYNC_P99):
+        for s in obs.metric(WAL_FSYNC_P99):
             if math.isnan(s.value):
                 continue
             ms = s.value * 1000

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from harvester_iac.observe import LonghornVolume, Robustness
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._facts import masters
 from harvester_iac.policy._finding import Evidence, Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._rule import Category, Need, Rule
+
+if TYPE_CHECKING:
+    from harvester_iac.observe import LonghornVolume
 
 
 class MasterVolumeDegraded(Rule):
@@ -35,9 +38,9 @@ class MasterVolumeDegraded(Rule):
             return
         for mp in masters(ctx):
             vol = self._volume(obs.longhorn.volumes, mp.master.name, mp.placement.volume.volume_name)
-            if vol is None or vol.robustness not in (Robustness.DEGRADED, Robustness.FAULTED):
+            if vol is None or vol.robustness not in ("degraded", "faulted"):
                 continue
-            faulted = vol.robustness is Robustness.FAULTED
+            faulted = vol.robustness == "faulted"
             live = [r for r in obs.replicas_of(vol.name) if r.node and not r.failed_at]
             msg = (f"the root volume of {mp.master.name} ({vol.name}) is {vol.robustness.value}: "
                    f"{len(live)} live replica(s) of {vol.number_of_replicas or '?'} wanted")

@@ -1,0 +1,155 @@
+"""Benchmark: ``harvester-iac validate`` start-up and the gate on a large site.
+
+Prints, from one run:
+
+1. the floor (a fresh ``python -c "import yaml, jsonschema"``) and ``harvester-iac
+   validate`` on the embedded default inventory, both as subprocesses, medians of
+   interleaved runs, and their ratio (target: <= 2);
+2. the gate (scheduler simulation + every rule; the rules alone shown apart) in-process on generated sites of
+   100 hosts x 8 disks with 1,000 and with 10,000 volumes of 3 replicas, with storage
+   evidence on a few hosts, and the ratio of the two (target: <= 12, near-linear).
+
+Child processes run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed, warm-up
+runs first), as an installed CLI does. Speed is measured here, never in unit tests.
+Usage: ``.venv/bin/python bench/validate.py [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from harvester_iac.model import (
+    ControlPlane,
+    Host,
+    Inventory,
+    Longhorn,
+    LonghornDisk,
+    LonghornSettings,
+    MasterVm,
+    Size,
+    StorageClass,
+    Vm,
+    VmDisk,
+)
+from harvester_iac.observe import Event, EventKind
+from harvester_iac.policy import Observed, build_context, run_rules
+
+HOSTS, DISKS_PER_HOST, ZONES = 100, 8, 5
+GI = 2**30
+NOW = datetime(2025, 12, 28, tzinfo=UTC)
+
+
+def site(volumes: int, seed: int = 1) -> Inventory:
+    """100 hosts in 5 zones, 8 disks each (two on a shared device), 3 masters, VM disks."""
+    rng = random.Random(seed)
+    hosts = tuple(
+        Host(name=f"host-{h:03d}", address=f"10.0.{h // 250}.{h % 250 + 1}",
+             zone=f"zone-{h % ZONES}", tags=("fast",) if h % 4 == 0 else (),
+             disks=tuple(
+                 LonghornDisk(name=f"disk-{d}", path=f"/mnt/disk{d}",
+                              device=f"/dev/sd{'abcdefgg'[d]}",  # disk-6, disk-7 share sdg
+                              capacity=Size(rng.choice([2, 3, 4]) * 1024 * GI),
+                              tags=("ssd",) if d < 2 else ())
+                 for d in range(DISKS_PER_HOST)))
+        for h in range(HOSTS))
+    classes = (
+        StorageClass(name="replicated", number_of_replicas=3),
+        StorageClass(name="ssd", number_of_replicas=3, disk_selector=("ssd",)),
+        StorageClass(name="fast", number_of_replicas=3, node_selector=("fast",)),
+    )
+    masters = tuple(
+        MasterVm(name=f"master-{i}", address=f"10.1.0.{i + 1}", host=f"host-{i * 7:03d}",
+                 root_volume=VmDisk(name="root", size=Size(60 * GI), storage_class="ssd"))
+        for i in range(3))
+    vms = tuple(
+        Vm(name=f"vm-{i:05d}", host=f"host-{i % HOSTS:03d}", disks=(
+            VmDisk(name="data", size=Size(rng.choice([5, 10, 20, 40]) * GI),
+                   storage_class=rng.choice(["replicated", "replicated", "ssd", "fast"])),))
+        for i in range(volumes - len(masters)))
+    return Inventory(name=f"bench-{volumes}", hosts=hosts, storage_classes=classes,
+                     longhorn=Longhorn(version="1.12.1", settings=LonghornSettings()),
+                     control_plane=ControlPlane(masters=masters), vms=vms)
+
+
+def evidence() -> Observed:
+    """NOP timeouts and I/O errors on every tenth host, and etcd stalls on one master."""
+    events = []
+    for h in range(0, HOSTS, 10):
+        for i in range(20):
+            kind = EventKind.NOP_TIMEOUT if i % 2 else EventKind.BUFFER_IO_ERROR
+            events.append(Event(time=NOW - timedelta(minutes=30, seconds=i), host=f"host-{h:03d}",
+                                source="iscsid", kind=kind, file=f"logs/host-{h:03d}.log",
+                                line=i + 1, raw="...", device="sdb"))
+    events.append(Event(time=NOW - timedelta(minutes=29), host="master-0", source="k3s",
+                        kind=EventKind.ETCD_SLOW_APPLY, file="logs/master-0.log", line=1,
+                        raw="apply request took too long", took_ms=1500.0))
+    return Observed(source="<bench>", collected_at=NOW - timedelta(hours=1),
+                    events=tuple(events))
+
+
+def gate_seconds(volumes: int, repeat: int) -> tuple[float, float, int]:
+    """Best of ``repeat``: (simulation + rules, rules alone, findings)."""
+    inv = site(volumes)
+    observed = evidence()
+    best = rules = float("inf")
+    findings = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        ctx = build_context(inv, observed=observed, now=NOW)
+        mid = time.perf_counter()
+        report = run_rules(ctx)
+        end = time.perf_counter()
+        best, rules = min(best, end - start), min(rules, end - mid)
+        findings = len(report.outcomes)
+    return best, rules, findings
+
+
+def startup(repeat: int) -> tuple[float, float]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cli = shutil.which("harvester-iac", path=str(Path(sys.executable).parent))
+    if cli is None:
+        raise SystemExit("harvester-iac is not installed next to this Python (run scripts/setup)")
+    floor_cmd = [sys.executable, "-c", "import yaml, jsonschema"]
+    validate_cmd = [cli, "validate", "--now", "2025-12-28T00:00:00Z"]
+    for cmd in (floor_cmd, validate_cmd, floor_cmd, validate_cmd):  # warm-up: write .pyc
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=False)
+    floors: list[float] = []
+    runs: list[float] = []
+    for _ in range(repeat):
+        for cmd, into in ((floor_cmd, floors), (validate_cmd, runs)):
+            start = time.perf_counter()
+            done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=False)
+            into.append(time.perf_counter() - start)
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"{cmd} exited {done.returncode}")
+    return statistics.median(floors), statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="subprocess runs per command")
+    args = parser.parse_args()
+    floor, run = startup(args.repeat)
+    print(f"floor  python -c 'import yaml, jsonschema'   {floor * 1000:7.1f} ms")
+    print(f"validate (default inventory, subprocess)    {run * 1000:7.1f} ms")
+    print(f"ratio validate / floor                      {run / floor:7.2f}  (target <= 2)")
+    small, small_rules, n_small = gate_seconds(1_000, 5)
+    large, large_rules, n_large = gate_seconds(10_000, 3)
+    print(f"simulate+validate  1,000 volumes x3 replicas {small * 1000:7.1f} ms "
+          f"(rules alone {small_rules * 1000:.1f} ms, {n_small} findings)")
+    print(f"simulate+validate 10,000 volumes x3 replicas {large * 1000:7.1f} ms "
+          f"(rules alone {large_rules * 1000:.1f} ms, {n_large} findings)")
+    print(f"ratio 10,000 / 1,000                        {large / small:7.2f}  (target <= 12)")
+
+
+if __name__ == "__main__":
+    main()
