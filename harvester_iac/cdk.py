@@ -17,7 +17,6 @@ A runtime that is asked for but not installed is bad input (``InputError``, exit
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import importlib.util
 import os
 from collections.abc import Callable
@@ -136,7 +135,7 @@ else:
     Tokenization = _mod.Tokenization
 
 #: The runtime's own version string (``0.21.0`` for cdktf, ``0.24.0`` for cdktn).
-RUNTIME_VERSION: Final[str] = importlib.metadata.version(RUNTIME)
+RUNTIME_VERSION: Final[str] = str(importlib.import_module(f"{RUNTIME}._jsii").__jsii_assembly__.version)
 
 _C = TypeVar("_C", bound=type)
 

@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         inventory = _inventory(args.inventory)
         observed = _observed(args.observed)
+        import harvester_iac.render  # noqa: F401  (pure: import it here, off the thread's path)
     finally:
         stacks = prestart.module()
     try:

@@ -126,8 +126,6 @@ class Acc:
         )
 
 
-
-
 def micro(frac: str | None) -> int:
     return int((frac or "0")[:6].ljust(6, "0"))
 

@@ -73,7 +73,7 @@ def _journal_message(value: object) -> str:
     return ""
 
 
-def _from_json(obj: dict[str, Any], acc: Acc, depth: int) -> bool:
+def _from_json(obj: dict[str, Any], acc: Acc, depth: int, parse_text: TextParser) -> bool:
     """Read one JSON record; False when it holds no message at all."""
     if depth > MAX_DEPTH:
         return False
@@ -87,7 +87,7 @@ def _from_json(obj: dict[str, Any], acc: Acc, depth: int) -> bool:
         stamp = obj.get("_SOURCE_REALTIME_TIMESTAMP") or obj.get("__REALTIME_TIMESTAMP")
         if isinstance(stamp, str) and stamp.isdigit():
             epoch(int(stamp) / 1e6, acc)
-        _parse_text(_journal_message(obj["MESSAGE"]), acc, depth + 1)
+        parse_text(_journal_message(obj["MESSAGE"]), acc, depth + 1)
         return True
     msg = obj.get("msg")
     key = "msg" if isinstance(msg, str) else None
@@ -98,14 +98,14 @@ def _from_json(obj: dict[str, Any], acc: Acc, depth: int) -> bool:
     if key is None and isinstance(obj.get("log"), str):
         acc.fmt("docker-json" if "stream" in obj else "json")
         _meta(obj, acc)
-        _parse_text(strip_decorations(obj["log"]), acc, depth + 1)
+        parse_text(obj["log"].strip(), acc, depth + 1)
         return True
     if key is not None:
         acc.fmt("zap" if key == "msg" else "json")
         _meta(obj, acc)
         text = obj[key]
         if text.lstrip()[:1] == "{" or key != "msg":
-            _parse_text(text.strip(), acc, depth + 1)
+            parse_text(text.strip(), acc, depth + 1)
         else:
             acc.message = text
         return True
@@ -115,7 +115,7 @@ def _from_json(obj: dict[str, Any], acc: Acc, depth: int) -> bool:
             inner = _loads(value.strip())
         if isinstance(inner, dict):
             probe = Acc()
-            if _from_json(inner, probe, depth + 1):
+            if _from_json(inner, probe, depth + 1, parse_text):
                 _meta(obj, acc)
                 acc.fmt("json")
                 _merge(acc, probe)
@@ -154,7 +154,7 @@ def _unescape(value: str) -> str:
     return out if isinstance(out, str) else value
 
 
-def _salvage(text: str, acc: Acc, depth: int) -> bool:
+def _salvage(text: str, acc: Acc, depth: int, parse_text: TextParser) -> bool:
     """Read what a truncated or mangled JSON record still shows."""
     found = {m["k"]: m["v"] for m in _J_STR.finditer(text)}
     msgs = {m["k"]: m["v"] for m in _J_MSG.finditer(text)}
@@ -180,22 +180,23 @@ def _salvage(text: str, acc: Acc, depth: int) -> bool:
     for name in ("took", "expected-duration", "exceeded-duration"):
         if name in found:
             acc.fields[name] = found[name]
-    _parse_text(_unescape(msgs[key]).strip(), acc, depth + 1)
+    parse_text(_unescape(msgs[key]).strip(), acc, depth + 1)
     return True
 
 
-def _parse_json_text(text: str, acc: Acc, depth: int) -> None:
+def parse_json_text(text: str, acc: Acc, depth: int, parse_text: TextParser) -> None:
+    """Read a line that starts with ``{``; ``parse_text`` reads messages that are text."""
     obj = _loads(text)
-    if isinstance(obj, dict) and _from_json(obj, acc, depth):
+    if isinstance(obj, dict) and _from_json(obj, acc, depth, parse_text):
         return
     if '\\"' in text and depth < MAX_DEPTH:
         unescaped = text.replace("\\\\", "\ue000").replace('\\"', '"').replace("\ue000", "\\")
         obj = _loads(unescaped)
-        if isinstance(obj, dict) and _from_json(obj, acc, depth + 1):
+        if isinstance(obj, dict) and _from_json(obj, acc, depth + 1, parse_text):
             return
-        if _salvage(unescaped, acc, depth + 1):
+        if _salvage(unescaped, acc, depth + 1, parse_text):
             return
-    if not _salvage(text, acc, depth):
+    if not _salvage(text, acc, depth, parse_text):
         acc.message = text
 
 

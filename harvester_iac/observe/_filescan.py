@@ -76,6 +76,8 @@ class Part:
     nul_bytes: int = 0
     long_lines: int = 0
     bad_utf8: int = 0
+    internal: int = 0  # lines the detector itself failed on (reported, never raised)
+    internal_first: str | None = None
     compression: str | None = None
     failure: str | None = None  # reading stopped early: the file is partial
     fatal: str | None = None  # nothing usable: the file failed
@@ -94,13 +96,22 @@ class Part:
             self.bad_utf8 += 1
         if text.endswith("\r"):
             text = text[:-1]
-        env, det = detect_line(text)
+        try:
+            env, det = detect_line(text)
+        except Exception as exc:  # one odd line must not cost the whole file
+            self.internal += 1
+            self.internal_first = self.internal_first or f"line {lineno}: {type(exc).__name__}: {exc}"
+            return
         self.observe(lineno, env.stamp)
         if det is not None:
             self.drafts.append((lineno, text, det))
 
     def sample(self, lineno: int, data: bytes) -> None:
-        self.observe(lineno, parse_envelope(data.decode("utf-8", "replace").rstrip("\r")).stamp)
+        try:
+            env = parse_envelope(data.decode("utf-8", "replace").rstrip("\r"))
+        except Exception:  # a sample only helps place times; losing one is harmless
+            return
+        self.observe(lineno, env.stamp)
 
 
 def _collect(reader: LineReader, part: Part) -> None:
@@ -228,6 +239,8 @@ def _join(parts: Sequence[Part]) -> Part:
         whole.nul_bytes += part.nul_bytes
         whole.long_lines += part.long_lines
         whole.bad_utf8 += part.bad_utf8
+        whole.internal += part.internal
+        whole.internal_first = whole.internal_first or part.internal_first
         whole.failure = whole.failure or part.failure
         whole.fatal = whole.fatal or part.fatal
         offset += part.lines
@@ -319,6 +332,9 @@ def assemble(
         problems.append(f"{part.long_lines:,} line(s) longer than {MAX_LINE >> 20} MiB not examined")
     if part.nul_bytes:
         problems.append(f"{part.nul_bytes:,} NUL byte(s) in the text (crash padding or damage)")
+    if part.internal:
+        problems.append(f"{part.internal:,} line(s) could not be read (internal error at "
+                        f"{part.internal_first}; please report it)")
     if part.bad_utf8:
         problems.append(f"{part.bad_utf8:,} event line(s) not valid UTF-8 (kept with U+FFFD)")
     head = f"{part.lines:,} lines, {len(events):,} events"

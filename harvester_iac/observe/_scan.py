@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,7 +157,13 @@ def _parallel(
         while pending:
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for fut in done:
-                got[pending.pop(fut)] = fut.result()
+                key = pending.pop(fut)
+                try:
+                    got[key] = fut.result()
+                except (BrokenProcessPool, OSError, EOFError):
+                    # a worker died (killed, out of memory): read its share here instead
+                    _, path, start, end = next(t for t in tasks if (t[0], t[2]) == key)
+                    got[key] = read_part(path, settings, start, end)
             if bar is not None and counter is not None:
                 bar.update(int(counter.value))
     parts: list[list[Part]] = [[] for _ in files]

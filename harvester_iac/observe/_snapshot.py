@@ -432,11 +432,11 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
     )
 
 
-def load_snapshot(path: Path) -> HealthSnapshot:
+def load_snapshot(path: str | os.PathLike[str]) -> HealthSnapshot:
     """Read and validate a snapshot file; bad input raises :class:`SnapshotError`."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SnapshotError(
             "no such snapshot file", file=name, expected="a file written by 'observe -o'"

@@ -35,8 +35,8 @@ from harvester_iac.constructs.providers import (
     KubernetesProvider,
     KubernetesProviderConfig,
     RunStrategy,
-    check_against_provider_schemas,
 )
+from harvester_iac.constructs.providers.schemas import check_against_provider_schemas
 from harvester_iac.errors import ConstructError
 from harvester_iac.model import (
     AntiAffinity,

@@ -36,11 +36,10 @@ from harvester_iac.constructs.providers import (
     VirtualMachineConfig,
     VirtualMachineDisk,
     VirtualMachineNetworkInterface,
-    check_against_provider_schemas,
     manifest_import_id,
     terraform_value,
 )
-from harvester_iac.constructs.providers.schemas import provider_schemas
+from harvester_iac.constructs.providers.schemas import check_against_provider_schemas, provider_schemas
 from harvester_iac.errors import ConstructError
 
 pytestmark = pytest.mark.cdk

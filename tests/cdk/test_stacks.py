@@ -14,7 +14,7 @@ import pytest
 
 from harvester_iac import cdk
 from harvester_iac.constructs import Finding, Severity
-from harvester_iac.constructs.providers import check_against_provider_schemas
+from harvester_iac.constructs.providers.schemas import check_against_provider_schemas
 from harvester_iac.errors import ConstructError, InventoryError
 from harvester_iac.model import Host, Inventory, LonghornDisk, Vm, default_inventory, load_inventory
 from harvester_iac.render import node_disk_manifest

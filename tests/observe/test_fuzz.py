@@ -26,6 +26,7 @@ FUZZ = settings(max_examples=150, deadline=None,
 
 def _valid(result: ScanResult) -> None:
     assert all(s.state in STATES for s in result.sources)
+    assert not any("internal error" in (s.error or "") for s in result.sources), result.sources
     for e in result.events:
         assert isinstance(e.kind, EventKind)
         assert e.line >= 1

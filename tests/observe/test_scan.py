@@ -204,3 +204,25 @@ def test_progress_bar_only_when_asked(capsys: pytest.CaptureFixture[str], genera
     assert "50%" in out.getvalue() and out.getvalue().endswith("\r\x1b[K")
     scan_logs([generated], ScanOptions(jobs=1, progress=True))
     assert capsys.readouterr().out == ""
+
+
+def test_a_detector_failure_on_one_line_is_reported_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import harvester_iac.observe._filescan as filescan
+
+    real = filescan.detect_line
+
+    def flaky(line: str) -> object:
+        if "sdo16" in line:
+            raise IndexError("boom")
+        return real(line)
+
+    monkeypatch.setattr(filescan, "detect_line", flaky)
+    path = tmp_path / "x.log"
+    path.write_text(LINE + LINE.replace("sdo16", "sdi"))
+    result = scan_logs([path], ScanOptions(jobs=1))
+    assert [e.device for e in result.events] == ["sdi"]
+    (status,) = result.sources
+    assert status.state == "partial"
+    assert "internal error at line 1: IndexError: boom" in (status.error or "")

@@ -1,4 +1,7 @@
-"""Typed L1 classes over ``TerraformResource`` (one module per provider) and the schema checker.
+"""Typed L1 classes over ``TerraformResource``, one module per provider.
+
+The offline checker of synthesized JSON against the vendored provider schemas is in
+``harvester_iac.constructs.providers.schemas`` (imported on demand: synth never needs it).
 
 Users rarely touch these: the L2 constructs in ``harvester_iac.constructs`` build them.
 They are here as escape hatches, like cdk8s-plus's ``k8s`` module.
@@ -66,7 +69,6 @@ from harvester_iac.constructs.providers._kubernetes import (
     ManifestWaitCondition,
     manifest_import_id,
 )
-from harvester_iac.constructs.providers.schemas import check_against_provider_schemas
 
 __all__ = [
     "HARVESTER",
@@ -123,7 +125,6 @@ __all__ = [
     "VirtualMachineTpm",
     "VolumeBindingMode",
     "VolumeMode",
-    "check_against_provider_schemas",
     "manifest_import_id",
     "terraform_value",
 ]
