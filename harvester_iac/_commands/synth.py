@@ -43,21 +43,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 class _Prestart:
     """Import the stacks (and so start Node.js and the CDK runtime) on a thread.
 
-    Starting the jsii kernel is mostly waiting for Node.js; meanwhile this thread is free
-    to import the model and read the inventory. Errors surface from ``module()``.
+    Starting the jsii kernel is mostly waiting for Node.js. The thread first imports the
+    pure-Python part of jsii, then signals ``ready`` just before the kernel process is
+    spawned: work the caller does after ``ready`` (reading the inventory) runs while
+    Node.js starts instead of competing with jsii's own imports. Errors surface from
+    ``module()``.
     """
+
+    _PYTHON_ONLY = ("jsii", "typeguard")
 
     def __init__(self, name: str) -> None:
         self._module: ModuleType | None = None
         self._error: BaseException | None = None
+        self.ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(name,), name="cdk-prestart", daemon=True)
         self._thread.start()
 
     def _run(self, name: str) -> None:
         try:
+            for early in self._PYTHON_ONLY:
+                try:
+                    importlib.import_module(early)
+                except ImportError:
+                    pass
+            self.ready.set()
             self._module = importlib.import_module(name)
         except BaseException as exc:  # re-raised in the caller's thread by module()
             self._error = exc
+        finally:
+            self.ready.set()
 
     def module(self) -> ModuleType:
         self._thread.join()
@@ -85,6 +99,7 @@ def _observed(path: str | None) -> Path | None:
 
 def run(args: argparse.Namespace) -> int:
     prestart = _Prestart("harvester_iac.stacks")
+    prestart.ready.wait()
     try:
         inventory = _inventory(args.inventory)
         observed = _observed(args.observed)

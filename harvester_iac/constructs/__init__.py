@@ -18,8 +18,11 @@ from harvester_iac.constructs._validation import (
     Finding,
     FindingsValidation,
     Severity,
+    TerraformVersionCheck,
     add_findings_validation,
     findings_of,
+    require_terraform_for_imports,
+    skip_terraform_check,
 )
 from harvester_iac.constructs._vm import (
     ControlPlane,
@@ -51,7 +54,10 @@ __all__ = [
     "RootVolumeProps",
     "Severity",
     "StorageClassRef",
+    "TerraformVersionCheck",
     "add_findings_validation",
     "findings_of",
+    "require_terraform_for_imports",
+    "skip_terraform_check",
     "vm_resource",
 ]

@@ -9,7 +9,12 @@ Each function runs at most once per stack.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,8 +25,11 @@ __all__ = [
     "Finding",
     "FindingsValidation",
     "Severity",
+    "TerraformVersionCheck",
     "add_findings_validation",
     "findings_of",
+    "require_terraform_for_imports",
+    "skip_terraform_check",
 ]
 
 
@@ -94,3 +102,73 @@ def findings_of(scope: Construct) -> tuple[Finding, ...]:
     """Every finding of the validations registered in ``scope``'s stack, in registration order."""
     registry, _ = child_path(scope, "validation")
     return tuple(f for v in registry.validations for f in v.findings)
+
+
+_TERRAFORM_CHECK = "terraform-version"
+
+
+class TerraformVersionCheck:
+    """Whether the Terraform (or OpenTofu) on this machine reads ``import`` blocks (>= 1.5).
+
+    ``<binary> version`` starts on a thread when the first import block is declared, so it
+    runs while the rest of the stack is composed; ``findings`` waits for it. The binary is
+    ``TERRAFORM_BINARY_NAME`` (``tofu`` for OpenTofu), as for cdktf. A machine without it
+    (a synth-only CI job) gets an informational finding, not a failed synth: Terraform
+    itself refuses import blocks it cannot read when it plans.
+    """
+
+    MINIMUM = (1, 5)
+
+    def __init__(self) -> None:
+        self.binary = os.environ.get("TERRAFORM_BINARY_NAME") or "terraform"
+        self._output: str | None = None
+        self._error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="terraform-version", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        path = shutil.which(self.binary)
+        if path is None:
+            return
+        env = dict(os.environ, CHECKPOINT_DISABLE="1")  # no upgrade check over the network
+        try:
+            proc = subprocess.run([path, "version"], capture_output=True, text=True, env=env,
+                                  timeout=60, check=False)
+        except (OSError, subprocess.SubprocessError) as exc:
+            self._error = str(exc)
+            return
+        self._output = proc.stdout
+
+    def findings(self) -> Iterator[Finding]:
+        self._thread.join()
+        source = "terraform-version"
+        if self._output is None:
+            reason = self._error or f"{self.binary} is not on PATH"
+            yield Finding(severity=Severity.INFO, source=source, message=(
+                f"import blocks need Terraform or OpenTofu >= 1.5; not checked here ({reason})"))
+            return
+        m = re.search(r"(\d+)\.(\d+)\.(\d+)", self._output)
+        if m is None:
+            yield Finding(severity=Severity.WARNING, source=source, message=(
+                f"could not read the version of {self.binary} from `{self.binary} version`"))
+        elif (int(m.group(1)), int(m.group(2))) < self.MINIMUM:
+            yield Finding(severity=Severity.ERROR, source=source, message=(
+                f"{self.binary} {m.group(0)} cannot read import blocks (adopting the existing "
+                "Longhorn Node); use Terraform or OpenTofu >= 1.5"))
+
+
+def require_terraform_for_imports(scope: Construct) -> None:
+    """Register (once per stack) the ``TerraformVersionCheck`` that import blocks need."""
+    registry, _ = child_path(scope, "validation")
+    if _TERRAFORM_CHECK in registry.singletons:
+        return
+    check = TerraformVersionCheck()
+    registry.singletons[_TERRAFORM_CHECK] = check
+    stack = registry.stack
+    add_findings_validation(stack if stack is not None else scope, check.findings)
+
+
+def skip_terraform_check(scope: Construct) -> None:
+    """Never run ``TerraformVersionCheck`` in ``scope``'s stack (validation switched off)."""
+    registry, _ = child_path(scope, "validation")
+    registry.singletons.setdefault(_TERRAFORM_CHECK, None)

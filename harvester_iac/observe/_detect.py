@@ -55,13 +55,13 @@ class Detection:
 def _detect(env: Envelope) -> Detection | None:
     message = env.message
     repeat = 1
-    rep = _REPEATED.match(message)
+    rep = _REPEATED.match(message) if "message repeated " in message else None
     if rep is not None:
         repeat = int(rep["n"])
         message = rep["inner"].strip()  # strip/endswith, not regex: no backtracking on blanks
         if message.endswith("]"):
             message = message[:-1].rstrip()
-    if _SUPPRESSED.search(message):
+    if "callbacks suppressed" in message and _SUPPRESSED.search(message):
         return None
     hit = find_pattern(message)
     if hit is None:

@@ -33,7 +33,7 @@ from harvester_iac.observe._filescan import (
     read_part,
 )
 from harvester_iac.observe._progress import ProgressBar
-from harvester_iac.observe._source import SourceStatus
+from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 
 __all__ = ["ScanOptions", "ScanResult", "scan_logs", "scan_text"]
 
@@ -93,20 +93,28 @@ def _settings(options: ScanOptions, chunk_size: int | None = None) -> FileSettin
                         boot_time=_utc(options.boot_time), since=since, until=until, **extra)
 
 
-def _expand(paths: Sequence[Path]) -> list[str]:
+def _expand(paths: Sequence[Path]) -> tuple[list[str], list[SourceStatus]]:
+    """Files to read (directories walked, sorted), and directories that could not be listed."""
     files: list[str] = []
+    unlisted: list[SourceStatus] = []
+
+    def failed(exc: OSError) -> None:
+        unlisted.append(SourceStatus(kind=SourceKind.LOG, location=str(exc.filename),
+                                     state=SourceState.FAILED,
+                                     error=f"cannot list the directory: {exc.strerror or exc}"))
+
     for path in paths:
         name = os.fspath(path)
         if not os.path.lexists(name):
             raise LogFormatError("no such file or directory", file=name,
                                  expected="an existing log file or directory")
         if os.path.isdir(name):
-            for root, dirs, names in os.walk(name, onerror=None):
+            for root, dirs, names in os.walk(name, onerror=failed):
                 dirs.sort()
                 files.extend(os.path.join(root, n) for n in sorted(names))
         else:
             files.append(name)
-    return list(dict.fromkeys(files))
+    return list(dict.fromkeys(files)), unlisted
 
 
 def _size(path: str) -> int:
@@ -189,7 +197,7 @@ def scan_paths(
 ) -> ScanResult:
     """``scan_logs`` with block size and parallel thresholds exposed (tests, bench)."""
     settings = _settings(options, chunk_size)
-    files = _expand(paths)
+    files, unlisted = _expand(paths)
     total = sum(_size(f) for f in files)
     bar = ProgressBar(total) if options.progress else None
     try:
@@ -201,7 +209,8 @@ def scan_paths(
     finally:
         if bar is not None:
             bar.close()
-    return _finish([assemble(f, p, settings) for f, p in zip(files, parts, strict=True)])
+    pairs = [assemble(f, p, settings) for f, p in zip(files, parts, strict=True)]
+    return _finish(pairs + [([], status) for status in unlisted])
 
 
 def scan_text(

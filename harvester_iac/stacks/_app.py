@@ -84,7 +84,7 @@ def build_app(
     stacks = tuple(
         HarvesterStack(app, name, props=HarvesterStackProps(
             inventory=inventory, hosts=hosts, include_unpinned_vms=len(groups) == 1,
-            validators=() if skip_validation else validators, observed=observed, fail_on=fail_on))
+            validators=validators, observed=observed, fail_on=fail_on, validate=not skip_validation))
         for name, hosts in groups)
     return app, stacks
 

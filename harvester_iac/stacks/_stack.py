@@ -30,6 +30,8 @@ from harvester_iac.constructs import (
     StorageClassRef,
     add_findings_validation,
     findings_of,
+    require_terraform_for_imports,
+    skip_terraform_check,
     vm_resource,
 )
 from harvester_iac.constructs.providers import (
@@ -68,6 +70,8 @@ class HarvesterStackProps:
     observed: Path | None = None
     #: Findings at or above this severity fail synth; ``None`` never fails.
     fail_on: Severity | None = Severity.ERROR
+    #: Register validations at all; false (``--no-validate``) also skips probing Terraform.
+    validate: bool = True
 
 
 def _path_expr(path: str) -> str:
@@ -109,6 +113,12 @@ class HarvesterStack(AttributeStack):
                                  "(cluster_stacks)")
         super().__init__(scope, id)
         self.props = props
+        if not props.validate:
+            skip_terraform_check(self)
+        elif any(d.managed for h in hosts for d in h.disks):
+            # the hosts will adopt their Longhorn Nodes (import blocks): start the Terraform
+            # version probe now, so it runs while the rest of the stack is composed
+            require_terraform_for_imports(self)
         kubeconfig, context = next(iter(clusters)) if clusters else (None, None)
         self.harvester = HarvesterProvider(self, "harvester", config=HarvesterProviderConfig(
             kubeconfig=_path_expr(kubeconfig) if kubeconfig else None, kubecontext=context))
@@ -134,7 +144,7 @@ class HarvesterStack(AttributeStack):
             for v in vms}
         self._context = ValidationContext(inventory=inv, stack_name=id, hosts=host_names,
                                           observed=props.observed)
-        if props.validators:
+        if props.validate and props.validators:
             add_findings_validation(self, self._hook_findings, fail_on=props.fail_on)
 
     def _catalog(self, inv: Inventory, masters: tuple[MasterVm, ...], vms: tuple[Vm, ...]) -> Catalog:

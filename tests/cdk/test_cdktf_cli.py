@@ -104,3 +104,17 @@ def test_terraform_parses_the_configuration(tmp_path: Path) -> None:
     broken = subprocess.run([terraform, "providers", "-no-color"], cwd=work, env=env, capture_output=True,
                             text=True, timeout=120, check=False)
     assert broken.returncode != 0 and "depends_on" in broken.stderr + broken.stdout
+
+
+def test_cdktf_synth_fails_on_blocking_findings(tmp_path: Path) -> None:
+    """``cdktf synth`` runs the same validations: a blocking finding fails it, with its message."""
+    source = (ROOT / "harvester_iac" / "model" / "default-inventory.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(source.replace("evictionRequested: false", "evictionRequested: true", 1))
+    home = tmp_path / "home"
+    home.mkdir()
+    cli = subprocess.run([str(CDKTF), "synth", "--output", str(tmp_path / "out")], cwd=ROOT,
+                         env=_env(home, str(bad)), capture_output=True, text=True, timeout=600, check=False)
+    assert cli.returncode != 0
+    assert "requests eviction while it still allows scheduling" in cli.stdout + cli.stderr
+    assert not list((tmp_path / "out").rglob("cdk.tf.json"))

@@ -28,7 +28,9 @@ from harvester_iac.constructs.providers import (
     HarvesterVirtualMachine,
     ImageSourceType,
     KubernetesManifest,
+    KubernetesManifestConfig,
     KubernetesProvider,
+    KubernetesProviderConfig,
     L1DataSource,
     L1Provider,
     L1Resource,
@@ -237,3 +239,18 @@ def test_the_config_check_itself_catches_drift() -> None:
     assert any("memroy: not an argument" in p for p in problems)
     assert any("cpu: string vs schema number" in p for p in problems)
     assert any("name: required by the schema" in p for p in problems)
+
+
+def test_import_existing_writes_the_block_cdktf_would() -> None:
+    stack = _stack()
+    kp = KubernetesProvider(stack, "k", config=KubernetesProviderConfig(), alias="lab")
+    node = KubernetesManifest(stack, "node", provider=kp, config=KubernetesManifestConfig(manifest={
+        "apiVersion": "longhorn.io/v1beta2", "kind": "Node",
+        "metadata": {"name": "altra", "namespace": "longhorn-system"}}))
+    ident = node.adopt(provider=kp)
+    doc = stack.to_terraform()
+    assert doc["import"] == [{"id": ident, "to": "kubernetes_manifest.node", "provider": "kubernetes.lab"}]
+    assert doc["//"]["metadata"]["imports"] == {"kubernetes_manifest": ["node"]}
+    assert check_against_provider_schemas(doc) == []
+    with pytest.raises(ConstructError, match="import id must not be empty"):
+        node.import_existing("")

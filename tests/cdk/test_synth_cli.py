@@ -98,3 +98,38 @@ def test_observed_file_is_accepted(tmp_path: Path) -> None:
     snap = tmp_path / "snap.json"
     snap.write_text("{}")
     assert main(["synth", "--observed", str(snap), "--out", str(tmp_path / "o")]) == 0
+
+
+def _fake_binary(tmp_path: Path, name: str, output: str) -> Path:
+    path = tmp_path / name
+    path.write_text(f"#!/bin/sh\necho '{output}'\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_import_blocks_need_terraform_1_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The adopted Longhorn Node is an import block: an older Terraform on PATH blocks synth."""
+    old = _fake_binary(tmp_path, "terraform", "Terraform v1.4.7")
+    monkeypatch.setenv("TERRAFORM_BINARY_NAME", str(old))
+    assert main(["synth", "--out", str(tmp_path / "o")]) == 1
+    assert f"{old} 1.4.7 cannot read import blocks" in capsys.readouterr().err
+    tofu = _fake_binary(tmp_path, "tofu", "OpenTofu v1.8.3")
+    monkeypatch.setenv("TERRAFORM_BINARY_NAME", str(tofu))
+    assert main(["synth", "--out", str(tmp_path / "o")]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_synth_without_terraform_only_notes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TERRAFORM_BINARY_NAME", str(tmp_path / "no-such-terraform"))
+    assert main(["synth", "--out", str(tmp_path / "o")]) == 0
+    assert "info: [terraform-version] import blocks need Terraform or OpenTofu >= 1.5; not checked" \
+        in capsys.readouterr().err
+
+
+def test_no_validate_skips_the_terraform_probe_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TERRAFORM_BINARY_NAME", str(_fake_binary(tmp_path, "terraform", "Terraform v1.2.0")))
+    assert main(["synth", "--out", str(tmp_path / "o"), "--no-validate"]) == 0
+    assert capsys.readouterr().err == ""

@@ -210,13 +210,12 @@ def test_a_detector_failure_on_one_line_is_reported_not_raised(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import harvester_iac.observe._filescan as filescan
-
-    real = filescan.detect_line
+    from harvester_iac.observe._detect import detect_line
 
     def flaky(line: str) -> object:
         if "sdo16" in line:
             raise IndexError("boom")
-        return real(line)
+        return detect_line(line)
 
     monkeypatch.setattr(filescan, "detect_line", flaky)
     path = tmp_path / "x.log"

@@ -16,7 +16,6 @@ Configs are read at synth time, so a construct may replace an L1's ``config`` la
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import enum
 from collections.abc import Iterator, Mapping, Sequence
@@ -160,6 +159,11 @@ class _AttributeRegistry:
         self.members: list[Construct] = []
         #: ``FindingsValidation`` objects registered in this stack, in order
         self.validations: list[Any] = []
+        #: ``import`` blocks: (construct path of the resource, import id, provider or None)
+        self.imports: list[tuple[str, str, L1Provider[Any] | None]] = []
+        #: objects registered once per stack, by key (e.g. the Terraform version check)
+        self.singletons: dict[str, Any] = {}
+        self.stack: Construct | None = None
 
 
 class _Element(Protocol):
@@ -213,6 +217,7 @@ class AttributeStack(TerraformStack):
     def __init__(self, scope: Construct, id: str) -> None:
         jsii_create(self, scope, id)
         self._hiac_registry = _AttributeRegistry()
+        self._hiac_registry.stack = self
         self._hiac_scope = (self._hiac_registry, self.node.path)
 
     def to_terraform(self) -> Any:
@@ -220,13 +225,16 @@ class AttributeStack(TerraformStack):
         doc = super().to_terraform()
         registry = self._hiac_registry
         targets: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        addresses: dict[str, str] = {}
         for section in ("resource", "data"):
-            for items in doc.get(section, {}).values():
-                for body in items.values():
+            for rtype, items in doc.get(section, {}).items():
+                for name, body in items.items():
                     path = body.get("//", {}).get("metadata", {}).get("path")
                     element = registry.elements.get(path)
                     if element is not None:
                         targets.append((body, element.terraform_attributes()))
+                        if section == "resource":
+                            addresses[path] = f"{rtype}.{name}"
         for ptype, bodies in doc.get("provider", {}).items():
             for body in bodies:
                 provider = registry.providers.get((ptype, body.get("alias")))
@@ -242,6 +250,7 @@ class AttributeStack(TerraformStack):
             merged = _deep_merge(_substitute(attrs, table) if table else attrs, body)
             body.clear()
             body.update(merged)
+        _add_imports(doc, registry, addresses)
         return doc
 
     def to_hcl_terraform(self) -> Any:
@@ -249,6 +258,21 @@ class AttributeStack(TerraformStack):
         raise ConstructError(
             f"{self.node.id}: HCL output (cdktf synth --hcl, SYNTH_HCL_OUTPUT=true) is not "
             "supported by harvester-iac stacks; synthesize JSON (cdk.tf.json)")
+
+
+def _add_imports(doc: dict[str, Any], registry: _AttributeRegistry, addresses: Mapping[str, str]) -> None:
+    """Terraform >= 1.5 ``import`` blocks, as cdktf's ``import_from`` writes them (see ``L1Resource``)."""
+    for path, ident, provider in registry.imports:
+        to = addresses.get(path)
+        if to is None:
+            continue  # the resource was removed from the output (e.g. by an override)
+        block: dict[str, Any] = {"id": ident, "to": to}
+        if provider is not None:
+            block["provider"] = provider.local_address
+        doc.setdefault("import", []).append(block)
+        rtype, _, name = to.partition(".")
+        imports = doc.setdefault("//", {}).setdefault("metadata", {}).setdefault("imports", {})
+        imports.setdefault(rtype, []).append(name)
 
 
 # --- L1 base classes ---------------------------------------------------------------
@@ -296,6 +320,7 @@ class L1Resource(TerraformResource, Generic[C]):
             self.TERRAFORM_TYPE, self.PROVIDER, provider, depends_on, lifecycle))
         self.config: C = config
         self._hiac_path = path
+        self._hiac_scope = (registry, path)
         registry.elements[path] = self
 
     def terraform_attributes(self) -> dict[str, Any]:
@@ -304,6 +329,21 @@ class L1Resource(TerraformResource, Generic[C]):
 
     def _attr(self, name: str) -> str:
         return self.get_string_attribute(name)
+
+    def import_existing(self, import_id: str, *, provider: L1Provider[Any] | None = None) -> None:
+        """Adopt an existing object: a Terraform >= 1.5 ``import`` block targeting this resource.
+
+        The block is the one cdktf's ``import_from`` writes (``id``, ``to``, ``provider``,
+        and ``imports`` in the stack metadata), written in the same one-pass rendering as
+        the attributes. ``import_from`` itself also registers a validation that runs
+        ``terraform version`` synchronously inside every synth (about 50 ms, and a failed
+        synth on machines without Terraform); harvester-iac's constructs register their
+        own check instead (``require_terraform_for_imports``), which runs concurrently.
+        """
+        if not import_id:
+            raise ConstructError(f"{self._hiac_path}: an import id must not be empty")
+        registry, _ = self._hiac_scope
+        registry.imports.append((self._hiac_path, import_id, provider))
 
 
 class L1DataSource(TerraformDataSource, Generic[C]):
@@ -326,6 +366,7 @@ class L1DataSource(TerraformDataSource, Generic[C]):
         jsii_create(self, scope, id, _meta_config(self.TERRAFORM_TYPE, self.PROVIDER, provider, (), None))
         self.config: C = config
         self._hiac_path = path
+        self._hiac_scope = (registry, path)
         registry.elements[path] = self
 
     def terraform_attributes(self) -> dict[str, Any]:
@@ -368,6 +409,11 @@ class L1Provider(TerraformProvider, Generic[C]):
                 + " in one stack; give each one a distinct alias")
         registry.providers[key] = self
 
+    @property
+    def local_address(self) -> str:
+        """How resources name this provider: ``harvester`` or ``harvester.<alias>``."""
+        return f"{self.PROVIDER.name}.{self._hiac_alias}" if self._hiac_alias else self.PROVIDER.name
+
     def terraform_attributes(self) -> dict[str, Any]:
         attrs = cast(dict[str, Any], terraform_value(self.config))
         if self._hiac_alias:
@@ -391,8 +437,3 @@ class _AliasOverride(TerraformProvider):
 
 
 _ALIASED: dict[type, type] = {}
-
-
-def deep_copy_mapping(value: Mapping[str, Any]) -> dict[str, Any]:
-    """A private copy of caller data that goes into a config (configs are frozen values)."""
-    return copy.deepcopy(dict(value))

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harvester_iac.cdk import TerraformProvider
 from harvester_iac.constructs.providers._base import L1Provider, L1Resource, ProviderInfo
 
 __all__ = [
@@ -141,17 +140,21 @@ class KubernetesManifest(L1Resource[KubernetesManifestConfig]):
     PROVIDER = KUBERNETES
     CONFIG = KubernetesManifestConfig
 
-    def adopt(self, *, provider: TerraformProvider | None = None) -> str:
+    def adopt(self, *, provider: L1Provider[Any] | None = None) -> str:
         """Import the existing object instead of creating it (a Terraform >= 1.5 ``import`` block).
 
-        Returns the import id. cdktf's ``import_from`` writes the block and registers its
-        own validation that the Terraform binary is at least 1.5.
+        Returns the import id. Registers, once per stack, the check that this machine's
+        Terraform/OpenTofu reads import blocks (see ``TerraformVersionCheck``).
         """
+        # a function-level import: constructs._validation builds on this package
+        from harvester_iac.constructs._validation import require_terraform_for_imports
+
         manifest = self.config.manifest
         meta = manifest.get("metadata", {})
         ident = manifest_import_id(api_version=str(manifest["apiVersion"]), kind=str(manifest["kind"]),
                                    name=str(meta["name"]), namespace=meta.get("namespace"))
-        self.import_from(ident, provider)
+        self.import_existing(ident, provider=provider)
+        require_terraform_for_imports(self)
         return ident
 
     @property
