@@ -22,6 +22,7 @@ from harvester_iac.stacks._validators import (
     ValidationContext,
     Validator,
     admission_validator,
+    policy_validator,
     run_validators,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "ValidationContext",
     "Validator",
     "admission_validator",
+    "policy_validator",
     "app_main",
     "build_app",
     "cluster_stacks",

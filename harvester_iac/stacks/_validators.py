@@ -3,7 +3,9 @@
 A validator takes a ``ValidationContext`` and returns ``Finding``s or plain
 ``(severity, message)`` pairs, so a policy engine can plug in without importing
 construct types. ``admission_validator`` (Longhorn's admission rules, from the model) is
-wired by default; the policy gate joins through ``HarvesterStackProps.validators``.
+available on its own; ``policy_validator`` (the whole policy gate of
+``harvester-iac validate``, admission rules included) is wired by default, so
+``cdktf synth`` and ``harvester-iac synth`` fail on exactly what the CI gate fails on.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ __all__ = [
     "ValidationContext",
     "Validator",
     "admission_validator",
+    "policy_validator",
     "run_validators",
 ]
 
@@ -59,7 +62,30 @@ def admission_validator(ctx: ValidationContext) -> Iterator[Finding]:
         yield Finding(severity=Severity.ERROR, message=text, source="admission")
 
 
-DEFAULT_VALIDATORS: tuple[Validator, ...] = (admission_validator,)
+def policy_validator(ctx: ValidationContext) -> Iterator[Finding]:
+    """The policy gate's findings for this stack's hosts (errors block synth).
+
+    The rules judge the whole site (a quorum spans hosts); in a site split into several
+    stacks, a stack reports the findings that name one of its hosts, or no host at all.
+    """
+    from harvester_iac.policy import ResourceKind, load_observed, validate
+
+    observed = load_observed(ctx.observed) if ctx.observed is not None else None
+    report = validate(ctx.inventory, observed=observed)
+    single = len(ctx.inventory.hosts) == len(ctx.hosts)
+    for outcome in report.outcomes:
+        f = outcome.finding
+        if outcome.waived or outcome.baselined:
+            continue
+        hosts = {r.name for r in f.resources if r.kind is ResourceKind.HOST}
+        if not single and hosts and not hosts & set(ctx.hosts):
+            continue
+        where = f" ({f.location})" if f.location is not None else ""
+        yield Finding(severity=Severity(f.severity.value), source=f.rule,
+                      message=f"{f.message}{where}. Fix: {f.fix}")
+
+
+DEFAULT_VALIDATORS: tuple[Validator, ...] = (policy_validator,)
 
 
 def run_validators(validators: Iterable[Validator], ctx: ValidationContext) -> Iterator[Finding]:

@@ -23,6 +23,7 @@ from harvester_iac.stacks import (
     HarvesterStackProps,
     SynthBlocked,
     ValidationContext,
+    admission_validator,
     build_app,
     cluster_stacks,
     synth_to,
@@ -124,13 +125,25 @@ def _bad_disk_inventory() -> Inventory:
     return dataclasses.replace(inv, hosts=(dataclasses.replace(host, disks=disks),))
 
 
-def test_admission_rules_are_wired_by_default(tmp_path: Path) -> None:
+def test_the_policy_gate_is_wired_by_default(tmp_path: Path) -> None:
+    """Admission rules arrive through the policy gate (HIAC-ADMISSION-001) and block synth."""
     with pytest.raises(SynthBlocked) as info:
         synth_to(_bad_disk_inventory(), tmp_path / "out")
+    errors = {f.source: f for f in info.value.findings if f.severity is Severity.ERROR}
+    # the evicted disk also leaves the masters' 2-replica class unsatisfiable
+    assert set(errors) == {"HIAC-ADMISSION-001", "HIAC-PLACEMENT-003"}
+    finding = errors["HIAC-ADMISSION-001"]
+    assert "requests eviction while it still allows scheduling" in finding.message
+    assert "(/hosts/0/disks/1/evictionRequested)" in finding.message
+    assert not (tmp_path / "out").exists()
+
+
+def test_admission_validator_alone(tmp_path: Path) -> None:
+    with pytest.raises(SynthBlocked) as info:
+        synth_to(_bad_disk_inventory(), tmp_path / "out", validators=(admission_validator,))
     (finding,) = info.value.findings
     assert finding.severity is Severity.ERROR and finding.source == "admission"
     assert "/hosts/0/disks/1/evictionRequested" in finding.message
-    assert not (tmp_path / "out").exists()
 
 
 def test_custom_validators_get_the_context_and_may_return_pairs(tmp_path: Path) -> None:

@@ -64,8 +64,8 @@ def test_blocking_validation_exits_1_and_writes_nothing(tmp_path: Path,
     assert main(["synth", "--inventory", str(inv), "--out", str(out),
                  "--templates-dir", str(tmp_path / "t")]) == 1
     err = capsys.readouterr().err
-    assert "error: [admission]" in err and "requests eviction while it still allows scheduling" in err
-    assert f"{inv} (/hosts/0/disks/1/evictionRequested)" in err
+    assert "error: [HIAC-ADMISSION-001]" in err and "requests eviction while it still allows scheduling" in err
+    assert f"{inv}:" in err and "(/hosts/0/disks/1/evictionRequested)" in err
     assert not out.exists() and not (tmp_path / "t").exists()
     assert main(["synth", "--inventory", str(inv), "--out", str(out), "--no-validate"]) == 0
     assert (out / "stacks" / "altra-homelab" / "cdk.tf.json").exists()
@@ -94,10 +94,20 @@ def test_missing_observed_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     assert "--observed" in capsys.readouterr().err
 
 
-def test_observed_file_is_accepted(tmp_path: Path) -> None:
+def test_observed_file_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    snap = ROOT / "examples" / "observed" / "incident.snapshot.json"
+    assert main(["synth", "--observed", str(snap), "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: [HIAC-PLACEMENT-002]" in err and "error:" not in err
+
+
+def test_a_bad_snapshot_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     snap = tmp_path / "snap.json"
     snap.write_text("{}")
-    assert main(["synth", "--observed", str(snap), "--out", str(tmp_path / "o")]) == 0
+    assert main(["synth", "--observed", str(snap), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert str(snap) in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
 
 
 def _fake_binary(tmp_path: Path, name: str, output: str) -> Path:
@@ -117,7 +127,8 @@ def test_import_blocks_need_terraform_1_5(tmp_path: Path, monkeypatch: pytest.Mo
     tofu = _fake_binary(tmp_path, "tofu", "OpenTofu v1.8.3")
     monkeypatch.setenv("TERRAFORM_BINARY_NAME", str(tofu))
     assert main(["synth", "--out", str(tmp_path / "o")]) == 0
-    assert capsys.readouterr().err == ""
+    err = capsys.readouterr().err
+    assert "terraform-version" not in err and "error:" not in err
 
 
 def test_synth_without_terraform_only_notes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
