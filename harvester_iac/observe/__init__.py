@@ -3,69 +3,141 @@
 Readers for host logs (events, :func:`scan_logs`), ``iscsiadm`` session listings, Longhorn's objects (files or
 live), and Prometheus; the join of events to Longhorn volumes; and the health snapshot
 that ``validate``, ``preview`` and ``incident`` read (:func:`load_snapshot`).
+
+Names load on first use (PEP 562), so ``import harvester_iac.observe`` costs almost
+nothing: ``validate`` pays only for the snapshot reader, ``observe`` for the scanner.
 """
 
-from harvester_iac.observe._event import ETCD_KINDS, STORAGE_KINDS, Event, EventKind
-from harvester_iac.observe._iscsiadm import (
-    LONGHORN_IQN_PREFIX,
-    IscsiSession,
-    MappingRow,
-    ScsiDevice,
-    SessionMap,
-    base_disk,
-    longhorn_volume_from_iqn,
-    parse_iscsiadm,
-    read_iscsiadm,
-)
-from harvester_iac.observe._join import join_volumes
-from harvester_iac.observe._longhorn import (
-    AntiAffinityOverride,
-    DataLocality,
-    DiskType,
-    LonghornCondition,
-    LonghornDisk,
-    LonghornNode,
-    LonghornReplica,
-    LonghornSetting,
-    LonghornState,
-    LonghornVolume,
-    Robustness,
-    Workload,
-    vm_name_of,
-)
-from harvester_iac.observe._longhorn_files import parse_longhorn_text, read_longhorn_files
-from harvester_iac.observe._longhorn_live import LiveOptions, read_longhorn_live
-from harvester_iac.observe._prometheus import (
-    MetricName,
-    MetricSample,
-    PrometheusMetrics,
-    VolumeRobustnessSample,
-    decode_robustness,
-    query_prometheus,
-)
-from harvester_iac.observe._scan import ScanOptions, ScanResult, scan_logs
-from harvester_iac.observe._snapshot import (
-    HealthSnapshot,
-    TimeWindow,
-    build_snapshot,
-    dumps_snapshot,
-    load_snapshot,
-    parse_snapshot,
-    snapshot_schema,
-    snapshot_to_dict,
-    write_snapshot,
-)
-from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
-from harvester_iac.observe._summary import (
-    DiskSummary,
-    EventCounts,
-    HostSummary,
-    MasterSummary,
-    Summaries,
-    VolumeSummary,
-    summarize,
-)
-from harvester_iac.observe._text import format_summary
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harvester_iac.observe._event import ETCD_KINDS, STORAGE_KINDS, Event, EventKind
+    from harvester_iac.observe._iscsiadm import (
+        LONGHORN_IQN_PREFIX,
+        IscsiSession,
+        MappingRow,
+        ScsiDevice,
+        SessionMap,
+        base_disk,
+        longhorn_volume_from_iqn,
+        parse_iscsiadm,
+        read_iscsiadm,
+    )
+    from harvester_iac.observe._join import join_volumes
+    from harvester_iac.observe._longhorn import (
+        AntiAffinityOverride,
+        DataLocality,
+        DiskType,
+        LonghornCondition,
+        LonghornDisk,
+        LonghornNode,
+        LonghornReplica,
+        LonghornSetting,
+        LonghornState,
+        LonghornVolume,
+        Robustness,
+        Workload,
+        vm_name_of,
+    )
+    from harvester_iac.observe._longhorn_files import parse_longhorn_text, read_longhorn_files
+    from harvester_iac.observe._longhorn_live import LiveOptions, read_longhorn_live
+    from harvester_iac.observe._prometheus import (
+        MetricName,
+        MetricSample,
+        PrometheusMetrics,
+        VolumeRobustnessSample,
+        decode_robustness,
+        query_prometheus,
+    )
+    from harvester_iac.observe._scan import ScanOptions, ScanResult, scan_logs
+    from harvester_iac.observe._snapshot import (
+        HealthSnapshot,
+        TimeWindow,
+        build_snapshot,
+        dumps_snapshot,
+        load_snapshot,
+        parse_snapshot,
+        snapshot_schema,
+        snapshot_to_dict,
+        write_snapshot,
+    )
+    from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
+    from harvester_iac.observe._summary import (
+        DiskSummary,
+        EventCounts,
+        HostSummary,
+        MasterSummary,
+        Summaries,
+        VolumeSummary,
+        summarize,
+    )
+    from harvester_iac.observe._text import format_summary
+
+_HOME: dict[str, str] = {
+    "AntiAffinityOverride": "harvester_iac.observe._longhorn",
+    "DataLocality": "harvester_iac.observe._longhorn",
+    "DiskSummary": "harvester_iac.observe._summary",
+    "DiskType": "harvester_iac.observe._longhorn",
+    "ETCD_KINDS": "harvester_iac.observe._event",
+    "Event": "harvester_iac.observe._event",
+    "EventCounts": "harvester_iac.observe._summary",
+    "EventKind": "harvester_iac.observe._event",
+    "HealthSnapshot": "harvester_iac.observe._snapshot",
+    "HostSummary": "harvester_iac.observe._summary",
+    "IscsiSession": "harvester_iac.observe._iscsiadm",
+    "LONGHORN_IQN_PREFIX": "harvester_iac.observe._iscsiadm",
+    "LiveOptions": "harvester_iac.observe._longhorn_live",
+    "LonghornCondition": "harvester_iac.observe._longhorn",
+    "LonghornDisk": "harvester_iac.observe._longhorn",
+    "LonghornNode": "harvester_iac.observe._longhorn",
+    "LonghornReplica": "harvester_iac.observe._longhorn",
+    "LonghornSetting": "harvester_iac.observe._longhorn",
+    "LonghornState": "harvester_iac.observe._longhorn",
+    "LonghornVolume": "harvester_iac.observe._longhorn",
+    "MappingRow": "harvester_iac.observe._iscsiadm",
+    "MasterSummary": "harvester_iac.observe._summary",
+    "MetricName": "harvester_iac.observe._prometheus",
+    "MetricSample": "harvester_iac.observe._prometheus",
+    "PrometheusMetrics": "harvester_iac.observe._prometheus",
+    "Robustness": "harvester_iac.observe._longhorn",
+    "STORAGE_KINDS": "harvester_iac.observe._event",
+    "ScanOptions": "harvester_iac.observe._scan",
+    "ScanResult": "harvester_iac.observe._scan",
+    "ScsiDevice": "harvester_iac.observe._iscsiadm",
+    "SessionMap": "harvester_iac.observe._iscsiadm",
+    "SourceKind": "harvester_iac.observe._source",
+    "SourceState": "harvester_iac.observe._source",
+    "SourceStatus": "harvester_iac.observe._source",
+    "Summaries": "harvester_iac.observe._summary",
+    "TimeWindow": "harvester_iac.observe._snapshot",
+    "VolumeRobustnessSample": "harvester_iac.observe._prometheus",
+    "VolumeSummary": "harvester_iac.observe._summary",
+    "Workload": "harvester_iac.observe._longhorn",
+    "base_disk": "harvester_iac.observe._iscsiadm",
+    "build_snapshot": "harvester_iac.observe._snapshot",
+    "decode_robustness": "harvester_iac.observe._prometheus",
+    "dumps_snapshot": "harvester_iac.observe._snapshot",
+    "format_summary": "harvester_iac.observe._text",
+    "join_volumes": "harvester_iac.observe._join",
+    "load_snapshot": "harvester_iac.observe._snapshot",
+    "longhorn_volume_from_iqn": "harvester_iac.observe._iscsiadm",
+    "parse_iscsiadm": "harvester_iac.observe._iscsiadm",
+    "parse_longhorn_text": "harvester_iac.observe._longhorn_files",
+    "parse_snapshot": "harvester_iac.observe._snapshot",
+    "query_prometheus": "harvester_iac.observe._prometheus",
+    "read_iscsiadm": "harvester_iac.observe._iscsiadm",
+    "read_longhorn_files": "harvester_iac.observe._longhorn_files",
+    "read_longhorn_live": "harvester_iac.observe._longhorn_live",
+    "scan_logs": "harvester_iac.observe._scan",
+    "snapshot_schema": "harvester_iac.observe._snapshot",
+    "snapshot_to_dict": "harvester_iac.observe._snapshot",
+    "summarize": "harvester_iac.observe._summary",
+    "vm_name_of": "harvester_iac.observe._longhorn",
+    "write_snapshot": "harvester_iac.observe._snapshot",
+}
 
 __all__ = [
     "ETCD_KINDS",
@@ -129,3 +201,16 @@ __all__ = [
     "vm_name_of",
     "write_snapshot",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'harvester_iac.observe' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

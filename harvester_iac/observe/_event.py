@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-__all__ = ["Event", "EventKind", "STORAGE_KINDS", "ETCD_KINDS"]
+__all__ = ["ETCD_KINDS", "STORAGE_KINDS", "Event", "EventKind"]
 
 
 class EventKind(StrEnum):

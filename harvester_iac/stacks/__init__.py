@@ -38,10 +38,10 @@ __all__ = [
     "ValidationContext",
     "Validator",
     "admission_validator",
-    "policy_validator",
     "app_main",
     "build_app",
     "cluster_stacks",
+    "policy_validator",
     "run_validators",
     "synth_to",
 ]
