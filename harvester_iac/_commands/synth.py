@@ -100,14 +100,21 @@ def _observed(path: str | None) -> Path | None:
 def run(args: argparse.Namespace) -> int:
     prestart = _Prestart("harvester_iac.stacks")
     prestart.ready.wait()
+    gate = None
     try:
         inventory = _inventory(args.inventory)
         observed = _observed(args.observed)
         import harvester_iac.render  # noqa: F401  (pure: import it here, off the thread's path)
+
+        if not args.no_validate:  # the policy gate is pure Python: run it while Node.js starts
+            from harvester_iac.policy import load_observed, validate
+
+            gate = validate(inventory, observed=load_observed(observed) if observed else None)
     finally:
         stacks = prestart.module()
+    validators = (stacks.report_validator(gate),) if gate is not None else stacks.DEFAULT_VALIDATORS
     try:
-        result = stacks.synth_to(inventory, args.out, observed=observed,
+        result = stacks.synth_to(inventory, args.out, observed=observed, validators=validators,
                                  skip_validation=args.no_validate)
     except stacks.SynthBlocked as exc:
         for f in exc.findings:

@@ -24,9 +24,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
+
 
 from harvester_iac.model import is_dns1123_label, is_dns1123_subdomain, is_qualified_name
 from harvester_iac.render._manifest import Manifest
@@ -128,19 +130,19 @@ def _crd_validator(filename: str) -> jsonschema.Draft4Validator:
 
 
 def _validator(schema: dict[str, Any]) -> jsonschema.Draft4Validator:
+    import jsonschema  # paid only when a manifest is validated, not by every command that renders
+
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("int64")(_int64)
+    formats.checks("int32")(_int32)
     jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(schema, format_checker=_FORMATS)
+    return jsonschema.Draft4Validator(schema, format_checker=formats)
 
 
-_FORMATS = jsonschema.FormatChecker(formats=())
-
-
-@_FORMATS.checks("int64")
 def _int64(value: object) -> bool:
     return _in_range(value, "int64")
 
 
-@_FORMATS.checks("int32")
 def _int32(value: object) -> bool:
     return _in_range(value, "int32")
 

@@ -23,6 +23,7 @@ from harvester_iac.stacks._validators import (
     Validator,
     admission_validator,
     policy_validator,
+    report_validator,
     run_validators,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "build_app",
     "cluster_stacks",
     "policy_validator",
+    "report_validator",
     "run_validators",
     "synth_to",
 ]

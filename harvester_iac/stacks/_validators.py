@@ -13,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harvester_iac.constructs import Finding, Severity
 from harvester_iac.errors import ConstructError
 from harvester_iac.model import Inventory, admission_problems
+
+if TYPE_CHECKING:
+    from harvester_iac.policy import ValidationReport
 
 __all__ = [
     "DEFAULT_VALIDATORS",
@@ -24,6 +28,7 @@ __all__ = [
     "Validator",
     "admission_validator",
     "policy_validator",
+    "report_validator",
     "run_validators",
 ]
 
@@ -63,26 +68,37 @@ def admission_validator(ctx: ValidationContext) -> Iterator[Finding]:
 
 
 def policy_validator(ctx: ValidationContext) -> Iterator[Finding]:
-    """The policy gate's findings for this stack's hosts (errors block synth).
+    """The policy gate's findings for this stack's hosts (errors block synth)."""
+    from harvester_iac.policy import load_observed, validate
 
+    observed = load_observed(ctx.observed) if ctx.observed is not None else None
+    yield from report_validator(validate(ctx.inventory, observed=observed))(ctx)
+
+
+def report_validator(report: ValidationReport) -> Callable[[ValidationContext], Iterator[Finding]]:
+    """A validator that reports an already computed policy report.
+
+    ``harvester-iac synth`` runs the policy while Node.js starts and hands the report in.
     The rules judge the whole site (a quorum spans hosts); in a site split into several
     stacks, a stack reports the findings that name one of its hosts, or no host at all.
     """
-    from harvester_iac.policy import ResourceKind, load_observed, validate
+    from harvester_iac.policy import ResourceKind
 
-    observed = load_observed(ctx.observed) if ctx.observed is not None else None
-    report = validate(ctx.inventory, observed=observed)
-    single = len(ctx.inventory.hosts) == len(ctx.hosts)
-    for outcome in report.outcomes:
-        f = outcome.finding
-        if outcome.waived or outcome.baselined:
-            continue
-        hosts = {r.name for r in f.resources if r.kind is ResourceKind.HOST}
-        if not single and hosts and not hosts & set(ctx.hosts):
-            continue
-        where = f" ({f.location})" if f.location is not None else ""
-        yield Finding(severity=Severity(f.severity.value), source=f.rule,
-                      message=f"{f.message}{where}. Fix: {f.fix}")
+    def reported(ctx: ValidationContext) -> Iterator[Finding]:
+        single = len(ctx.inventory.hosts) == len(ctx.hosts)
+        for outcome in report.outcomes:
+            f = outcome.finding
+            if outcome.waived or outcome.baselined:
+                continue
+            hosts = {r.name for r in f.resources if r.kind is ResourceKind.HOST}
+            if not single and hosts and not hosts & set(ctx.hosts):
+                continue
+            where = f" ({f.location})" if f.location is not None else ""
+            yield Finding(severity=Severity(f.severity.value), source=f.rule,
+                          message=f"{f.message}{where}. Fix: {f.fix}")
+
+    reported.__name__ = "policy_validator"
+    return reported
 
 
 DEFAULT_VALIDATORS: tuple[Validator, ...] = (policy_validator,)
