@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from harvester_iac._longhorn_strings import AntiAffinity, DataLocality, DiskType
 from harvester_iac.model._units import Size
 
 __all__ = [
@@ -36,29 +36,6 @@ __all__ = [
 
 API_VERSION = "harvester-iac/v1"
 KIND = "Inventory"
-
-
-class DiskType(StrEnum):
-    """Longhorn ``spec.disks[*].diskType``."""
-
-    FILESYSTEM = "filesystem"
-    BLOCK = "block"
-
-
-class DataLocality(StrEnum):
-    """Longhorn ``dataLocality`` of a volume / storage class parameter."""
-
-    DISABLED = "disabled"
-    BEST_EFFORT = "best-effort"
-    STRICT_LOCAL = "strict-local"
-
-
-class AntiAffinity(StrEnum):
-    """Per-volume override of a soft anti-affinity setting; ``ignored`` uses the setting."""
-
-    IGNORED = "ignored"
-    ENABLED = "enabled"
-    DISABLED = "disabled"
 
 
 @dataclass(frozen=True, kw_only=True)

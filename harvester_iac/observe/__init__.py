@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     )
     from harvester_iac.observe._join import join_volumes
     from harvester_iac.observe._longhorn import (
-        AntiAffinityOverride,
+        AntiAffinity,
         DataLocality,
         DiskType,
         LonghornCondition,
@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     from harvester_iac.observe._text import format_summary
 
 _HOME: dict[str, str] = {
-    "AntiAffinityOverride": "harvester_iac.observe._longhorn",
+    "AntiAffinity": "harvester_iac.observe._longhorn",
     "DataLocality": "harvester_iac.observe._longhorn",
     "DiskSummary": "harvester_iac.observe._summary",
     "DiskType": "harvester_iac.observe._longhorn",
@@ -143,7 +143,7 @@ __all__ = [
     "ETCD_KINDS",
     "LONGHORN_IQN_PREFIX",
     "STORAGE_KINDS",
-    "AntiAffinityOverride",
+    "AntiAffinity",
     "DataLocality",
     "DiskSummary",
     "DiskType",

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
+from harvester_iac._longhorn_strings import AntiAffinity, DataLocality, DiskType, Robustness
 from harvester_iac.observe._tree import Tree
 
 __all__ = [
     "LONGHORN_KINDS",
-    "AntiAffinityOverride",
+    "AntiAffinity",
     "DataLocality",
     "DiskType",
     "LonghornCondition",
@@ -40,34 +41,6 @@ __all__ = [
 
 #: The object kinds this reader keeps; other longhorn.io kinds (Engine, ...) are skipped.
 LONGHORN_KINDS: tuple[str, ...] = ("Volume", "Replica", "Node", "Setting")
-
-
-class Robustness(StrEnum):
-    """``status.robustness`` of a volume (Longhorn leaves it empty before the first attach)."""
-
-    HEALTHY = "healthy"
-    DEGRADED = "degraded"
-    FAULTED = "faulted"
-    UNKNOWN = "unknown"
-
-
-class AntiAffinityOverride(StrEnum):
-    """A per-volume override of a replica anti-affinity setting; ``ignored`` = use the setting."""
-
-    IGNORED = "ignored"
-    ENABLED = "enabled"
-    DISABLED = "disabled"
-
-
-class DataLocality(StrEnum):
-    DISABLED = "disabled"
-    BEST_EFFORT = "best-effort"
-    STRICT_LOCAL = "strict-local"
-
-
-class DiskType(StrEnum):
-    FILESYSTEM = "filesystem"
-    BLOCK = "block"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +86,9 @@ class LonghornVolume:
     disk_selector: tuple[str, ...] = ()
     node_selector: tuple[str, ...] = ()
     replica_auto_balance: str | None = None
-    replica_soft_anti_affinity: AntiAffinityOverride | None = None
-    replica_zone_soft_anti_affinity: AntiAffinityOverride | None = None
-    replica_disk_soft_anti_affinity: AntiAffinityOverride | None = None
+    replica_soft_anti_affinity: AntiAffinity | None = None
+    replica_zone_soft_anti_affinity: AntiAffinity | None = None
+    replica_disk_soft_anti_affinity: AntiAffinity | None = None
     state: str | None = None
     robustness: Robustness = Robustness.UNKNOWN
     attached_node: str | None = None
@@ -370,13 +343,13 @@ def _volume(obj: Tree) -> LonghornVolume:
         node_selector=spec.str_list("nodeSelector"),
         replica_auto_balance=spec.opt_str("replicaAutoBalance"),
         replica_soft_anti_affinity=_enum(
-            spec.get("replicaSoftAntiAffinity"), AntiAffinityOverride
+            spec.get("replicaSoftAntiAffinity"), AntiAffinity
         ),
         replica_zone_soft_anti_affinity=_enum(
-            spec.get("replicaZoneSoftAntiAffinity"), AntiAffinityOverride
+            spec.get("replicaZoneSoftAntiAffinity"), AntiAffinity
         ),
         replica_disk_soft_anti_affinity=_enum(
-            spec.get("replicaDiskSoftAntiAffinity"), AntiAffinityOverride
+            spec.get("replicaDiskSoftAntiAffinity"), AntiAffinity
         ),
         state=status.opt_str("state"),
         robustness=robustness,

@@ -32,9 +32,9 @@ from harvester_iac.scheduler._types import (
     NodeState,
     ReplicaAutoBalance,
     ReplicaState,
+    Robustness,
     SchedulingCase,
     SchedulingSettings,
-    VolumeRobustness,
     VolumeSpec,
 )
 
@@ -277,7 +277,7 @@ def _volume(at: _At) -> VolumeSpec:
             lambda a: a.choice(ReplicaAutoBalance, empty=ReplicaAutoBalance.IGNORED),
             d.replica_auto_balance),
         robustness=_opt(at, "robustness",
-                        lambda a: a.choice(VolumeRobustness, empty=VolumeRobustness.UNKNOWN),
+                        lambda a: a.choice(Robustness, empty=Robustness.UNKNOWN),
                         d.robustness),
         last_degraded_at=_opt(at, "lastDegradedAt", _At.time, None),
         attached_node=_opt(at, "attachedNode", lambda a: a.text(empty=False), None),

@@ -19,8 +19,8 @@ from harvester_iac.scheduler._types import (
     ExclusionRule,
     NodeState,
     ReplicaState,
+    Robustness,
     SchedulingSettings,
-    VolumeRobustness,
     VolumeSpec,
 )
 
@@ -136,7 +136,7 @@ class Replenishment:
 
 def replenishment(volume: VolumeSpec, settings: SchedulingSettings, now: datetime) -> Replenishment:
     """``timeToReplacementReplica`` for a degraded volume; nothing for other volumes."""
-    if volume.robustness != VolumeRobustness.DEGRADED:
+    if volume.robustness != Robustness.DEGRADED:
         return Replenishment()
     if volume.last_degraded_at is None:
         return Replenishment(unknown=True)

@@ -29,8 +29,8 @@ from harvester_iac.scheduler._types import (
     NodeState,
     Placement,
     ReplicaState,
+    Robustness,
     SchedulingSettings,
-    VolumeRobustness,
     VolumeSpec,
 )
 
@@ -226,7 +226,7 @@ def place_inventory(
         )
         count = max(0, sc.number_of_replicas - len(kept))
         if any(r.failed_at is not None for r in existing):
-            volume = replace(volume, robustness=VolumeRobustness.DEGRADED, last_degraded_at=_LONG_AGO)
+            volume = replace(volume, robustness=Robustness.DEGRADED, last_degraded_at=_LONG_AGO)
         result = scheduler.place(volume, count=count, replicas=existing, now=_PLANNING_CLOCK)
         scheduler.commit(result.placements, volume.size)
         placed.append(VolumePlacement(

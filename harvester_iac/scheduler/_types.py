@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from harvester_iac._longhorn_strings import AntiAffinity, DataLocality, DiskType, Robustness
+
 __all__ = [
     "AntiAffinity",
     "CaseExpectation",
@@ -30,10 +32,10 @@ __all__ = [
     "ReplicaAutoBalance",
     "ReplicaOutcome",
     "ReplicaState",
+    "Robustness",
     "SchedulingCase",
     "SchedulingSettings",
     "SimulationResult",
-    "VolumeRobustness",
     "VolumeSpec",
 ]
 
@@ -69,40 +71,11 @@ class DiskSelection(StrEnum):
     BALANCE_SCORE = "balance-score"
 
 
-class DiskType(StrEnum):
-    """Longhorn ``spec.disks[*].diskType``."""
-
-    FILESYSTEM = "filesystem"
-    BLOCK = "block"
-
-
 class DataEngine(StrEnum):
     """Longhorn ``spec.dataEngine`` of a volume: v1 uses filesystem disks, v2 block disks."""
 
     V1 = "v1"
     V2 = "v2"
-
-
-class DataLocality(StrEnum):
-    """Longhorn ``spec.dataLocality``."""
-
-    DISABLED = "disabled"
-    BEST_EFFORT = "best-effort"
-    STRICT_LOCAL = "strict-local"
-
-
-class AntiAffinity(StrEnum):
-    """Per-volume override of a soft anti-affinity setting; ``ignored`` uses the setting."""
-
-    IGNORED = "ignored"
-    ENABLED = "enabled"
-    DISABLED = "disabled"
-
-    def resolve(self, setting: bool) -> bool:
-        """The effective "soft" flag: the volume's override, else the global setting."""
-        if self is AntiAffinity.IGNORED:
-            return setting
-        return self is AntiAffinity.ENABLED
 
 
 class ReplicaAutoBalance(StrEnum):
@@ -112,15 +85,6 @@ class ReplicaAutoBalance(StrEnum):
     DISABLED = "disabled"
     LEAST_EFFORT = "least-effort"
     BEST_EFFORT = "best-effort"
-
-
-class VolumeRobustness(StrEnum):
-    """Longhorn ``status.robustness``; only ``degraded`` changes scheduling."""
-
-    HEALTHY = "healthy"
-    DEGRADED = "degraded"
-    FAULTED = "faulted"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -211,7 +175,7 @@ class VolumeSpec:
     replica_zone_soft_anti_affinity: AntiAffinity = AntiAffinity.IGNORED
     replica_disk_soft_anti_affinity: AntiAffinity = AntiAffinity.IGNORED
     replica_auto_balance: ReplicaAutoBalance = ReplicaAutoBalance.IGNORED
-    robustness: VolumeRobustness = VolumeRobustness.HEALTHY
+    robustness: Robustness = Robustness.HEALTHY
     last_degraded_at: datetime | None = None
     attached_node: str | None = None
 

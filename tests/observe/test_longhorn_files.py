@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from harvester_iac.errors import SnapshotError
 from harvester_iac.observe import (
-    AntiAffinityOverride,
+    AntiAffinity,
     DataLocality,
     DiskType,
     Robustness,
@@ -55,7 +55,7 @@ def test_incident_objects_read_from_kubectl_yaml() -> None:
         assert (v.number_of_replicas, v.robustness, v.state) == (1, Robustness.HEALTHY, "attached")
         assert v.size_bytes == 40 * 1024**3 and v.attached_node == "altra"
         assert v.data_locality is DataLocality.DISABLED and v.disk_selector == ()
-        assert v.replica_disk_soft_anti_affinity is AntiAffinityOverride.IGNORED
+        assert v.replica_disk_soft_anti_affinity is AntiAffinity.IGNORED
         (replica,) = state.replicas_of(name)
         assert (replica.node, replica.disk_path, replica.current_state) == ("altra", DISK_PATH, "running")
         assert replica.data_path is not None

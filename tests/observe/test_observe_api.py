@@ -6,7 +6,7 @@ import harvester_iac.observe as observe
 
 EXPECTED = [
     "ETCD_KINDS", "LONGHORN_IQN_PREFIX", "STORAGE_KINDS",
-    "AntiAffinityOverride", "DataLocality", "DiskSummary", "DiskType", "Event", "EventCounts",
+    "AntiAffinity", "DataLocality", "DiskSummary", "DiskType", "Event", "EventCounts",
     "EventKind", "HealthSnapshot", "HostSummary", "IscsiSession", "LiveOptions",
     "LonghornCondition", "LonghornDisk", "LonghornNode", "LonghornReplica", "LonghornSetting",
     "LonghornState", "LonghornVolume", "MappingRow", "MasterSummary", "MetricName",

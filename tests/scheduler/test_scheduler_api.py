@@ -39,8 +39,8 @@ def test_public_names_are_pinned() -> None:
         "AntiAffinity", "CaseExpectation", "ClusterState", "DataEngine", "DataLocality",
         "DiskSelection", "DiskState", "DiskType", "Exclusion", "ExclusionRule",
         "InventoryPlacement", "LonghornVersion", "NodeState", "Placement", "ReplicaAutoBalance",
-        "ReplicaOutcome", "ReplicaState", "Scheduler", "SchedulingCase", "SchedulingSettings",
-        "SimulationResult", "VolumePlacement", "VolumeRobustness", "VolumeSpec",
+        "ReplicaOutcome", "ReplicaState", "Robustness", "Scheduler", "SchedulingCase", "SchedulingSettings",
+        "SimulationResult", "VolumePlacement", "VolumeSpec",
         "cluster_from_longhorn", "load_case", "parse_case", "place_inventory",
         "replicas_from_longhorn", "simulate",
     ]
