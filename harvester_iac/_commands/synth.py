@@ -17,10 +17,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from harvester_iac._commands._worker import Worker
 from harvester_iac.errors import ConstructError, InputError, UsageError
 
 if TYPE_CHECKING:
     from harvester_iac.model import Inventory
+    from harvester_iac.policy import GateLine
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -97,22 +99,31 @@ def _observed(path: str | None) -> Path | None:
     return p
 
 
+def _pure_work(args: argparse.Namespace) -> tuple[Inventory, tuple[GateLine, ...] | None]:
+    """Load the inventory and run the policy gate (``None`` with ``--no-validate``).
+
+    Runs in the worker process; the inventory comes back by pickle, which needs only the
+    model's types in the parent, not its YAML and schema machinery.
+    """
+    inventory = _inventory(args.inventory)
+    if args.no_validate:
+        return inventory, None
+    from harvester_iac.policy import gate_lines, load_observed, validate
+
+    observed = _observed(args.observed)
+    return inventory, gate_lines(validate(inventory, observed=load_observed(observed) if observed else None))
+
+
 def run(args: argparse.Namespace) -> int:
+    observed = _observed(args.observed)
+    work = Worker(lambda: _pure_work(args))  # forked before any thread exists
     prestart = _Prestart("harvester_iac.stacks")
     prestart.ready.wait()
-    gate = None
     try:
-        inventory = _inventory(args.inventory)
-        observed = _observed(args.observed)
-        import harvester_iac.render  # noqa: F401  (pure: import it here, off the thread's path)
-
-        if not args.no_validate:  # the policy gate is pure Python: run it while Node.js starts
-            from harvester_iac.policy import load_observed, validate
-
-            gate = validate(inventory, observed=load_observed(observed) if observed else None)
+        inventory, lines = work.result()
     finally:
         stacks = prestart.module()
-    validators = (stacks.report_validator(gate),) if gate is not None else stacks.DEFAULT_VALIDATORS
+    validators = (stacks.lines_validator(lines),) if lines is not None else stacks.DEFAULT_VALIDATORS
     try:
         result = stacks.synth_to(inventory, args.out, observed=observed, validators=validators,
                                  skip_validation=args.no_validate)

@@ -2,42 +2,85 @@
 
 Load one from YAML (``load_inventory``), take the embedded default (``default_inventory``),
 or build one in Python from the dataclasses. Nothing here imports the CDK runtime.
+
+Names load on first use (PEP 562): reading the types costs no YAML or schema import.
 """
 
-from harvester_iac.model._check import Problem, admission_problems, clean_path, structural_problems
-from harvester_iac.model._load import (
-    check_inventory,
-    default_inventory,
-    inventory_schema,
-    load_inventory,
-    parse_inventory,
-)
-from harvester_iac.model._types import (
-    AntiAffinity,
-    BlockDevice,
-    ControlPlane,
-    DataLocality,
-    DeclaredVolume,
-    DiskType,
-    Host,
-    Inventory,
-    Longhorn,
-    LonghornDisk,
-    LonghornSettings,
-    MasterVm,
-    Network,
-    StorageClass,
-    Vm,
-    VmDisk,
-    VmImage,
-)
-from harvester_iac.model._units import (
-    Size,
-    SizeError,
-    is_dns1123_label,
-    is_dns1123_subdomain,
-    is_qualified_name,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from harvester_iac._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from harvester_iac.model._check import Problem, admission_problems, clean_path, structural_problems
+    from harvester_iac.model._load import (
+        check_inventory,
+        default_inventory,
+        inventory_schema,
+        load_inventory,
+        parse_inventory,
+    )
+    from harvester_iac.model._types import (
+        AntiAffinity,
+        BlockDevice,
+        ControlPlane,
+        DataLocality,
+        DeclaredVolume,
+        DiskType,
+        Host,
+        Inventory,
+        Longhorn,
+        LonghornDisk,
+        LonghornSettings,
+        MasterVm,
+        Network,
+        StorageClass,
+        Vm,
+        VmDisk,
+        VmImage,
+    )
+    from harvester_iac.model._units import (
+        Size,
+        SizeError,
+        is_dns1123_label,
+        is_dns1123_subdomain,
+        is_qualified_name,
+    )
+
+_HOME: dict[str, str] = {
+    "AntiAffinity": "harvester_iac.model._types",
+    "BlockDevice": "harvester_iac.model._types",
+    "ControlPlane": "harvester_iac.model._types",
+    "DataLocality": "harvester_iac.model._types",
+    "DeclaredVolume": "harvester_iac.model._types",
+    "DiskType": "harvester_iac.model._types",
+    "Host": "harvester_iac.model._types",
+    "Inventory": "harvester_iac.model._types",
+    "Longhorn": "harvester_iac.model._types",
+    "LonghornDisk": "harvester_iac.model._types",
+    "LonghornSettings": "harvester_iac.model._types",
+    "MasterVm": "harvester_iac.model._types",
+    "Network": "harvester_iac.model._types",
+    "Problem": "harvester_iac.model._check",
+    "Size": "harvester_iac.model._units",
+    "SizeError": "harvester_iac.model._units",
+    "StorageClass": "harvester_iac.model._types",
+    "Vm": "harvester_iac.model._types",
+    "VmDisk": "harvester_iac.model._types",
+    "VmImage": "harvester_iac.model._types",
+    "admission_problems": "harvester_iac.model._check",
+    "check_inventory": "harvester_iac.model._load",
+    "clean_path": "harvester_iac.model._check",
+    "default_inventory": "harvester_iac.model._load",
+    "inventory_schema": "harvester_iac.model._load",
+    "is_dns1123_label": "harvester_iac.model._units",
+    "is_dns1123_subdomain": "harvester_iac.model._units",
+    "is_qualified_name": "harvester_iac.model._units",
+    "load_inventory": "harvester_iac.model._load",
+    "parse_inventory": "harvester_iac.model._load",
+    "structural_problems": "harvester_iac.model._check",
+}
 
 __all__ = [
     "AntiAffinity",
@@ -72,3 +115,6 @@ __all__ = [
     "parse_inventory",
     "structural_problems",
 ]
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

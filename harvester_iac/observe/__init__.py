@@ -10,8 +10,9 @@ nothing: ``validate`` pays only for the snapshot reader, ``observe`` for the sca
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from harvester_iac.observe._event import ETCD_KINDS, STORAGE_KINDS, Event, EventKind
@@ -203,14 +204,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'harvester_iac.observe' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

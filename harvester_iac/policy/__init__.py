@@ -32,8 +32,10 @@ from harvester_iac.policy._rule import Category, Need, Rule, RuleError, all_rule
 from harvester_iac.policy._simulation import plan_placement
 from harvester_iac.policy._thresholds import Thresholds, TroubleGroup, parse_duration
 from harvester_iac.policy._validate import (
+    GateLine,
     Placer,
     build_context,
+    gate_lines,
     gate_messages,
     load_observed,
     observed_from_snapshot,
@@ -49,6 +51,7 @@ __all__ = [
     "Evidence",
     "FailOn",
     "Finding",
+    "GateLine",
     "Need",
     "Observation",
     "Observed",
@@ -75,6 +78,7 @@ __all__ = [
     "Waiver",
     "all_rules",
     "build_context",
+    "gate_lines",
     "gate_messages",
     "get_rule",
     "load_baseline",

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from harvester_iac.observe import HealthSnapshot
 
 __all__ = [
+    "GateLine",
     "Placer",
     "build_context",
+    "gate_lines",
     "gate_messages",
     "load_observed",
     "observed_from_snapshot",
@@ -119,6 +121,26 @@ def validate(
                         placer=placer)
     return run_rules(ctx, fail_on=FailOn(str(fail_on)), baseline=baseline, rules=rules,
                      placement_note=_placement_note(ctx.placement))
+
+
+#: A finding for a stack's validation hook, as plain data (crosses a process boundary):
+#: (severity, rule id, "message (location). Fix: fix", host names it concerns).
+GateLine = tuple[str, str, str, tuple[str, ...]]
+
+
+def gate_lines(report: ValidationReport) -> tuple[GateLine, ...]:
+    """Open findings (not waived, not baselined) as ``GateLine`` tuples."""
+    from harvester_iac.policy._finding import ResourceKind
+
+    lines: list[GateLine] = []
+    for outcome in report.outcomes:
+        f = outcome.finding
+        if outcome.waived or outcome.baselined:
+            continue
+        where = f" ({f.location})" if f.location is not None else ""
+        hosts = tuple(sorted({r.name for r in f.resources if r.kind is ResourceKind.HOST}))
+        lines.append((f.severity.value, f.rule, f"{f.message}{where}. Fix: {f.fix}", hosts))
+    return tuple(lines)
 
 
 def gate_messages(

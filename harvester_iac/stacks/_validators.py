@@ -22,11 +22,16 @@ from harvester_iac.model import Inventory, admission_problems
 if TYPE_CHECKING:
     from harvester_iac.policy import ValidationReport
 
+#: (severity, rule id, text, hosts): ``harvester_iac.policy.GateLine``, restated here so the
+#: stack needs no policy import to read lines computed in another process.
+GateLine = tuple[str, str, str, tuple[str, ...]]
+
 __all__ = [
     "DEFAULT_VALIDATORS",
     "ValidationContext",
     "Validator",
     "admission_validator",
+    "lines_validator",
     "policy_validator",
     "report_validator",
     "run_validators",
@@ -76,26 +81,27 @@ def policy_validator(ctx: ValidationContext) -> Iterator[Finding]:
 
 
 def report_validator(report: ValidationReport) -> Callable[[ValidationContext], Iterator[Finding]]:
-    """A validator that reports an already computed policy report.
+    """A validator that reports an already computed policy report."""
+    from harvester_iac.policy import gate_lines
 
-    ``harvester-iac synth`` runs the policy while Node.js starts and hands the report in.
+    return lines_validator(gate_lines(report))
+
+
+def lines_validator(lines: Iterable[GateLine]) -> Callable[[ValidationContext], Iterator[Finding]]:
+    """A validator for policy findings computed elsewhere (``harvester-iac synth`` runs the
+    gate in a worker process while Node.js starts and hands the lines in).
+
     The rules judge the whole site (a quorum spans hosts); in a site split into several
     stacks, a stack reports the findings that name one of its hosts, or no host at all.
     """
-    from harvester_iac.policy import ResourceKind
+    kept = tuple(lines)
 
     def reported(ctx: ValidationContext) -> Iterator[Finding]:
         single = len(ctx.inventory.hosts) == len(ctx.hosts)
-        for outcome in report.outcomes:
-            f = outcome.finding
-            if outcome.waived or outcome.baselined:
+        for severity, rule, text, hosts in kept:
+            if not single and hosts and not set(hosts) & set(ctx.hosts):
                 continue
-            hosts = {r.name for r in f.resources if r.kind is ResourceKind.HOST}
-            if not single and hosts and not hosts & set(ctx.hosts):
-                continue
-            where = f" ({f.location})" if f.location is not None else ""
-            yield Finding(severity=Severity(f.severity.value), source=f.rule,
-                          message=f"{f.message}{where}. Fix: {f.fix}")
+            yield Finding(severity=Severity(severity), source=rule, message=text)
 
     reported.__name__ = "policy_validator"
     return reported
