@@ -9,54 +9,14 @@ here, never in unit tests. Usage: ``.venv/bin/python bench/simulate.py [--repeat
 from __future__ import annotations
 
 import argparse
-import random
 import subprocess
 import sys
 import time
 
-from harvester_iac.model import (
-    ControlPlane,
-    Host,
-    Inventory,
-    Longhorn,
-    LonghornDisk,
-    LonghornSettings,
-    Size,
-    StorageClass,
-    Vm,
-    VmDisk,
-)
+from _sites import large_site
+
+from harvester_iac.model import Inventory
 from harvester_iac.scheduler import InventoryPlacement, place_inventory
-
-HOSTS, DISKS_PER_HOST, ZONES = 100, 8, 5
-GI = 2**30
-
-
-def site(volumes: int, seed: int = 1) -> Inventory:
-    """A deterministic large site: hosts in zones, tagged disks, a few storage classes."""
-    rng = random.Random(seed)
-    hosts = tuple(
-        Host(name=f"host-{h:03d}", address=f"10.0.{h // 250}.{h % 250 + 1}", zone=f"zone-{h % ZONES}",
-             tags=("fast",) if h % 4 == 0 else (),
-             disks=tuple(
-                 LonghornDisk(name=f"disk-{d}", path=f"/mnt/disk{d}",
-                              capacity=Size(rng.choice([2, 3, 4]) * 1024 * GI),
-                              tags=("ssd",) if d < 2 else ())
-                 for d in range(DISKS_PER_HOST)))
-        for h in range(HOSTS))
-    classes = (
-        StorageClass(name="replicated", number_of_replicas=3),
-        StorageClass(name="ssd", number_of_replicas=3, disk_selector=("ssd",)),
-        StorageClass(name="fast", number_of_replicas=3, node_selector=("fast",)),
-    )
-    vms = tuple(
-        Vm(name=f"vm-{i:05d}", host=f"host-{i % HOSTS:03d}", disks=(
-            VmDisk(name="data", size=Size(rng.choice([5, 10, 20, 40]) * GI),
-                   storage_class=rng.choice(["replicated", "replicated", "ssd", "fast"])),))
-        for i in range(volumes))
-    return Inventory(name=f"bench-{volumes}", hosts=hosts, storage_classes=classes,
-                     longhorn=Longhorn(version="1.12.1", settings=LonghornSettings()),
-                     control_plane=ControlPlane(), vms=vms)
 
 
 def timed(inventory: Inventory, repeat: int) -> tuple[float, InventoryPlacement]:
@@ -84,7 +44,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
     args = parser.parse_args()
     base = floor(args.repeat)
-    small, large = site(1_000), site(10_000)
+    small, large = large_site(1_000), large_site(10_000)
     t_small, r_small = timed(small, args.repeat)
     t_large, r_large = timed(large, args.repeat)
     for label, r in (("1,000", r_small), ("10,000", r_large)):

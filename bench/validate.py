@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -27,57 +26,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from harvester_iac.model import (
-    ControlPlane,
-    Host,
-    Inventory,
-    Longhorn,
-    LonghornDisk,
-    LonghornSettings,
-    MasterVm,
-    Size,
-    StorageClass,
-    Vm,
-    VmDisk,
-)
+from _sites import HOSTS, large_site
+
 from harvester_iac.observe import Event, EventKind
 from harvester_iac.policy import Observed, build_context, run_rules
 
-HOSTS, DISKS_PER_HOST, ZONES = 100, 8, 5
 GI = 2**30
 NOW = datetime(2025, 12, 28, tzinfo=UTC)
-
-
-def site(volumes: int, seed: int = 1) -> Inventory:
-    """100 hosts in 5 zones, 8 disks each (two on a shared device), 3 masters, VM disks."""
-    rng = random.Random(seed)
-    hosts = tuple(
-        Host(name=f"host-{h:03d}", address=f"10.0.{h // 250}.{h % 250 + 1}",
-             zone=f"zone-{h % ZONES}", tags=("fast",) if h % 4 == 0 else (),
-             disks=tuple(
-                 LonghornDisk(name=f"disk-{d}", path=f"/mnt/disk{d}",
-                              device=f"/dev/sd{'abcdefgg'[d]}",  # disk-6, disk-7 share sdg
-                              capacity=Size(rng.choice([2, 3, 4]) * 1024 * GI),
-                              tags=("ssd",) if d < 2 else ())
-                 for d in range(DISKS_PER_HOST)))
-        for h in range(HOSTS))
-    classes = (
-        StorageClass(name="replicated", number_of_replicas=3),
-        StorageClass(name="ssd", number_of_replicas=3, disk_selector=("ssd",)),
-        StorageClass(name="fast", number_of_replicas=3, node_selector=("fast",)),
-    )
-    masters = tuple(
-        MasterVm(name=f"master-{i}", address=f"10.1.0.{i + 1}", host=f"host-{i * 7:03d}",
-                 root_volume=VmDisk(name="root", size=Size(60 * GI), storage_class="ssd"))
-        for i in range(3))
-    vms = tuple(
-        Vm(name=f"vm-{i:05d}", host=f"host-{i % HOSTS:03d}", disks=(
-            VmDisk(name="data", size=Size(rng.choice([5, 10, 20, 40]) * GI),
-                   storage_class=rng.choice(["replicated", "replicated", "ssd", "fast"])),))
-        for i in range(volumes - len(masters)))
-    return Inventory(name=f"bench-{volumes}", hosts=hosts, storage_classes=classes,
-                     longhorn=Longhorn(version="1.12.1", settings=LonghornSettings()),
-                     control_plane=ControlPlane(masters=masters), vms=vms)
 
 
 def evidence() -> Observed:
@@ -98,7 +53,7 @@ def evidence() -> Observed:
 
 def gate_seconds(volumes: int, repeat: int) -> tuple[float, float, int]:
     """Best of ``repeat``: (simulation + rules, rules alone, findings)."""
-    inv = site(volumes)
+    inv = large_site(volumes, masters=True)
     observed = evidence()
     best = rules = float("inf")
     findings = 0
