@@ -31,7 +31,6 @@ from _sites import HOSTS, large_site
 from harvester_iac.observe import Event, EventKind
 from harvester_iac.policy import Observed, build_context, run_rules
 
-GI = 2**30
 NOW = datetime(2025, 12, 28, tzinfo=UTC)
 
 
