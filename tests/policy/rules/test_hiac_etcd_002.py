@@ -42,3 +42,26 @@ def test_the_coincidence_window_is_a_threshold() -> None:
                       observed=load_observed(inv.with_name(inv.stem + ".snapshot.json")),
                       thresholds=Thresholds(coincide=timedelta(minutes=1)))
     assert {o.finding.severity for o in report.outcomes} == {Severity.WARNING}
+
+
+def test_a_stall_the_plan_answers_is_a_warning_a_stall_it_leaves_is_an_error() -> None:
+    """The incident: before the fix the root volumes stay on one disk (error); the default
+    inventory spreads each over two disks, more than Longhorn shows today (warning), so the
+    gate does not block the fix's own plan."""
+    from harvester_iac.model import default_inventory, load_inventory
+    from harvester_iac.policy import get_rule, load_observed, validate
+    from tests.policy._support import NOW
+
+    root = Path(__file__).resolve().parents[3]
+    observed = load_observed(root / "examples" / "observed" / "incident.snapshot.json")
+    rule = get_rule(RULE)
+    assert rule is not None
+    before = load_inventory(root / "examples" / "inventories" / "altra-before-fix.yaml")
+    for inventory, severity in ((before, Severity.ERROR), (default_inventory(), Severity.WARNING)):
+        report = validate(inventory, now=NOW, rules=(rule,), observed=observed)
+        got = [o.finding for o in report.outcomes]
+        assert len(got) == 3 and {f.severity for f in got} == {severity}
+        assert all("storage events on its host altra" in f.message for f in got)
+    spread = [o.finding for o in validate(default_inventory(), now=NOW, rules=(rule,),
+                                           observed=observed).outcomes]
+    assert all("this plan spreads its root volume from 1 to 2 failure domains" in f.message for f in spread)
