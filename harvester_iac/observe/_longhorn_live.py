@@ -62,6 +62,13 @@ class LiveOptions:
 def _default_client(kubeconfig: Path, context: str | None) -> Any:
     from kubernetes import client, config  # heavy: imported only for the live path
 
+    from harvester_iac.model._yaml import load_yaml, read_text
+
+    # Read it ourselves first: binary or malformed YAML gets file:line:col, not the client's traceback.
+    doc = load_yaml(read_text(kubeconfig), file=str(kubeconfig))
+    if not isinstance(doc.data, dict):
+        raise InputError("not a kubeconfig", file=str(kubeconfig), where="1:1",
+                         expected="a YAML mapping with clusters, users and contexts")
     configuration = client.Configuration()
     load: Any = config.load_kube_config  # the client ships no type hints
     try:
@@ -78,7 +85,7 @@ def _default_client(kubeconfig: Path, context: str | None) -> Any:
             where=f"context {context!r}" if context else None,
             expected="a kubeconfig with a cluster, a user and the named context",
         ) from None
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise InputError(
             f"cannot use the kubeconfig: {type(exc).__name__}: {exc}",
             file=str(kubeconfig),

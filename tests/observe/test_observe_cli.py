@@ -126,3 +126,23 @@ def test_unreadable_log_is_a_failed_source_not_silence(
     assert "FAILED" in capsys.readouterr().out or states["core.bin"] is SourceState.PARTIAL
     (event,) = snap.events
     assert event.volume == MASTER_VOLUMES["kube-master-00"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\x00\x01kube", "binary data"),
+        (b"clusters: [\n", ":2:1: invalid YAML"),
+        (b"- a\n- b\n", ":1:1: not a kubeconfig"),
+        (b"clusters: 5\nusers: x\ncontexts: 7\ncurrent-context: y\n", "cannot use the kubeconfig"),
+    ],
+    ids=["binary", "malformed", "not-a-mapping", "wrong-types"],
+)
+def test_a_bad_kubeconfig_is_exit_2_naming_it(
+    content: bytes, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kubeconfig = tmp_path / "kubeconfig.yaml"
+    kubeconfig.write_bytes(content)
+    assert main(["observe", "--kubeconfig", str(kubeconfig)]) == 2
+    err = capsys.readouterr().err
+    assert str(kubeconfig) in err and expected in err and "Traceback" not in err
