@@ -77,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--runtime", choices=("cdktf", "cdktn"), default=None)
     args = parser.parse_args(argv)
-    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1")
+    # Bytecode caching on, as for an installed CLI: with PYTHONDONTWRITEBYTECODE set (some
+    # shells and CI images set it) every run would recompile harvester-iac's own modules,
+    # a cost the floor, which imports only cdk.py, hardly pays. The warm-up run writes them.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1")
     if args.runtime:
         env["HARVESTER_IAC_CDK"] = args.runtime
     py = sys.executable

@@ -27,7 +27,7 @@ T = TypeVar("T")
 class Worker(Generic[T]):
     """``fn()`` computed in a forked child (or inline where ``fork`` is unavailable)."""
 
-    def __init__(self, fn: Callable[[], T]) -> None:
+    def __init__(self, fn: Callable[[], T], *, nice: int = 0) -> None:
         self._fn = fn
         self._pid = 0
         self._fd = -1
@@ -37,6 +37,10 @@ class Worker(Generic[T]):
         pid = os.fork()
         if pid == 0:  # child: compute, send, leave without running the parent's cleanups
             os.close(read)
+            try:
+                os.nice(nice)  # yield the core to what the parent waits for (Node.js start-up)
+            except OSError:  # pragma: no cover - not permitted: run at the same priority
+                pass
             try:
                 try:
                     payload: tuple[str, object] = ("ok", fn())

@@ -23,6 +23,7 @@ from harvester_iac.constructs._validation import (
     findings_of,
     require_terraform_for_imports,
     skip_terraform_check,
+    start_terraform_check,
 )
 from harvester_iac.constructs._vm import (
     ControlPlane,
@@ -59,5 +60,6 @@ __all__ = [
     "findings_of",
     "require_terraform_for_imports",
     "skip_terraform_check",
+    "start_terraform_check",
     "vm_resource",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "findings_of",
     "require_terraform_for_imports",
     "skip_terraform_check",
+    "start_terraform_check",
 ]
 
 
@@ -157,13 +158,23 @@ class TerraformVersionCheck:
                 "Longhorn Node); use Terraform or OpenTofu >= 1.5"))
 
 
-def require_terraform_for_imports(scope: Construct) -> None:
-    """Register (once per stack) the ``TerraformVersionCheck`` that import blocks need."""
+def start_terraform_check(scope: Construct) -> TerraformVersionCheck | None:
+    """Start the ``TerraformVersionCheck`` of ``scope``'s stack, once; ``None`` when it was
+    already started (or switched off). The caller reports its findings."""
     registry, _ = child_path(scope, "validation")
     if _TERRAFORM_CHECK in registry.singletons:
-        return
+        return None
     check = TerraformVersionCheck()
     registry.singletons[_TERRAFORM_CHECK] = check
+    return check
+
+
+def require_terraform_for_imports(scope: Construct) -> None:
+    """Register (once per stack) the ``TerraformVersionCheck`` that import blocks need."""
+    check = start_terraform_check(scope)
+    if check is None:
+        return
+    registry, _ = child_path(scope, "validation")
     stack = registry.stack
     add_findings_validation(stack if stack is not None else scope, check.findings)
 

@@ -28,10 +28,11 @@ from harvester_iac.constructs import (
     NetworkRef,
     Severity,
     StorageClassRef,
+    TerraformVersionCheck,
     add_findings_validation,
     findings_of,
-    require_terraform_for_imports,
     skip_terraform_check,
+    start_terraform_check,
     vm_resource,
 )
 from harvester_iac.constructs.providers import (
@@ -113,12 +114,14 @@ class HarvesterStack(AttributeStack):
                                  "(cluster_stacks)")
         super().__init__(scope, id)
         self.props = props
+        self._terraform_check: TerraformVersionCheck | None = None
         if not props.validate:
             skip_terraform_check(self)
         elif any(d.managed for h in hosts for d in h.disks):
             # the hosts will adopt their Longhorn Nodes (import blocks): start the Terraform
-            # version probe now, so it runs while the rest of the stack is composed
-            require_terraform_for_imports(self)
+            # version probe now, so it runs while the rest of the stack is composed; its
+            # findings join the stack's one validation (each validation is 4 jsii round trips)
+            self._terraform_check = start_terraform_check(self)
         kubeconfig, context = next(iter(clusters)) if clusters else (None, None)
         self.harvester = HarvesterProvider(self, "harvester", config=HarvesterProviderConfig(
             kubeconfig=_path_expr(kubeconfig) if kubeconfig else None, kubecontext=context))
@@ -144,8 +147,8 @@ class HarvesterStack(AttributeStack):
             for v in vms}
         self._context = ValidationContext(inventory=inv, stack_name=id, hosts=host_names,
                                           observed=props.observed)
-        if props.validate and props.validators:
-            add_findings_validation(self, self._hook_findings, fail_on=props.fail_on)
+        if props.validate and (props.validators or self._terraform_check is not None):
+            add_findings_validation(self, self._stack_findings, fail_on=props.fail_on)
 
     def _catalog(self, inv: Inventory, masters: tuple[MasterVm, ...], vms: tuple[Vm, ...]) -> Catalog:
         disks = _disks(masters, vms)
@@ -178,8 +181,10 @@ class HarvesterStack(AttributeStack):
             for n in inv.networks if n.managed or n.name in used_networks}
         return Catalog(images=images, networks=networks, storage_classes=classes)
 
-    def _hook_findings(self) -> Iterator[Finding]:
-        return run_validators(self.props.validators, self._context)
+    def _stack_findings(self) -> Iterator[Finding]:
+        if self._terraform_check is not None:
+            yield from self._terraform_check.findings()
+        yield from run_validators(self.props.validators, self._context)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
