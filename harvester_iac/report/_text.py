@@ -1,4 +1,5 @@
-"""The human format: findings by severity, each with why, fix and evidence."""
+"""The human format: findings by severity, each with fix and evidence; a rule's "why" is
+printed with its first finding only (three masters on one disk need not say it three times)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def render_text(report: ValidationReport) -> str:
         out.append(f"placement: {report.placement_note}")
     out.append("")
     outcomes = sorted(report.outcomes, key=lambda o: (-o.finding.severity.rank, o.finding.rule))
+    explained: set[tuple[str, str]] = set()
     for o in outcomes:
         f = o.finding
         tag = f.severity.value.upper()
@@ -25,7 +27,9 @@ def render_text(report: ValidationReport) -> str:
         out.append(f"{tag:<8}{f.rule}  {f.title}{mark}")
         out.append(f"        {f.message}")
         out.append(f"        resources: {', '.join(r.id for r in f.resources)}")
-        out.append(f"        why: {f.why}")
+        if (f.rule, f.why) not in explained:
+            explained.add((f.rule, f.why))
+            out.append(f"        why: {f.why}")
         out.append(f"        fix: {f.fix}")
         if o.waiver is not None:
             out.append(f"        waived: {o.waiver.reason} (until {o.waiver.expires or 'no date'})")

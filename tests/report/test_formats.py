@@ -134,6 +134,16 @@ def test_markdown_and_text_name_every_finding() -> None:
     assert text.rstrip().splitlines()[-1].startswith("FAILED:")
 
 
+def test_text_explains_each_rule_once() -> None:
+    report = incident_report()
+    text = render_text(report)
+    rules = {o.finding.rule for o in report.outcomes}
+    assert len(report.outcomes) > len(rules)  # some rule fires more than once here
+    for rule in rules:
+        why = next(o.finding.why for o in report.outcomes if o.finding.rule == rule)
+        assert text.count(f"why: {why}") == 1
+
+
 def test_severity_levels_map_to_sarif_levels() -> None:
     from harvester_iac.report._sarif import _LEVEL
 
