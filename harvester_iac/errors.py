@@ -14,6 +14,8 @@ Library code raises; only ``cli.py`` turns an ``InputError`` into exit 2.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 __all__ = [
     "ConstructError",
     "HarvesterIacError",
@@ -23,6 +25,7 @@ __all__ = [
     "SnapshotError",
     "SourceError",
     "UsageError",
+    "did_you_mean",
 ]
 
 
@@ -102,3 +105,11 @@ class UsageError(InputError):
 
 class ConstructError(HarvesterIacError):
     """Construct props that cannot be deployed (bad names, sizes, duplicate paths)."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """``did you mean "x"?`` for the closest of ``choices``, or ``None`` when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f'did you mean "{close[0]}"?' if close else None

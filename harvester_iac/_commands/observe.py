@@ -15,19 +15,23 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from harvester_iac.errors import UsageError
-from harvester_iac.observe._event import Event
-from harvester_iac.observe._iscsiadm import SessionMap, read_iscsiadm
-from harvester_iac.observe._join import join_volumes
-from harvester_iac.observe._longhorn import LonghornState
-from harvester_iac.observe._prometheus import PrometheusMetrics, query_prometheus
-from harvester_iac.observe._snapshot import (
+from harvester_iac.observe import (
+    Event,
+    LonghornState,
+    PrometheusMetrics,
+    SessionMap,
+    SourceKind,
+    SourceState,
+    SourceStatus,
     TimeWindow,
     build_snapshot,
     dumps_snapshot,
+    format_summary,
+    join_volumes,
+    query_prometheus,
+    read_iscsiadm,
     write_snapshot,
 )
-from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
-from harvester_iac.observe._text import format_summary
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -148,7 +152,7 @@ def _scan(
 ) -> tuple[tuple[Event, ...], tuple[SourceStatus, ...]]:
     if not args.paths:
         return (), ()
-    from harvester_iac.observe._scan import ScanOptions, scan_logs
+    from harvester_iac.observe import ScanOptions, scan_logs
 
     options = ScanOptions(
         tz=zone_name, host=args.host, year=args.year, boot_time=boot, since=since,
@@ -190,12 +194,12 @@ def run(args: argparse.Namespace) -> int:
 
     longhorn = LonghornState()
     if args.longhorn is not None:
-        from harvester_iac.observe._longhorn_files import read_longhorn_files
+        from harvester_iac.observe import read_longhorn_files
 
         longhorn, statuses = read_longhorn_files(args.longhorn)
         all_sources += statuses
     elif args.kubeconfig is not None:
-        from harvester_iac.observe._longhorn_live import LiveOptions, read_longhorn_live
+        from harvester_iac.observe import LiveOptions, read_longhorn_live
 
         longhorn, statuses = read_longhorn_live(
             LiveOptions(kubeconfig=args.kubeconfig.expanduser(), context=args.context)

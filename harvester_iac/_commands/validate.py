@@ -79,8 +79,7 @@ def _now(text: str | None) -> datetime:
 
 def _scan(folder: str, tz: str | None, now: datetime) -> Observed:
     """Scan now: the evidence is as fresh as the scan; its window is what the logs hold."""
-    from harvester_iac.observe import build_snapshot
-    from harvester_iac.observe._scan import ScanOptions, scan_logs
+    from harvester_iac.observe import ScanOptions, build_snapshot, scan_logs
 
     root = Path(folder)
     if not root.is_dir():

@@ -8,7 +8,6 @@ early, naming it, when it does not). ``Catalog`` is the by-name lookup VMs use.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -27,7 +26,7 @@ from harvester_iac.constructs.providers import (
     HarvesterProvider,
     ImageSourceType,
 )
-from harvester_iac.errors import ConstructError
+from harvester_iac.errors import ConstructError, did_you_mean
 from harvester_iac.model import Network, StorageClass, VmImage, is_dns1123_label, is_dns1123_subdomain
 
 __all__ = ["Catalog", "ImageRef", "NetworkRef", "StorageClassRef"]
@@ -124,9 +123,9 @@ class StorageClassRef:
 
 
 def _missing(what: str, name: str, known: Mapping[str, object], used_by: str) -> ConstructError:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    close = did_you_mean(name, known)
     listing = ", ".join(sorted(known)) or "none"
-    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    hint = f" ({close})" if close else ""
     return ConstructError(f'{used_by}: unknown {what} "{name}"{hint}; the catalog has: {listing}')
 
 

@@ -15,6 +15,7 @@ from harvester_iac._lazy import lazy_exports
 if TYPE_CHECKING:
     from harvester_iac.model._check import Problem, admission_problems, clean_path, structural_problems
     from harvester_iac.model._load import (
+        DEFAULT_INVENTORY_NAME,
         check_inventory,
         default_inventory,
         inventory_schema,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     )
 
 _HOME: dict[str, str] = {
+    "DEFAULT_INVENTORY_NAME": "harvester_iac.model._load",
     "AntiAffinity": "harvester_iac.model._types",
     "BlockDevice": "harvester_iac.model._types",
     "ControlPlane": "harvester_iac.model._types",
@@ -83,6 +85,7 @@ _HOME: dict[str, str] = {
 }
 
 __all__ = [
+    "DEFAULT_INVENTORY_NAME",
     "AntiAffinity",
     "BlockDevice",
     "ControlPlane",

@@ -8,16 +8,16 @@ the policy gate reports them as findings before a plan ever reaches the cluster.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from harvester_iac._yaml import PathKey
+from harvester_iac.errors import did_you_mean
 from harvester_iac.model._types import DataLocality, Inventory
 from harvester_iac.model._units import is_dns1123_label, is_dns1123_subdomain, is_qualified_name
-from harvester_iac.model._yaml import PathKey
 
-__all__ = ["Problem", "admission_problems", "clean_path", "did_you_mean", "structural_problems"]
+__all__ = ["Problem", "admission_problems", "clean_path", "structural_problems"]
 
 SUPPORTED_LONGHORN = ((1, 9), (1, 10), (1, 11), (1, 12))
 
@@ -31,11 +31,6 @@ class Problem:
     expected: str | None = None
     hint: str | None = None
     at_key: bool = False
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f'did you mean "{close[0]}"?' if close else None
 
 
 def clean_path(path: str) -> str:

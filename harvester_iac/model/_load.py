@@ -13,8 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harvester_iac.errors import InventoryError
-from harvester_iac.model._check import Problem, did_you_mean, structural_problems
+from harvester_iac._yaml import Located, PathKey, load_yaml, locate, read_text
+from harvester_iac.errors import InventoryError, did_you_mean
+from harvester_iac.model._check import Problem, structural_problems
 from harvester_iac.model._types import (
     AntiAffinity,
     BlockDevice,
@@ -34,7 +35,6 @@ from harvester_iac.model._types import (
     VmImage,
 )
 from harvester_iac.model._units import Size, SizeError
-from harvester_iac.model._yaml import Located, PathKey, load_yaml, locate, read_text
 
 if TYPE_CHECKING:
     import jsonschema

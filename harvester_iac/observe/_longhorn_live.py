@@ -62,7 +62,7 @@ class LiveOptions:
 def _default_client(kubeconfig: Path, context: str | None) -> Any:
     from kubernetes import client, config  # heavy: imported only for the live path
 
-    from harvester_iac.model._yaml import load_yaml, read_text
+    from harvester_iac._yaml import load_yaml, read_text
 
     # Read it ourselves first: binary or malformed YAML gets file:line:col, not the client's traceback.
     doc = load_yaml(read_text(kubeconfig), file=str(kubeconfig))

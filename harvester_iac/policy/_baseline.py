@@ -12,8 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from harvester_iac._yaml import read_text
 from harvester_iac.errors import SnapshotError
-from harvester_iac.model._yaml import read_text
 
 __all__ = ["load_baseline", "parse_baseline"]
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from harvester_iac._yaml import PathKey, json_pointer, load_yaml
 from harvester_iac.errors import InputError
-from harvester_iac.model import Inventory
-from harvester_iac.model._load import DEFAULT_INVENTORY_NAME
-from harvester_iac.model._yaml import PathKey, json_pointer, load_yaml
+from harvester_iac.model import DEFAULT_INVENTORY_NAME, Inventory
 from harvester_iac.policy._finding import SourceRef
 
 __all__ = ["InventoryLocator"]

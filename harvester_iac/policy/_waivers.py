@@ -18,9 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from harvester_iac.errors import SnapshotError
-from harvester_iac.model._check import did_you_mean
-from harvester_iac.model._yaml import Located, PathKey, load_yaml, locate, read_text
+from harvester_iac._yaml import Located, PathKey, load_yaml, locate, read_text
+from harvester_iac.errors import SnapshotError, did_you_mean
 from harvester_iac.policy._finding import Finding, ResourceKind, SourceRef
 
 __all__ = ["Waiver", "load_waivers", "parse_waivers"]

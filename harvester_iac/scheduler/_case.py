@@ -11,7 +11,6 @@ Longhorn's scheduler, and a free-text ``source``.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from harvester_iac.errors import SnapshotError
+from harvester_iac.errors import SnapshotError, did_you_mean
 from harvester_iac.scheduler._types import (
     AntiAffinity,
     CaseExpectation,
@@ -97,8 +96,7 @@ class _At:
             raise self.fail(f"{what} must be a JSON object", "a JSON object")
         for k in self.value:
             if k not in allowed:
-                close = difflib.get_close_matches(k, allowed, n=1, cutoff=0.6)
-                hint = f'did you mean "{close[0]}"?' if close else None
+                hint = did_you_mean(k, allowed)
                 raise SnapshotError(
                     f'unknown key "{k}" in {what}', file=self.file,
                     where=f"{self.pointer}/{_escape(k)}",
@@ -154,8 +152,7 @@ class _At:
             return enum(text)
         except ValueError:
             values = [e.value for e in enum]
-            close = difflib.get_close_matches(text, values, n=1, cutoff=0.6)
-            hint = f'did you mean "{close[0]}"?' if close else None
+            hint = did_you_mean(text, values)
             raise self.fail(f"expected one of {', '.join(values)}", "one of " + ", ".join(values),
                             hint) from None
 

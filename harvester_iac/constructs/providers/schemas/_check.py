@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from harvester_iac.constructs.providers.schemas._load import ProviderSchema, provider_schemas
+from harvester_iac.errors import did_you_mean
 from harvester_iac.model import is_dns1123_subdomain
 
 __all__ = ["check_against_provider_schemas", "constraint_admits"]
@@ -364,10 +365,8 @@ def _relation_problems(where: str, config: Mapping[str, Any],
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    hint = did_you_mean(word, choices)
+    return f" ({hint})" if hint else ""
 
 
 # --- version constraints ------------------------------------------------------------

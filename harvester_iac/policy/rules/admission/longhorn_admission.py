@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from harvester_iac._yaml import json_pointer
 from harvester_iac.model import admission_problems
-from harvester_iac.model._yaml import json_pointer
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._finding import (
     Evidence,

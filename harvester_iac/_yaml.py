@@ -1,4 +1,4 @@
-"""YAML reading that remembers where every value came from.
+"""YAML reading that remembers where every value came from (shared by every reader).
 
 Error messages must name the line and column of the bad value, so documents are composed
 into nodes first and converted by hand, keeping a map from JSON-pointer path to position.
