@@ -22,7 +22,6 @@ if TYPE_CHECKING:
         MappingRow,
         ScsiDevice,
         SessionMap,
-        base_disk,
         longhorn_volume_from_iqn,
         parse_iscsiadm,
         read_iscsiadm,
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     )
     from harvester_iac.observe._longhorn_files import parse_longhorn_text, read_longhorn_files
     from harvester_iac.observe._longhorn_live import LiveOptions, read_longhorn_live
+    from harvester_iac.observe._patterns import base_disk
     from harvester_iac.observe._prometheus import (
         MetricName,
         MetricSample,
@@ -117,7 +117,7 @@ _HOME: dict[str, str] = {
     "VolumeRobustnessSample": "harvester_iac.observe._prometheus",
     "VolumeSummary": "harvester_iac.observe._summary",
     "Workload": "harvester_iac.observe._longhorn",
-    "base_disk": "harvester_iac.observe._iscsiadm",
+    "base_disk": "harvester_iac.observe._patterns",
     "build_snapshot": "harvester_iac.observe._snapshot",
     "decode_robustness": "harvester_iac.observe._prometheus",
     "dumps_snapshot": "harvester_iac.observe._snapshot",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harvester_iac.errors import InputError
+from harvester_iac.observe._patterns import base_disk
 
 __all__ = [
     "LONGHORN_IQN_PREFIX",
@@ -24,7 +25,6 @@ __all__ = [
     "MappingRow",
     "ScsiDevice",
     "SessionMap",
-    "base_disk",
     "longhorn_volume_from_iqn",
     "parse_iscsiadm",
     "read_iscsiadm",
@@ -50,21 +50,12 @@ _PROMPT = re.compile(
     r"^\s*(?:[\w.-]+@)?(?P<host>[A-Za-z0-9][\w.-]*):\S*\s*[#$>]\s*(?:sudo\s+)?iscsiadm\b"
 )
 _VERSION = re.compile(r"^version (?P<version>\S+)\s*$")
-_DISK_NAME = re.compile(r"^(?P<base>(?:sd|vd|hd|xvd)[a-z]+)\d*$")
-
-
 def longhorn_volume_from_iqn(iqn: str | None) -> str | None:
     """The Longhorn volume a target IQN names, or ``None`` for other targets."""
     if iqn and iqn.startswith(LONGHORN_IQN_PREFIX):
         volume = iqn[len(LONGHORN_IQN_PREFIX) :]
         return volume or None
     return None
-
-
-def base_disk(device: str) -> str:
-    """The whole disk of a SCSI/virtio partition name: ``sdo16`` → ``sdo``, ``sdad`` → ``sdad``."""
-    m = _DISK_NAME.match(device)
-    return m.group("base") if m else device
 
 
 @dataclass(frozen=True, slots=True)

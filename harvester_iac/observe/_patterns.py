@@ -294,9 +294,12 @@ def base_disk(device: str) -> str:
     """The whole disk a device name belongs to: ``sdo16`` -> ``sdo``, ``nvme0n1p1`` -> ``nvme0n1``.
 
     Names without a partition (``sdad``, ``dm-0``, ``loop1``, ``nvme0n1``) are their own disk.
+    A ``/dev/`` path gives the bare name (``/dev/nvme0n1p2`` -> ``nvme0n1``). The one
+    implementation for the event fields, the iscsiadm map and the policy's failure domains.
     """
-    m = _PARTITIONED.match(device) or _P_PARTITION.match(device)
-    return m.group(1) if m else device
+    name = device.removeprefix("/dev/")
+    m = _PARTITIONED.match(name) or _P_PARTITION.match(name)
+    return m.group(1) if m else name
 
 
 def normalize_portal(text: str) -> str:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from harvester_iac.observe._event import ETCD_KINDS, Event, EventKind
-from harvester_iac.observe._iscsiadm import base_disk
 from harvester_iac.observe._longhorn import LonghornState
+from harvester_iac.observe._patterns import base_disk
 
 __all__ = [
     "DiskSummary",

@@ -10,7 +10,6 @@ so they count for the host, which is where the incident's trouble was.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from harvester_iac.model import Host, Inventory, LonghornDisk
+from harvester_iac.observe import base_disk
 from harvester_iac.policy._finding import SourceRef
 from harvester_iac.policy._thresholds import GROUP_OF, Thresholds, TroubleGroup
 
@@ -123,20 +123,12 @@ def _trouble(events: Iterable[Event], th: Thresholds) -> Trouble:
     )
 
 
-_PARTITION = re.compile(
-    r"^(?P<base>(?:nvme\d+n\d+|mmcblk\d+|loop\d+|nbd\d+)|(?:[shv]d|xvd)[a-z]+)(?:p?\d+)?$")
-
-
 def device_base(device: str | None) -> str | None:
     """The whole disk under a device: ``/dev/nvme0n1p2`` → ``nvme0n1``, ``sdo16`` → ``sdo``.
 
     Partitions of one disk are one failure domain, and kernel lines name partitions.
     """
-    if not device:
-        return None
-    name = device.removeprefix("/dev/")
-    m = _PARTITION.match(name)
-    return m.group("base") if m else name
+    return base_disk(device) if device else None
 
 
 class TroubleIndex:

@@ -169,7 +169,7 @@ def test_iqn_and_disk_names() -> None:
     assert longhorn_volume_from_iqn("iqn.2019-10.io.longhorn:") is None
     assert longhorn_volume_from_iqn(None) is None
     assert [base_disk(d) for d in ("sdo16", "sdad", "sdi", "vda1", "dm-0", "nvme0n1p1")] == [
-        "sdo", "sdad", "sdi", "vda", "dm-0", "nvme0n1p1",
+        "sdo", "sdad", "sdi", "vda", "dm-0", "nvme0n1",
     ]
 
 
