@@ -60,7 +60,7 @@ def ownership(name: str, content: bytes) -> Ownership:
     end = content.find(b"\n", 0, _MAX_HEAD)
     head, body = (content, b"") if end < 0 else (content[:end], content[end + 1:])
     found = _SEAL.search(head)
-    if found is None or end < 0 and len(content) >= _MAX_HEAD:
+    if found is None or (end < 0 and len(content) >= _MAX_HEAD):
         return Ownership.EDITED
     return Ownership.OURS if found.group(1).decode() == _digest(name, body) else Ownership.EDITED
 
