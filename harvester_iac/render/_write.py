@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from harvester_iac._files import read_regular
 from harvester_iac.errors import InputError, UsageError
 from harvester_iac.render._manifest import RenderedFile
 from harvester_iac.render._seal import Ownership, ownership, unsealed
@@ -300,18 +301,9 @@ def _sync_dir(root: Path) -> None:
 def _read(path: Path) -> bytes | None:
     """The bytes of a regular file (never following a link, never blocking on a FIFO)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        return read_regular(path, follow=False)
     except OSError:
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _in_the_way(root: Path, name: str, who: Ownership) -> InputError:
