@@ -9,11 +9,13 @@ and the summary shows it first.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from harvester_iac._commands._times import cli_time
 from harvester_iac.errors import UsageError
 from harvester_iac.observe import (
     Event,
@@ -103,20 +105,7 @@ def _zone(name: str | None) -> tzinfo | None:
 
 
 def _time(text: str | None, flag: str, zone: tzinfo | None) -> datetime | None:
-    if text is None:
-        return None
-    raw = text.strip()
-    try:
-        value = datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw)
-    except ValueError:
-        raise UsageError(
-            f"cannot read the time {text!r}",
-            where=flag,
-            expected="an ISO 8601 time such as 2025-12-27T16:40:00-08:00 or '2025-12-27 16:40'",
-        ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone or UTC)
-    return value.astimezone(UTC)
+    return None if text is None else cli_time(text, flag=flag, zone=zone)
 
 
 def _check_args(args: argparse.Namespace) -> None:
@@ -139,11 +128,38 @@ def _check_args(args: argparse.Namespace) -> None:
             f"not an HTTP URL: {args.prometheus!r}", where="--prometheus",
             expected="a URL such as http://prometheus.example:9090",
         )
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1", where="--jobs", expected="1 or more")
+    if not 1 <= args.jobs <= MAX_JOBS:
+        raise UsageError(f"--jobs {args.jobs} is out of range", where="--jobs",
+                         expected=f"1 to {MAX_JOBS} parallel scanners")
+    _check_output(args)
     if args.year is not None and not 1970 <= args.year <= 9999:
         raise UsageError(f"year {args.year} out of range", where="--year",
                          expected="a year such as 2025")
+
+
+#: More scanner processes than this only costs memory.
+MAX_JOBS = 64
+
+
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    return [*args.paths, *args.iscsiadm, *(p for p in (args.longhorn, args.kubeconfig) if p is not None)]
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """``-o`` must not be one of the inputs, nor land inside an input directory."""
+    if args.output is None:
+        return
+    out = Path(os.path.abspath(args.output))
+    for given in _inputs(args):
+        p = Path(os.path.abspath(given.expanduser()))
+        same = out == p or (out.exists() and p.exists() and os.path.samefile(out, p))
+        if same:
+            raise UsageError(f"the snapshot would overwrite the input {given}", where="-o/--output",
+                             expected="an output path that is not one of the files read")
+        if p.is_dir() and (p in out.parents or p.resolve() in out.resolve().parents):
+            raise UsageError(f"the snapshot would be written into the input directory {given}, and be read "
+                             "as input the next time", where="-o/--output",
+                             expected="an output path outside the directories read")
 
 
 def _scan(

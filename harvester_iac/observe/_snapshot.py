@@ -15,6 +15,7 @@ import dataclasses
 import json
 import math
 import os
+import stat
 import tempfile
 import types
 import typing
@@ -242,8 +243,17 @@ def _umask() -> int:
     return current
 
 
+def _mode(path: Path) -> int:
+    """The mode of the file being replaced (a 0600 snapshot stays 0600), else umask's."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
-    """Write atomically: a temp file in the same directory, then ``os.replace``."""
+    """Write atomically: a temp file in the same directory, then ``os.replace``; the mode
+    of a snapshot being rewritten is kept."""
     text = dumps_snapshot(snapshot)
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -255,7 +265,7 @@ def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
             expected="a writable directory",
         ) from None
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a snapshot is a normal file
+        os.fchmod(fd, _mode(path))  # mkstemp makes 0600; a new snapshot is a normal file
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from harvester_iac.model import Host, Inventory, LonghornDisk
@@ -148,7 +148,7 @@ class TroubleIndex:
             by_key[h.name] = h.name
             by_key[h.address] = h.name
         single = inv.hosts[0].name if len(inv.hosts) == 1 else None
-        since = now - th.recent if th.recent is not None else None
+        since = _before(now, th.recent)
         per_host: dict[str, list[Event]] = defaultdict(list)
         for e in observed.events:
             if e.kind not in STORAGE_KINDS:
@@ -177,3 +177,13 @@ class TroubleIndex:
         """Trouble of a disk, or else of its host (iSCSI events name only the host)."""
         d = self.disk(host.name, disk.name)
         return d if d.bad else self.host(host.name)
+
+
+def _before(now: datetime, span: timedelta | None) -> datetime | None:
+    """``now - span``; ``None`` (no bound) when there is no span or it reaches before year 1."""
+    if span is None:
+        return None
+    try:
+        return now - span
+    except OverflowError:
+        return None

@@ -7,6 +7,7 @@ shutdowns happen on every normal detach, so one alone is not trouble.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from enum import StrEnum
@@ -94,6 +95,8 @@ class Thresholds:
                     value = parse_duration(text, flag="--threshold " + name)
                 elif name in ("wal_fsync_p99_ms", "capacity_margin"):
                     value = float(text)
+                    if not math.isfinite(value):
+                        raise ValueError(text)
                 else:
                     value = int(text)
             except ValueError:
@@ -118,4 +121,12 @@ def parse_duration(text: str, *, flag: str = "--max-age") -> timedelta:
     if not s or not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhdw])", "", s).strip():
         raise UsageError(f'"{text}" is not a duration', where=flag,
                          expected="a duration such as 90s, 15m, 24h, 7d or 1h30m")
-    return timedelta(seconds=sum(float(n) * _UNITS[u] for n, u in parts))
+    seconds = sum(float(n) * _UNITS[u] for n, u in parts)
+    if not seconds <= _MAX_SECONDS:  # also inf and NaN
+        raise UsageError(f'"{text}" is too long a duration', where=flag,
+                         expected=f"a duration of at most {_MAX_SECONDS // 86400:.0f}d")
+    return timedelta(seconds=seconds)
+
+
+#: Durations are compared with times of the years 1 to 9999: no longer than those.
+_MAX_SECONDS = float(timedelta(days=9999 * 365).total_seconds())
