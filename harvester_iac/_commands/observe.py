@@ -34,8 +34,12 @@ from harvester_iac.observe import (
     read_iscsiadm,
     write_snapshot,
 )
+from harvester_iac.observe._http import split_userinfo, without_userinfo
 
 __all__ = ["HELP", "add_arguments", "run"]
+
+#: The environment variable holding a Prometheus bearer token.
+ENV_PROMETHEUS_TOKEN = "HARVESTER_IAC_PROMETHEUS_TOKEN"
 
 HELP = "Read host logs, iscsiadm listings, Longhorn objects and Prometheus into a health snapshot."
 
@@ -66,7 +70,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="read Longhorn objects live from the cluster of this kubeconfig",
     )
     parser.add_argument("--context", metavar="C", help="kubeconfig context (with --kubeconfig)")
-    parser.add_argument("--prometheus", metavar="URL", help="Prometheus base URL for metrics")
+    parser.add_argument("--prometheus", metavar="URL",
+                        help="Prometheus base URL for metrics; http://user:pass@host sends basic auth")
+    parser.add_argument("--prometheus-token", metavar="TOKEN",
+                        help=f"bearer token for Prometheus (or set {ENV_PROMETHEUS_TOKEN}, which "
+                        "keeps it out of the process list)")
     parser.add_argument("--since", metavar="T", help="drop events before T; " + _TIME_HELP)
     parser.add_argument("--until", metavar="T", help="drop events after T; " + _TIME_HELP)
     parser.add_argument(
@@ -108,6 +116,18 @@ def _time(text: str | None, flag: str, zone: tzinfo | None) -> datetime | None:
     return None if text is None else cli_time(text, flag=flag, zone=zone)
 
 
+def _check_url(url: str) -> None:
+    shown = without_userinfo(url)
+    try:
+        host = split_userinfo(url)[0].partition("//")[2].split("/")[0]
+    except ValueError as exc:
+        raise UsageError(f"cannot read the URL {shown!r}: {exc}", where="--prometheus",
+                         expected="a URL such as http://prometheus.example:9090") from None
+    if not url.startswith(("http://", "https://")) or not host:
+        raise UsageError(f"not an HTTP URL: {shown!r}", where="--prometheus",
+                         expected="a URL such as http://prometheus.example:9090")
+
+
 def _check_args(args: argparse.Namespace) -> None:
     if args.context and args.kubeconfig is None:
         raise UsageError("--context needs --kubeconfig", where="--context",
@@ -123,11 +143,11 @@ def _check_args(args: argparse.Namespace) -> None:
         if not p.exists():
             raise UsageError("no such file or directory", where=str(p),
                              expected="an existing file or directory")
-    if args.prometheus and not args.prometheus.startswith(("http://", "https://")):
-        raise UsageError(
-            f"not an HTTP URL: {args.prometheus!r}", where="--prometheus",
-            expected="a URL such as http://prometheus.example:9090",
-        )
+    if args.prometheus:
+        _check_url(args.prometheus)
+    if args.prometheus_token and not args.prometheus:
+        raise UsageError("--prometheus-token needs --prometheus", where="--prometheus-token",
+                         expected="--prometheus URL --prometheus-token TOKEN")
     if not 1 <= args.jobs <= MAX_JOBS:
         raise UsageError(f"--jobs {args.jobs} is out of range", where="--jobs",
                          expected=f"1 to {MAX_JOBS} parallel scanners")
@@ -224,7 +244,8 @@ def run(args: argparse.Namespace) -> int:
 
     metrics: PrometheusMetrics | None = None
     if args.prometheus:
-        metrics, status = query_prometheus(args.prometheus)
+        token = args.prometheus_token or os.environ.get(ENV_PROMETHEUS_TOKEN) or None
+        metrics, status = query_prometheus(args.prometheus, token=token)
         all_sources.append(status)
 
     snapshot = build_snapshot(
