@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from harvester_iac.errors import InputError
+from harvester_iac.core import InputError
 
 __all__ = ["MAX_FILE_BYTES", "NotRegular", "TooLarge", "input_error", "read_regular", "sha256_regular"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 
 __all__ = ["cli_time"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from harvester_iac._commands._times import cli_time
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 from harvester_iac.observe import (
     Event,
     LonghornState,

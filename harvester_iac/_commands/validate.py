@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harvester_iac._commands._times import cli_time
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 from harvester_iac.model import Inventory, default_inventory, load_inventory
 from harvester_iac.policy import (
     FailOn,

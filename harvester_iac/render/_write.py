@@ -23,7 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from harvester_iac._files import read_regular
-from harvester_iac.errors import InputError, UsageError
+from harvester_iac.core import InputError, UsageError
 from harvester_iac.render._manifest import RenderedFile
 from harvester_iac.render._seal import Ownership, ownership, unsealed
 from harvester_iac.render._yaml import GENERATED_PREFIX

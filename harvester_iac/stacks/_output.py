@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harvester_iac._files import read_regular, sha256_regular
-from harvester_iac.errors import InputError
+from harvester_iac.core import InputError
 
 __all__ = ["RECORD_NAME", "Landed", "Staging"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from harvester_iac.cli import main
-from harvester_iac.observe import LiveOptions, SourceState, read_longhorn_live
+from harvester_iac.observe import LiveOptions, LonghornState, SourceState, SourceStatus, read_longhorn_live
 from tests._hostile_http import Reply, Seen, hostile_server
 from tests.observe._paths import LONGHORN_API
 
@@ -38,7 +38,7 @@ def _recorded(seen: Seen) -> Reply:
     return Reply(body=(LONGHORN_API / f"{plural}.json").read_bytes())
 
 
-def _read(tmp_path: Path, url: str, **kw: object) -> tuple[object, list[object]]:
+def _read(tmp_path: Path, url: str, **kw: object) -> tuple[LonghornState, list[SourceStatus]]:
     options = LiveOptions(kubeconfig=_kubeconfig(tmp_path, url), timeout_s=kw.pop("timeout_s", 5.0),
                           **kw)  # type: ignore[arg-type]
     state, sources = read_longhorn_live(options)
@@ -46,13 +46,13 @@ def _read(tmp_path: Path, url: str, **kw: object) -> tuple[object, list[object]]
 
 
 def test_dripping_headers_meet_one_deadline_for_all_lists(tmp_path: Path) -> None:
-    with hostile_server(lambda s: Reply(drip_s=0.2, drip_headers=True, body=b"{}")) as (url, seen):
+    with hostile_server(lambda s: Reply(drip_s=0.2, drip_headers=True, body=b"{}")) as (url, _):
         start = time.monotonic()
         _, sources = _read(tmp_path, url, deadline_s=2.0, timeout_s=1.0)
         took = time.monotonic() - start
     assert took < 5, took
-    assert all(s.state is SourceState.FAILED for s in sources)  # type: ignore[attr-defined]
-    errors = [s.error for s in sources]  # type: ignore[attr-defined]
+    assert all(s.state is SourceState.FAILED for s in sources)
+    errors = [s.error for s in sources]
     assert any("deadline of 2 s for the Kubernetes source was reached" in (e or "") for e in errors), errors
 
 
@@ -62,7 +62,7 @@ def test_a_huge_page_hits_the_byte_cap(tmp_path: Path) -> None:
         _, sources = _read(tmp_path, url, max_bytes=2 * 1024 * 1024, deadline_s=20.0)
         took = time.monotonic() - start
     assert took < 10
-    assert "exceeded the cap of 2097152 bytes" in (sources[0].error or "")  # type: ignore[attr-defined]
+    assert "exceeded the cap of 2097152 bytes" in (sources[0].error or "")
 
 
 def test_a_page_that_breaks_off_leaves_a_partial_list(tmp_path: Path) -> None:
@@ -77,18 +77,18 @@ def test_a_page_that_breaks_off_leaves_a_partial_list(tmp_path: Path) -> None:
         return _recorded(seen)
 
     with hostile_server(behave) as (url, _):
-        state, sources = _read(tmp_path, url, timeout_s=2.0)
+        _, sources = _read(tmp_path, url, timeout_s=2.0)
     volumes = sources[0]
-    assert volumes.state is SourceState.PARTIAL, volumes  # type: ignore[attr-defined]
-    assert volumes.detail.endswith("in 1 pages")  # type: ignore[attr-defined]
+    assert volumes.state is SourceState.PARTIAL, volumes
+    assert (volumes.detail or "").endswith("in 1 pages")
 
 
 @pytest.mark.parametrize("body", [b"<html>gateway</html>", b"{" * 50_000, b'{"items": 7}', b"[1, 2]",
                                   b'{"items": [{"kind": "Volume", "metadata": ' + b"9" * 5000 + b"}]}"])
 def test_garbage_pages_are_failed_lists_with_a_reason(tmp_path: Path, body: bytes) -> None:
     with hostile_server(lambda s: Reply(body=body)) as (url, _):
-        state, sources = _read(tmp_path, url)
-    assert all(s.state is SourceState.FAILED and s.error for s in sources), sources  # type: ignore[attr-defined]
+        _, sources = _read(tmp_path, url)
+    assert all(s.state is SourceState.FAILED and s.error for s in sources), sources
 
 
 @pytest.mark.parametrize(("user", "secret"), [(f"{{token: {TOKEN}}}", TOKEN),
