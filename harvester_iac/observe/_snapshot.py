@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from harvester_iac._json import read_json
 from harvester_iac.core import SnapshotError
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe._prometheus import PrometheusMetrics
@@ -443,31 +444,15 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
 
 
 def load_snapshot(path: str | os.PathLike[str]) -> HealthSnapshot:
-    """Read and validate a snapshot file; bad input raises :class:`SnapshotError`."""
+    """Read and validate a snapshot file; bad input raises :class:`SnapshotError`.
+
+    The JSON is read under the shared limits (``_json``): duplicate keys, NaN/Infinity,
+    huge integers and deep nesting are refused, each with its JSON pointer.
+    """
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SnapshotError(
-            "no such snapshot file", file=name, expected="a file written by 'observe -o'"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(
-            f"cannot read the snapshot: {exc}", file=name, expected="UTF-8 JSON text"
-        ) from None
-    try:
-        doc = json.loads(text)
-    except RecursionError:
-        raise SnapshotError(
-            "nested too deeply to be a snapshot", file=name, expected="a health snapshot"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"not valid JSON: {exc.msg}",
-            file=name,
-            where=f"{exc.lineno}:{exc.colno}",
-            expected="a health snapshot (JSON) written by 'observe -o'",
-        ) from None
+    if not os.path.lexists(path):
+        raise SnapshotError("no such snapshot file", file=name, expected="a file written by 'observe -o'")
+    doc = read_json(path, error=SnapshotError, what="a health snapshot (JSON) written by 'observe -o'")
     try:
         return parse_snapshot(doc, file=name)
     except RecursionError:

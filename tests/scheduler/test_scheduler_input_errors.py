@@ -37,7 +37,7 @@ def _mutate(pointer: list[str | int], value: object) -> dict[str, object]:
 
 CASES: list[tuple[str, object, str, str]] = [
     # (id, document or raw text, expected "where", fragment of the message)
-    ("malformed", '{"nodes": [\n  {"name": "a",}]}', "2:16", "malformed JSON"),
+    ("malformed", '{"nodes": [\n  {"name": "a",}]}', "2:16", "not valid JSON"),
     ("not-an-object", "[1, 2]", "/", "must be a JSON object"),
     ("unknown-top-key", _mutate(["shedule"], 2), "/shedule", 'did you mean "schedule"?'),
     ("unknown-node-key", _mutate(["nodes", 0, "disk"], []), "/nodes/0/disk", 'did you mean "disks"?'),
@@ -98,10 +98,10 @@ def test_bad_case_exits_2(tmp_path: Path, run_cli: Callable[..., tuple[int, str,
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        (b"\xff\xfe{}", "not UTF-8"),
-        (b"", "malformed JSON"),
+        (b"\xff\xfe{}", "invalid UTF-8"),
+        (b"", "not valid JSON"),
         ('{"schedule": 1, "schedule": 2}', 'duplicate key "schedule"'),
-        ('{"schedule": NaN}', "NaN is not valid JSON"),
+        ('{"schedule": NaN}', "NaN is not accepted"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
     ids=["binary", "empty", "duplicate-key", "nan", "deep"],
@@ -112,12 +112,12 @@ def test_unreadable_json(tmp_path: Path, content: str | bytes, fragment: str) ->
 
 
 def test_missing_file_and_directory(tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]) -> None:
-    with pytest.raises(SnapshotError, match="no such file"):
+    with pytest.raises(SnapshotError, match="file not found"):
         load_case(tmp_path / "absent.json")
     with pytest.raises(SnapshotError, match="directory"):
         load_case(tmp_path)
     code, out, err = run_cli("simulate", str(tmp_path / "absent.json"))
-    assert code == 2 and out == "" and "absent.json" in err and "no such file" in err
+    assert code == 2 and out == "" and "absent.json" in err and "file not found" in err
 
 
 def test_usage_error_exits_2(run_cli: Callable[..., tuple[int, str, str]]) -> None:

@@ -9,14 +9,13 @@ cannot be parsed, or an object whose fields have the wrong type, is bad input: a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from harvester_iac._json import load_json
+from harvester_iac._yaml import load_yaml_all, read_text
 from harvester_iac.core import SnapshotError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._tree import Tree
@@ -29,21 +28,7 @@ from harvester_iac.observe.longhorn._objects import (
 
 __all__ = ["LonghornObjects", "objects_in_document", "parse_longhorn_text", "read_longhorn_files"]
 
-_MAX_BYTES = 512 * 1024 * 1024
 _SUFFIXES = (".yaml", ".yml", ".json")
-
-
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_Base):  # type: ignore[valid-type,misc]
-    """Safe YAML (libyaml when present), but timestamps stay strings (RFC 3339 text)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,15 +104,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
     objects: list[LonghornObject] = []
     skipped = 0
     if stripped.startswith(("{", "[")):
-        try:
-            data: Any = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(
-                f"not valid JSON: {exc.msg}",
-                file=file,
-                where=f"{exc.lineno}:{exc.colno}",
-                expected="the JSON of 'kubectl get ... -o json'",
-            ) from None
+        data: Any = load_json(text, file=file, error=SnapshotError, what="the JSON of 'kubectl get ... -o json'")
         docs = data if isinstance(data, list) else [data]
         for i, d in enumerate(docs):
             tree = Tree(d, file, f"/{i}" if isinstance(data, list) else "")
@@ -135,18 +112,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
             objects += got
             skipped += n
         return LonghornObjects(tuple(objects), skipped)
-    try:
-        docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SnapshotError(
-            f"not valid YAML: {problem}",
-            file=file,
-            where=where,
-            expected="the YAML of 'kubectl get ... -o yaml'",
-        ) from None
+    docs = [d.data for d in load_yaml_all(text, file=file, error=SnapshotError, times_as_text=True)]
     for i, d in enumerate(docs):
         name = file if len(docs) == 1 else f"{file} (document {i + 1})"
         got, n = _collect(Tree(d, name))
@@ -156,37 +122,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
 
 
 def _read_text(path: Path) -> str:
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > _MAX_BYTES:
-            raise SnapshotError(
-                f"file of {size} bytes is larger than 512 MiB",
-                file=name,
-                expected="kubectl YAML/JSON output",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SnapshotError(
-            f"cannot read: {exc.strerror or exc}", file=name, expected="a readable file"
-        ) from exc
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise SnapshotError(
-            "holds binary data (a NUL byte)",
-            file=name,
-            where=f"offset {nul}",
-            expected="kubectl YAML/JSON output (text)",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SnapshotError(
-            "is not UTF-8 text",
-            file=name,
-            where=f"offset {exc.start}",
-            expected="kubectl YAML/JSON output (UTF-8)",
-        ) from None
+    return read_text(path, error=SnapshotError)
 
 
 def _files(path: Path) -> list[Path]:
