@@ -19,7 +19,6 @@ and redacted from every text the source reports, including server messages that 
 
 from __future__ import annotations
 
-import json
 import math
 import urllib.parse
 from collections.abc import Callable
@@ -27,6 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from harvester_iac._json import load_json
+from harvester_iac.core import InputError
 from harvester_iac.observe._http import Budget, BudgetExceeded, Credentials, Redactor, bounded_get, split_userinfo
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe.longhorn._objects import Robustness
@@ -168,9 +169,9 @@ def _decode(name: MetricName, status: int, body: bytes) -> tuple[MetricSample, .
     if 300 <= status < 400:
         raise ValueError(f"HTTP {status}, a redirect (not followed: credentials stay with the URL given)")
     try:
-        doc = json.loads(body)
-    except (ValueError, RecursionError):
-        raise ValueError(f"HTTP {status}, not a Prometheus API answer (not JSON)") from None
+        doc = load_json(body, file="answer", what="a Prometheus API answer")
+    except InputError as exc:
+        raise ValueError(f"HTTP {status}, not a Prometheus API answer ({exc.message})") from None
     if not isinstance(doc, dict):
         raise ValueError(f"HTTP {status}, not a Prometheus API answer")
     if doc.get("status") != "success":

@@ -417,6 +417,7 @@ def _schema_error(doc: Any, file: str) -> SnapshotError | None:
         "const": json.dumps(error.validator_value),
         "required": "the member(s) " + ", ".join(map(str, error.validator_value or ())),
         "additionalProperties": "only the members the snapshot schema defines",
+        "minimum": f"a number of at least {error.validator_value} (a latency cannot be negative)",
     }.get(str(error.validator), f"a value matching the schema's {error.validator!r} rule")
     if isinstance(error.schema, dict) and error.schema.get("format") == "date-time":
         expected = "an RFC 3339 time in UTC such as 2025-12-28T00:52:05Z"

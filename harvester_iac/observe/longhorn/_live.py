@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harvester_iac._files import input_error, read_regular
+from harvester_iac._json import load_json
 from harvester_iac.core import InputError, SourceError
 from harvester_iac.observe._http import Budget, BudgetExceeded, Redactor, without_userinfo
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
@@ -51,6 +53,7 @@ VERSION = "v1beta2"
 ClientFactory = Callable[[Path, str | None], Any]
 
 _MAX_PAGES = 10_000
+_MAX_KUBECONFIG = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,8 +122,8 @@ def _describe(exc: BaseException, plural: str) -> str:
             try:
                 decoded = json.loads(body)
                 if isinstance(decoded, dict):
-                    message = str(decoded.get("message") or "")
-            except ValueError:
+                    message = str(decoded.get("message") or "")[:500]
+            except (ValueError, RecursionError):
                 message = ""
         head = f"HTTP {status} {reason}".strip()
         if status == 403:
@@ -174,9 +177,9 @@ def _page(api: Any, options: LiveOptions, plural: str, kwargs: dict[str, Any], b
                 GROUP, VERSION, options.namespace, plural, _preload_content=False, **kwargs)
             data = _read_body(response, budget)
             try:
-                result["body"] = json.loads(data)
-            except (ValueError, RecursionError):
-                result["error"] = ValueError("the answer is not JSON")
+                result["body"] = load_json(data, file="answer", what="a Kubernetes list")
+            except InputError as exc:
+                result["error"] = ValueError(f"not a Kubernetes list: {exc}")
         except BaseException as exc:  # handed to the caller's thread
             result["error"] = exc
 
@@ -278,12 +281,16 @@ def _secrets(configuration: Any) -> list[str]:
 
 def read_longhorn_live(options: LiveOptions) -> tuple[LonghornState, tuple[SourceStatus, ...]]:
     """List Longhorn's objects through the API; one source status per list."""
-    if not options.kubeconfig.is_file():
+    if not options.kubeconfig.exists():
         raise InputError(
             "no such kubeconfig file",
             file=str(options.kubeconfig),
             expected="a kubeconfig such as ~/.kube/config",
         )
+    try:
+        read_regular(options.kubeconfig, limit=_MAX_KUBECONFIG)
+    except OSError as exc:
+        raise input_error(exc, str(options.kubeconfig), expected="a kubeconfig such as ~/.kube/config") from None
     factory = options.client_factory or _default_client
     api_client = factory(options.kubeconfig, options.context)
     from kubernetes import client
