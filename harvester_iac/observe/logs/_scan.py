@@ -28,7 +28,9 @@ from harvester_iac.observe.logs._scan_file import (
     SPLIT_MIN_BYTES,
     FileSettings,
     Part,
+    YearAnchor,
     assemble,
+    needs_year,
     plan_ranges,
     prepare_worker,
     read_bytes,
@@ -210,7 +212,32 @@ def scan_paths(
         if bar is not None:
             bar.close()
     pairs = [assemble(f, p, settings) for f, p in zip(files, parts, strict=True)]
+    near = _year_anchor(pairs, parts, settings)
+    if near is not None:
+        pairs = [assemble(f, p, settings, near=near) if needs_year(p) else pair
+                 for f, p, pair in zip(files, parts, pairs, strict=True)]
     return _finish(pairs + [([], status) for status in unlisted])
+
+
+def _year_anchor(pairs: Sequence[tuple[list[Event], SourceStatus]], parts: Sequence[Sequence[Part]],
+                 settings: FileSettings) -> YearAnchor | None:
+    """Where year-less syslog lines get their year when ``--year`` is not given.
+
+    The latest date in the files that carry full dates (other hosts' journals, etcd's
+    JSON), else the ``--until``/``--since`` window; ``None`` leaves it to each file's
+    modification time, which a copy made a year later would get wrong.
+    """
+    if settings.year is not None or not any(needs_year(p) for p in parts):
+        return None
+    dated = [e.time for (evs, _), p in zip(pairs, parts, strict=True) if not needs_year(p)
+             for e in evs if e.time is not None]
+    if dated:
+        return YearAnchor(max(dated), "the latest date in the other files")
+    if settings.until is not None:
+        return YearAnchor(settings.until, "--until")
+    if settings.since is not None:
+        return YearAnchor(settings.since, "--since")
+    return None
 
 
 def scan_text(
