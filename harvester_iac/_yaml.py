@@ -158,8 +158,13 @@ def _load(text: str, file: str, error: type[InputError], *, single: bool,
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise error(f"invalid YAML: {problem}", file=file, where=where) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise error(f"invalid YAML: {exc.reason} (character #x{char:04x})", file=file, where=str(line),
+                    expected="YAML text without control characters") from None
     except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", file=file) from None
+        raise error(f"invalid YAML: {str(exc).splitlines()[0]}", file=file) from None
     except RecursionError:
         raise error("invalid YAML: nested too deeply", file=file, expected=f"at most {MAX_DEPTH} levels") from None
     finally:

@@ -98,7 +98,12 @@ class InputError(HarvesterIacError):
         text += "."
         if self.more:
             text += f" {self.more} more problem{'s' if self.more > 1 else ''} after this one."
-        return text
+        return text.translate(_VISIBLE)  # one paragraph, whatever the input echoed back
+
+
+#: Control characters (newlines, escapes, NUL) from echoed input, shown as escapes.
+_VISIBLE = {c: f"\\x{c:02x}" if c not in (9, 10, 13) else {9: "\\t", 10: "\\n", 13: "\\r"}[c]
+            for c in [*range(32), 127]}
 
 
 class InventoryError(InputError):
