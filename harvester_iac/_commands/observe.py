@@ -120,8 +120,8 @@ def _check_url(url: str) -> None:
     shown = without_userinfo(url)
     try:
         host = split_userinfo(url)[0].partition("//")[2].split("/")[0]
-    except ValueError as exc:
-        raise UsageError(f"cannot read the URL {shown!r}: {exc}", where="--prometheus",
+    except ValueError:  # its text may quote part of a password
+        raise UsageError(f"cannot read the URL {shown!r} (its host, port or brackets)", where="--prometheus",
                          expected="a URL such as http://prometheus.example:9090") from None
     if not url.startswith(("http://", "https://")) or not host:
         raise UsageError(f"not an HTTP URL: {shown!r}", where="--prometheus",

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import re
 import socket
 import threading
 import time
@@ -113,8 +112,15 @@ class Redactor:
 
 
 def without_userinfo(url: str) -> str:
-    """``url`` with any ``user:pass@`` cut out, for messages; never fails."""
-    return re.sub(r"(//)[^/?#]*@", r"\1", url, count=1)
+    """``url`` with any ``user:pass@`` cut out, for messages; never fails.
+
+    Cuts up to the last ``@`` before the path: a password typed with a ``/`` in it is cut too.
+    """
+    head, sep, rest = url.partition("//")
+    if not sep:
+        return url
+    authority_end = max(rest.rfind("@", 0, len(rest) if "?" not in rest else rest.index("?")), -1)
+    return head + sep + rest[authority_end + 1:] if authority_end >= 0 else url
 
 
 def split_userinfo(url: str) -> tuple[str, Credentials]:
