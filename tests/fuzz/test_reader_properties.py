@@ -7,6 +7,7 @@ values of issue 9) and, for the JSON readers, arbitrary JSON documents.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from harvester_iac.policy import parse_baseline, parse_waivers
 from harvester_iac.scheduler._case import parse_case
 from tests.fuzz.mutate import HOSTILE, targets
 
-PROPS = settings(max_examples=60, deadline=None, derandomize=True,
+PROPS = settings(max_examples=int(os.environ.get("HIAC_PROPS_EXAMPLES", "60")), deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 SEEDS: dict[str, list[bytes]] = {}
