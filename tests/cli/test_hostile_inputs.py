@@ -150,7 +150,8 @@ def test_malformed_baselines(tmp_path: Path, text: str) -> None:
 def test_malformed_longhorn_json(tmp_path: Path, text: str) -> None:
     path = tmp_path / "longhorn.json"
     path.write_text(text)
-    bad_input(["observe", "--longhorn", str(path)], path)
+    bad_input(["observe", "--longhorn", str(path), "-o", str(tmp_path / "snap.json")], path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["longhorn.json"]  # no snapshot, no temp file
 
 
 @pytest.mark.parametrize("flag", ["--inventory", "--observed", "--waivers", "--baseline", "simulate",
