@@ -36,6 +36,16 @@ from harvester_iac.core._findings import (
     SourceRef,
     Status,
 )
+from harvester_iac.core._located import (
+    Located,
+    Marks,
+    PathKey,
+    Problem,
+    path_of,
+    pointer_of,
+    schema_problem,
+    show,
+)
 from harvester_iac.core._longhorn import (
     SETTING_NAMES,
     AntiAffinity,
@@ -60,9 +70,13 @@ __all__ = [
     "HarvesterIacError",
     "InputError",
     "InventoryError",
+    "Located",
     "LogFormatError",
     "LonghornSettings",
+    "Marks",
     "Observation",
+    "PathKey",
+    "Problem",
     "ReplicaAutoBalance",
     "Resource",
     "ResourceKind",
@@ -81,4 +95,8 @@ __all__ = [
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_qualified_name",
+    "path_of",
+    "pointer_of",
+    "schema_problem",
+    "show",
 ]
