@@ -6,6 +6,8 @@
 * Longhorn's wire enums and ``LonghornSettings`` (Longhorn's defaults, written once);
 * findings: ``Severity``, ``Finding``, ``Evidence`` (``SourceRef`` or ``Observation``),
   ``Resource``;
+* foreign errors (yaml, json, the Kubernetes client) become these in one place:
+  ``map_foreign_errors``, ``source_failure``;
 * ``Located``: a decoded JSON/YAML value with its file and JSON pointer, the one way every
   reader fails with a place, and the one translation of JSON Schema errors.
 
@@ -36,6 +38,7 @@ from harvester_iac.core._findings import (
     SourceRef,
     Status,
 )
+from harvester_iac.core._foreign import foreign_error, map_foreign_errors, source_failure
 from harvester_iac.core._located import (
     Located,
     Marks,
@@ -93,11 +96,14 @@ __all__ = [
     "UsageError",
     "clean_path",
     "did_you_mean",
+    "foreign_error",
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_qualified_name",
+    "map_foreign_errors",
     "path_of",
     "pointer_of",
     "schema_problem",
     "show",
+    "source_failure",
 ]
