@@ -2,7 +2,7 @@
 
 * errors: ``HarvesterIacError`` and its tree (``InputError`` carries file, place and
   expectation), ``did_you_mean``;
-* units and names: ``Size`` (Kubernetes quantities), RFC 1123 and qualified-name checks;
+* units and names: ``Size`` (Kubernetes quantities), ``Duration``, RFC 1123 and qualified-name checks;
 * Longhorn's wire enums and ``LonghornSettings`` (Longhorn's defaults, written once);
 * findings: ``Severity``, ``Finding``, ``Evidence`` (``SourceRef`` or ``Observation``),
   ``Resource``;
@@ -59,7 +59,14 @@ from harvester_iac.core._longhorn import (
     ReplicaAutoBalance,
     Robustness,
 )
-from harvester_iac.core._units import Size, clean_path, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
+from harvester_iac.core._units import (
+    Duration,
+    Size,
+    clean_path,
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_qualified_name,
+)
 
 __all__ = [
     "SETTING_NAMES",
@@ -68,6 +75,7 @@ __all__ = [
     "DataEngine",
     "DataLocality",
     "DiskType",
+    "Duration",
     "Evidence",
     "Finding",
     "HarvesterIacError",
