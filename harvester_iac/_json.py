@@ -18,7 +18,7 @@ import os
 from typing import Any
 
 from harvester_iac._files import MAX_FILE_BYTES, input_error, read_regular
-from harvester_iac.core import InputError
+from harvester_iac.core import InputError, map_foreign_errors
 
 __all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "load_json", "pointer", "read_json"]
 
@@ -127,16 +127,9 @@ def _text(data: bytes, file: str, error: type[InputError], what: str) -> str:
 def load_json(data: bytes | str, *, file: str, error: type[InputError] = InputError, what: str = "JSON") -> Any:
     """Decode ``data``; every refusal is ``error`` naming ``file`` and the place."""
     text = _text(data, file, error, what) if isinstance(data, bytes) else data
-    try:
+    with map_foreign_errors(file=file, error=error, expected=what):  # syntax, deep nesting
         doc = json.loads(text, object_pairs_hook=_pairs, parse_int=_int, parse_float=_float,
                          parse_constant=_constant)
-    except json.JSONDecodeError as exc:
-        raise error(f"not valid JSON: {exc.msg}", file=file, where=f"{exc.lineno}:{exc.colno}",
-                    expected=what) from None
-    except RecursionError:
-        raise error("nested too deeply to parse", file=file, expected=f"{what} of the documented shape") from None
-    except ValueError as exc:  # int() beyond Python's digit limit
-        raise error(f"not valid JSON: {exc}", file=file, expected=what) from None
     _check(doc, file, error)
     return doc
 

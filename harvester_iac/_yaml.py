@@ -1,8 +1,10 @@
 """YAML reading that remembers where every value came from (shared by every reader).
 
 Error messages must name the line and column of the bad value, so documents are composed
-into nodes first and converted by hand, keeping a map from JSON-pointer path to position.
-Duplicate keys, which PyYAML silently overwrites, are refused here.
+into nodes first and converted by hand, keeping a map from JSON-pointer path to position
+(the ``Marks`` of the ``Located`` document returned). Duplicate keys, which PyYAML
+silently overwrites, are refused here; YAML's own errors become the caller's
+``InputError`` through ``core.map_foreign_errors``.
 
 The conversion is also where hostile YAML is stopped, each with its line and column: an
 alias that contains itself, more than ``MAX_ALIASES`` alias uses or ``MAX_VALUES`` values
@@ -15,28 +17,15 @@ unquoted ``2026-02-30`` or ``T25:00:00``). Files are read whole only when regula
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from harvester_iac._files import input_error, read_regular
-from harvester_iac.core import InputError
+from harvester_iac.core import InputError, Located, Marks, PathKey, map_foreign_errors, pointer_of
 
-__all__ = [
-    "MAX_ALIASES",
-    "MAX_DEPTH",
-    "MAX_INT_DIGITS",
-    "MAX_VALUES",
-    "Located",
-    "PathKey",
-    "json_pointer",
-    "load_yaml",
-    "load_yaml_all",
-    "locate",
-    "read_text",
-]
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_INT_DIGITS", "MAX_VALUES", "load_yaml", "load_yaml_all", "read_text"]
 
 #: Alias uses per document: real inventories and kubeconfigs use a handful at most.
 MAX_ALIASES = 100
@@ -46,8 +35,6 @@ MAX_VALUES = 2_000_000
 MAX_DEPTH = 64
 #: Digits of an integer (int64 has 19).
 MAX_INT_DIGITS = 100
-
-PathKey = tuple[str | int, ...]
 
 try:  # libyaml is 5-10x faster; both give the same nodes and marks
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -63,36 +50,6 @@ _TimesAsText.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-@dataclass(frozen=True)
-class Located:
-    """Plain data (dicts, lists, scalars) plus ``marks``: path -> (line, column), 1-based."""
-
-    data: Any
-    marks: dict[PathKey, tuple[int, int]]
-    file: str
-    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-
-
-def json_pointer(path: PathKey) -> str:
-    if not path:
-        return "/"
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
-def locate(doc: Located, path: PathKey, *, at_key: bool = False) -> str:
-    """``line:col (/json/pointer)`` for ``path``, or for its nearest located ancestor.
-
-    ``at_key`` points at the mapping key rather than its value (for unknown keys).
-    """
-    probe = tuple(path)
-    marks = doc.key_marks if at_key and probe in doc.key_marks else doc.marks
-    while probe and probe not in marks:
-        probe = probe[:-1]
-    mark = marks.get(probe)
-    pointer = json_pointer(path)
-    return f"{mark[0]}:{mark[1]} ({pointer})" if mark else f"({pointer})"
 
 
 def read_text(path: str | os.PathLike[str], *, error: type[InputError] = InputError) -> str:
@@ -135,40 +92,35 @@ def load_yaml_all(text: str, *, file: str, error: type[InputError] = InputError,
 def _load(text: str, file: str, error: type[InputError], *, single: bool,
           times_as_text: bool = False) -> list[Located]:
     loader = (_TimesAsText if times_as_text else _Loader)(text)
-    out: list[Located] = []
     try:
-        if single:
-            node = loader.get_single_node()
-            nodes = [node] if node is not None else []
-        else:
-            nodes = []
-            while loader.check_node():
-                found = loader.get_node()
-                if found is not None:
-                    nodes.append(found)
-        for node in nodes:
-            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not single:
-                continue
-            marks: dict[PathKey, tuple[int, int]] = {}
-            key_marks: dict[PathKey, tuple[int, int]] = {}
-            walk = _Walk(loader, file, error, marks, key_marks)
-            out.append(Located(walk.convert(node, ()), marks, file, key_marks))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark else None
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise error(f"invalid YAML: {problem}", file=file, where=where) from None
-    except yaml.reader.ReaderError as exc:
+        with map_foreign_errors(file=file, error=error):
+            return _documents(loader, file, error, single=single)
+    except yaml.reader.ReaderError as exc:  # not a MarkedYAMLError: the line is ours to find
         line = text[: exc.position].count("\n") + 1
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
         raise error(f"invalid YAML: {exc.reason} (character #x{char:04x})", file=file, where=str(line),
                     expected="YAML text without control characters") from None
-    except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {str(exc).splitlines()[0]}", file=file) from None
-    except RecursionError:
-        raise error("invalid YAML: nested too deeply", file=file, expected=f"at most {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
+
+
+def _documents(loader: yaml.SafeLoader, file: str, error: type[InputError], *, single: bool) -> list[Located]:
+    if single:
+        node = loader.get_single_node()
+        nodes = [node] if node is not None else []
+    else:
+        nodes = []
+        while loader.check_node():
+            found = loader.get_node()
+            if found is not None:
+                nodes.append(found)
+    out: list[Located] = []
+    for node in nodes:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not single:
+            continue
+        marks = Marks()
+        walk = _Walk(loader, file, error, marks)
+        out.append(Located(walk.convert(node, ()), file, error=error, marks=marks))
     return out
 
 
@@ -179,13 +131,11 @@ def _where(node: yaml.Node) -> str:
 class _Walk:
     """One document's conversion: the limits' counters and the position maps."""
 
-    def __init__(self, loader: yaml.SafeLoader, file: str, error: type[InputError],
-                 marks: dict[PathKey, tuple[int, int]], key_marks: dict[PathKey, tuple[int, int]]) -> None:
+    def __init__(self, loader: yaml.SafeLoader, file: str, error: type[InputError], marks: Marks) -> None:
         self.loader = loader
         self.file = file
         self.error = error
         self.marks = marks
-        self.key_marks = key_marks
         self.values = 0
         self.aliases = 0
         self.seen: set[int] = set()
@@ -201,7 +151,7 @@ class _Walk:
                             "a document without an alias bomb")
         if len(path) > MAX_DEPTH:
             raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep", "a document of the documented shape")
-        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.marks.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         key = id(node)
@@ -229,8 +179,8 @@ class _Walk:
                 shown = repr(key) if key is not None else "a " + type(key_node).__name__.removesuffix("Node").lower()
                 raise self.fail(key_node, f"mapping key {shown} is not a string", "string keys")
             if key in out:
-                raise self.fail(key_node, f'duplicate key "{key}" in mapping at {json_pointer(path)}', "each key once")
-            self.key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                raise self.fail(key_node, f'duplicate key "{key}" in mapping at {pointer_of(path)}', "each key once")
+            self.marks.keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = self.convert(value_node, (*path, key))
         return out
 

@@ -171,7 +171,7 @@ def _decode(name: MetricName, status: int, body: bytes) -> tuple[MetricSample, .
     try:
         doc = load_json(body, file="answer", what="a Prometheus API answer")
     except InputError as exc:
-        reason = "not JSON" if exc.message.startswith("not valid JSON") else exc.message
+        reason = "not JSON" if exc.message.startswith("invalid JSON") else exc.message
         raise ValueError(f"HTTP {status}, not a Prometheus API answer ({reason})") from None
     if not isinstance(doc, dict):
         raise ValueError(f"HTTP {status}, not a Prometheus API answer")

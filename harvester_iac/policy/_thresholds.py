@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from enum import StrEnum
 
-from harvester_iac.core import UsageError
+from harvester_iac.core import Duration, UsageError
 
 __all__ = ["GROUP_OF", "Thresholds", "TroubleGroup", "parse_duration"]
 
@@ -109,23 +109,22 @@ class Thresholds:
         return out
 
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
 def parse_duration(text: str, *, flag: str = "--max-age") -> timedelta:
     """``90s``, ``15m``, ``24h``, ``7d``, ``1w`` or a combination (``1h30m``); raise ``UsageError``."""
-    import re
-
-    s = text.strip().lower()
-    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhdw])", s)
-    if not s or not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhdw])", "", s).strip():
+    too_long = UsageError(f'"{text}" is too long a duration', where=flag,
+                          expected=f"a duration of at most {_MAX_SECONDS // 86400:.0f}d")
+    try:
+        if text.strip() == "0":
+            raise ValueError("a unit is needed")
+        value = Duration.parse(text.strip().lower()).timedelta
+    except OverflowError:
+        raise too_long from None
+    except ValueError:
         raise UsageError(f'"{text}" is not a duration', where=flag,
-                         expected="a duration such as 90s, 15m, 24h, 7d or 1h30m")
-    seconds = sum(float(n) * _UNITS[u] for n, u in parts)
-    if not seconds <= _MAX_SECONDS:  # also inf and NaN
-        raise UsageError(f'"{text}" is too long a duration', where=flag,
-                         expected=f"a duration of at most {_MAX_SECONDS // 86400:.0f}d")
-    return timedelta(seconds=seconds)
+                         expected="a duration such as 90s, 15m, 24h, 7d or 1h30m") from None
+    if not value.total_seconds() <= _MAX_SECONDS:
+        raise too_long
+    return value
 
 
 #: Durations are compared with times of the years 1 to 9999: no longer than those.

@@ -119,7 +119,7 @@ def _snapshot_text(change: str) -> str:
     (SNAPSHOT.read_text().replace('"took_ms": 1723.0', '"took_ms": NaN', 1), "/events/", ("NaN",)),
     (SNAPSHOT.read_text().replace('"took_ms": 1723.0', '"took_ms": Infinity', 1), "/events/", ("Infinity",)),
     (SNAPSHOT.read_text().replace('"took_ms": 1723.0', '"took_ms": 1e999', 1), "/events/", ("1e999",)),
-    (SNAPSHOT.read_text().replace('"took_ms": 1723.0', '"took_ms": -1', 1), "/events/", ("at least 0",)),
+    (SNAPSHOT.read_text().replace('"took_ms": 1723.0', '"took_ms": -1', 1), "/events/", ("minimum of 0",)),
     (SNAPSHOT.read_text().replace('"took_ms": 1723.0', '"took_ms": "NaN"', 1), "/events/", ("number",)),
     (SNAPSHOT.read_text().replace('"line": ', '"line": ' + "9" * 5000 + ", \"x\": ", 1), "/events/",
      ("5000 digits",)),

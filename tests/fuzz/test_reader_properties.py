@@ -74,7 +74,7 @@ def test_inventory_reader(data: bytes) -> None:
 @PROPS
 @given(mutants("kubeconfig"))
 def test_yaml_reader_on_kubeconfigs(data: bytes) -> None:
-    _holds(lambda: load_yaml(_text(data), file="kubeconfig.yaml").data)
+    _holds(lambda: load_yaml(_text(data), file="kubeconfig.yaml").value)
 
 
 @PROPS
@@ -142,7 +142,7 @@ def test_json_reader_on_any_bytes(data: bytes) -> None:
 @PROPS
 @given(st.text(max_size=300))
 def test_yaml_stream_reader_on_any_text(text: str) -> None:
-    _holds(lambda: [d.data for d in load_yaml_all(text, file="x.yaml")])
+    _holds(lambda: [d.value for d in load_yaml_all(text, file="x.yaml")])
 
 
 @pytest.mark.parametrize("kind", sorted(SEEDS))

@@ -16,9 +16,8 @@ from typing import Any
 
 from harvester_iac._json import load_json
 from harvester_iac._yaml import load_yaml_all, read_text
-from harvester_iac.core import SnapshotError
+from harvester_iac.core import Located, SnapshotError, map_foreign_errors
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
-from harvester_iac.observe._tree import Tree
 from harvester_iac.observe.longhorn._objects import (
     LONGHORN_KINDS,
     LonghornObject,
@@ -39,7 +38,7 @@ class LonghornObjects:
     skipped: int
 
 
-def objects_in_document(doc: Tree) -> Iterator[tuple[str, Tree]]:
+def objects_in_document(doc: Located) -> Iterator[tuple[str, Located]]:
     """Yield ``(kind, object)`` for each Longhorn Volume/Replica/Node/Setting in a document.
 
     Lists are walked (``items``); a list's ``VolumeList`` kind and ``apiVersion`` apply to
@@ -76,7 +75,7 @@ def _is_longhorn(api: object, kind: object) -> bool:
     return isinstance(api, str) and api.startswith("longhorn.io/") and kind in LONGHORN_KINDS
 
 
-def _collect(doc: Tree) -> tuple[list[LonghornObject], int]:
+def _collect(doc: Located) -> tuple[list[LonghornObject], int]:
     objects: list[LonghornObject] = []
     skipped = 0
     for kind, obj in objects_in_document(doc):
@@ -89,14 +88,9 @@ def _collect(doc: Tree) -> tuple[list[LonghornObject], int]:
 
 def parse_longhorn_text(text: str, *, file: str) -> LonghornObjects:
     """Parse YAML or JSON text holding Longhorn objects."""
-    try:
+    with map_foreign_errors(file=file, error=SnapshotError,
+                            expected="the YAML/JSON of 'kubectl get ... -o yaml|json'"):
         return _parse(text, file)
-    except RecursionError:
-        raise SnapshotError(
-            "nested too deeply to be kubectl output",
-            file=file,
-            expected="the YAML/JSON of 'kubectl get ... -o yaml|json'",
-        ) from None
 
 
 def _parse(text: str, file: str) -> LonghornObjects:
@@ -107,15 +101,15 @@ def _parse(text: str, file: str) -> LonghornObjects:
         data: Any = load_json(text, file=file, error=SnapshotError, what="the JSON of 'kubectl get ... -o json'")
         docs = data if isinstance(data, list) else [data]
         for i, d in enumerate(docs):
-            tree = Tree(d, file, f"/{i}" if isinstance(data, list) else "")
+            tree = Located(d, file, f"/{i}" if isinstance(data, list) else "")
             got, n = _collect(tree)
             objects += got
             skipped += n
         return LonghornObjects(tuple(objects), skipped)
-    docs = [d.data for d in load_yaml_all(text, file=file, error=SnapshotError, times_as_text=True)]
+    docs = [d.value for d in load_yaml_all(text, file=file, error=SnapshotError, times_as_text=True)]
     for i, d in enumerate(docs):
         name = file if len(docs) == 1 else f"{file} (document {i + 1})"
-        got, n = _collect(Tree(d, name))
+        got, n = _collect(Located(d, name))
         objects += got
         skipped += n
     return LonghornObjects(tuple(objects), skipped)
