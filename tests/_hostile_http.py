@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass
@@ -117,3 +118,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def write_kubeconfig(folder: Path, url: str, user: str) -> Path:
+    """A kubeconfig in ``folder`` whose one context points at ``url`` as ``user`` (YAML flow text)."""
+    path = folder / "kubeconfig.yaml"
+    path.write_text(
+        "apiVersion: v1\nkind: Config\n"
+        f"clusters:\n- name: c\n  cluster: {{server: '{url}'}}\n"
+        f"users:\n- name: u\n  user: {user}\n"
+        "contexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n")
+    return path

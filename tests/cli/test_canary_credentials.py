@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from harvester_iac.cli import main
-from tests._hostile_http import Reply, Seen, hostile_server
+from tests._hostile_http import Reply, Seen, hostile_server, write_kubeconfig
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE_FIX = ROOT / "examples" / "inventories" / "altra-before-fix.yaml"
@@ -47,16 +47,6 @@ def _echo(seen: Seen) -> Reply:
     return Reply(status=401, body=json.dumps(status).encode())
 
 
-def _kubeconfig(tmp_path: Path, url: str, user: str) -> Path:
-    path = tmp_path / "kubeconfig.yaml"
-    path.write_text(
-        "apiVersion: v1\nkind: Config\n"
-        f"clusters:\n- name: c\n  cluster: {{server: '{url}'}}\n"
-        f"users:\n- name: u\n  user: {user}\n"
-        "contexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n")
-    return path
-
-
 POSITIONS = ["url-password", "prometheus-token", "env-token", "kubeconfig-token", "kubeconfig-password"]
 
 
@@ -75,9 +65,9 @@ def test_a_canary_never_leaves(position: str, tmp_path: Path, monkeypatch: pytes
             monkeypatch.setenv("HARVESTER_IAC_PROMETHEUS_TOKEN", CANARY)
             args = ["--prometheus", url]
         elif position == "kubeconfig-token":
-            args = ["--kubeconfig", str(_kubeconfig(tmp_path, url, f"{{token: '{CANARY}'}}"))]
+            args = ["--kubeconfig", str(write_kubeconfig(tmp_path, url, f"{{token: '{CANARY}'}}"))]
         else:
-            args = ["--kubeconfig", str(_kubeconfig(tmp_path, url, f"{{username: ops, password: '{CANARY}'}}"))]
+            args = ["--kubeconfig", str(write_kubeconfig(tmp_path, url, f"{{username: ops, password: '{CANARY}'}}"))]
         snap = tmp_path / "snap.json"
         for fmt in ("text", "json"):
             assert main(["observe", *args, "--format", fmt, "-o", str(snap)]) == 0

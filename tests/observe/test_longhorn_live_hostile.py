@@ -16,7 +16,7 @@ import pytest
 
 from harvester_iac.cli import main
 from harvester_iac.observe import LiveOptions, LonghornState, SourceState, SourceStatus, read_longhorn_live
-from tests._hostile_http import Reply, Seen, hostile_server
+from tests._hostile_http import Reply, Seen, hostile_server, write_kubeconfig
 from tests.observe._paths import LONGHORN_API
 
 TOKEN = "canary-k8s-t0ken-Q9"
@@ -24,13 +24,7 @@ PASSWORD = "canary-k8s-passw0rd"
 
 
 def _kubeconfig(tmp_path: Path, url: str, user: str = f"{{token: {TOKEN}}}") -> Path:
-    path = tmp_path / "kubeconfig.yaml"
-    path.write_text(
-        "apiVersion: v1\nkind: Config\n"
-        f"clusters:\n- name: c\n  cluster: {{server: '{url}'}}\n"
-        f"users:\n- name: u\n  user: {user}\n"
-        "contexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n")
-    return path
+    return write_kubeconfig(tmp_path, url, user)
 
 
 def _recorded(seen: Seen) -> Reply:
