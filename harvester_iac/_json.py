@@ -78,38 +78,61 @@ def pointer(path: list[str | int]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path) or "/"
 
 
-def _check_text(text: str, file: str, path: list[str | int], error: type[InputError]) -> None:
-    """Refuse a lone UTF-16 surrogate (``"\\ud800"``): no output could encode it."""
+def _check_text(text: str) -> bool:
+    """Whether ``text`` can be encoded (a lone UTF-16 surrogate, ``"\\ud800"``, cannot)."""
     if text.isascii():
-        return
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise error("a string with a lone UTF-16 surrogate escape", file=file, where=pointer(path),
-                    expected="text that is valid Unicode") from None
+        return False
+    return True
+
+
+#: A path as a linked list (parent, key): cheap to extend for every value, spelled out on error.
+_Trail = tuple[Any, str | int] | None
+
+
+def _path(trail: _Trail) -> list[str | int]:
+    out: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        out.append(key)
+    return out[::-1]
 
 
 def _check(doc: Any, file: str, error: type[InputError]) -> None:
-    stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
+    """The first refused value, in document order, as ``error``; deeper than ``MAX_DEPTH`` too."""
+    stack: list[tuple[Any, int, _Trail]] = [(doc, 0, None)]
     while stack:
-        value, path = stack.pop()
-        if isinstance(value, _Bad):
-            raise error(f"{value.found} is not accepted", file=file, where=pointer(path),
-                        expected=value.expected)
-        if len(path) > MAX_DEPTH:
-            raise error(f"nested more than {MAX_DEPTH} levels deep", file=file, where=pointer(path[:MAX_DEPTH]),
-                        expected="a document of the documented shape")
-        if isinstance(value, _Duplicate):
-            raise error(f'duplicate key "{value.key}"', file=file, where=pointer([*path, value.key]),
-                        expected="each key once in an object (a later copy would silently replace the first)")
-        if isinstance(value, str):
-            _check_text(value, file, path, error)
-        elif isinstance(value, dict):
+        value, depth, trail = stack.pop()
+        if isinstance(value, dict):
+            if depth >= MAX_DEPTH:
+                raise error(f"nested more than {MAX_DEPTH} levels deep", file=file,
+                            where=pointer(_path(trail)), expected="a document of the documented shape")
+            if isinstance(value, _Duplicate):
+                raise error(f'duplicate key "{value.key}"', file=file, where=pointer([*_path(trail), value.key]),
+                            expected="each key once in an object (a later copy would silently replace the first)")
             for k in value:
-                _check_text(k, file, path, error)
-            stack += ((v, [*path, k]) for k, v in reversed(value.items()))
+                if not _check_text(k):
+                    raise _surrogate(file, _path(trail), error)  # the key itself cannot be shown
+            stack.extend((v, depth + 1, (trail, k)) for k, v in reversed(value.items()))
         elif isinstance(value, list):
-            stack += ((v, [*path, i]) for i, v in reversed(list(enumerate(value))))
+            if depth >= MAX_DEPTH:
+                raise error(f"nested more than {MAX_DEPTH} levels deep", file=file,
+                            where=pointer(_path(trail)), expected="a document of the documented shape")
+            stack.extend((v, depth + 1, (trail, i)) for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, str):
+            if not _check_text(value):
+                raise _surrogate(file, _path(trail), error)
+        elif isinstance(value, _Bad):
+            raise error(f"{value.found} is not accepted", file=file, where=pointer(_path(trail)),
+                        expected=value.expected)
+
+
+def _surrogate(file: str, path: list[str | int], error: type[InputError]) -> InputError:
+    return error("a string with a lone UTF-16 surrogate escape", file=file, where=pointer(path),
+                 expected="text that is valid Unicode")
 
 
 def _text(data: bytes, file: str, error: type[InputError], what: str) -> str:

@@ -98,7 +98,8 @@ class InputError(HarvesterIacError):
         text += "."
         if self.more:
             text += f" {self.more} more problem{'s' if self.more > 1 else ''} after this one."
-        return text.translate(_VISIBLE)  # one paragraph, whatever the input echoed back
+        # one paragraph that any output can encode, whatever the input echoed back
+        return text.translate(_VISIBLE).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 #: Control characters (newlines, escapes, NUL) from echoed input, shown as escapes.
