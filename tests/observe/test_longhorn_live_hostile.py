@@ -105,3 +105,13 @@ def test_a_401_echoing_the_credentials_is_redacted(tmp_path: Path, user: str, se
     assert "the credentials were refused" in snap and "***" in snap
     for text in (captured.out, captured.err, snap):
         assert secret not in text
+
+
+def test_a_huge_error_body_hits_the_byte_cap_too(tmp_path: Path) -> None:
+    """The client reads an error's body whole; the reader caps that read as well."""
+    with hostile_server(lambda s: Reply(status=500, body=b'{"message": "', endless=True)) as (url, _):
+        start = time.monotonic()
+        _, sources = _read(tmp_path, url, max_bytes=2 * 1024 * 1024, deadline_s=20.0)
+        took = time.monotonic() - start
+    assert took < 10
+    assert "exceeded the cap of 2097152 bytes" in (sources[0].error or ""), sources[0]

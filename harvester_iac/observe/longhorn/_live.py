@@ -107,6 +107,43 @@ def _default_client(kubeconfig: Path, context: str | None) -> Any:
     return client.ApiClient(configuration)
 
 
+class _CappedResponse:
+    """A urllib3 response whose ``data`` (what the client reads for an error) obeys the cap."""
+
+    def __init__(self, response: Any, budget: Budget) -> None:
+        self._response = response
+        self._budget = budget
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._response, name)
+
+    @property
+    def data(self) -> bytes:
+        return _read_body(self._response, self._budget)
+
+
+class _CappedPool:
+    """The client's pool manager, handing out capped responses."""
+
+    def __init__(self, pool: Any, budget: Budget) -> None:
+        self._pool = pool
+        self._budget = budget
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        return _CappedResponse(self._pool.request(*args, **kwargs), self._budget)
+
+
+def _cap_client(api_client: Any, budget: Budget) -> None:
+    """Every body the client reads, error bodies too, counts against ``budget``."""
+    rest = getattr(api_client, "rest_client", None)
+    pool = getattr(rest, "pool_manager", None)
+    if rest is not None and pool is not None and not isinstance(pool, _CappedPool):
+        rest.pool_manager = _CappedPool(pool, budget)
+
+
 def _read_body(response: Any, budget: Budget) -> bytes:
     chunks: list[bytes] = []
     try:
@@ -261,6 +298,7 @@ def read_longhorn_live(options: LiveOptions) -> tuple[LonghornState, tuple[Sourc
     host = without_userinfo(str(getattr(configuration, "host", "") or ""))
     redact = Redactor(_secrets(configuration))
     budget = Budget(options.deadline_s, options.max_bytes)
+    _cap_client(api_client, budget)
     objects: list[LonghornObject] = []
     statuses: list[SourceStatus] = []
     try:
