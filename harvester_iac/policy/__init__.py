@@ -28,7 +28,16 @@ from harvester_iac.policy._placement import (
     Spot,
     VolumePlacement,
 )
-from harvester_iac.policy._rule import Category, Need, Rule, RuleError, all_rules, get_rule
+from harvester_iac.policy._rule import (
+    Category,
+    Inspected,
+    Need,
+    Rule,
+    RuleError,
+    ValueRule,
+    all_rules,
+    get_rule,
+)
 from harvester_iac.policy._simulation import plan_placement
 from harvester_iac.policy._thresholds import Thresholds, TroubleGroup, parse_duration
 from harvester_iac.policy._validate import (
@@ -50,6 +59,7 @@ __all__ = [
     "Evidence",
     "FailOn",
     "Finding",
+    "Inspected",
     "Need",
     "Observation",
     "Observed",
@@ -72,6 +82,7 @@ __all__ = [
     "TroubleGroup",
     "TroubleIndex",
     "ValidationReport",
+    "ValueRule",
     "VolumePlacement",
     "Waiver",
     "all_rules",
