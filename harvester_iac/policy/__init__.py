@@ -28,16 +28,7 @@ from harvester_iac.policy._placement import (
     Spot,
     VolumePlacement,
 )
-from harvester_iac.policy._rule import (
-    Category,
-    Inspected,
-    Need,
-    Rule,
-    RuleError,
-    ValueRule,
-    all_rules,
-    get_rule,
-)
+from harvester_iac.policy._rule import Category, Need, Rule, RuleError, all_rules, get_rule
 from harvester_iac.policy._simulation import plan_placement
 from harvester_iac.policy._thresholds import Thresholds, TroubleGroup, parse_duration
 from harvester_iac.policy._validate import (
@@ -59,7 +50,6 @@ __all__ = [
     "Evidence",
     "FailOn",
     "Finding",
-    "Inspected",
     "Need",
     "Observation",
     "Observed",
@@ -82,7 +72,6 @@ __all__ = [
     "TroubleGroup",
     "TroubleIndex",
     "ValidationReport",
-    "ValueRule",
     "VolumePlacement",
     "Waiver",
     "all_rules",

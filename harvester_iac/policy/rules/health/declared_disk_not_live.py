@@ -34,57 +34,56 @@ class DeclaredDiskNotLive(Rule):
            "filesystem, disk UUID) until its Ready and Schedulable conditions are True.")
 
     def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
-        observed = ctx.observed
-        if observed is None or observed.longhorn is None:
+        obs = ctx.observed
+        if obs is None or obs.longhorn is None:
             return
-        inventory = ctx.inventory
-        for host_index, host in enumerate(inventory.hosts):
-            node = observed.node(host.name)
-            for disk_index, disk in enumerate(host.disks):
-                subject = Resource(ResourceKind.DISK, f"{host.name}/{disk.name}")
-                declared_at = ctx.locate.ref(("hosts", host_index, "disks", disk_index))
+        inv = ctx.inventory
+        for hi, host in enumerate(inv.hosts):
+            node = obs.node(host.name)
+            for di, disk in enumerate(host.disks):
+                res = Resource(ResourceKind.DISK, f"{host.name}/{disk.name}")
+                ref = ctx.locate.ref(("hosts", hi, "disks", di))
                 live = None
                 if node is not None:
                     want = clean_path(disk.path)
-                    live = next((reported for reported in node.disks
-                                 if reported.path and clean_path(reported.path) == want), None)
+                    live = next((d for d in node.disks if d.path and clean_path(d.path) == want),
+                                None)
                 if live is None:
                     where = (f"Longhorn node {host.name}" if node is not None
                              else f"Longhorn (no node named {host.name})")
                     if disk.managed:
                         yield self.finding(
-                            resources=[subject], severity=Severity.INFO, key="pending", evidence=[declared_at],
+                            resources=[res], severity=Severity.INFO, key="pending", evidence=[ref],
                             message=f"disk {disk.name} ({disk.path}) is not in {where} yet; "
                                     "this plan adds it and the simulation assumes it is there",
                             fix="Nothing before the apply; afterwards check it turns Ready.")
                     else:
                         yield self.finding(
-                            resources=[subject], key="missing", evidence=[
-                                declared_at, Observation("disks of the node", ", ".join(
-                                    f"{reported.name}:{reported.path}" for reported in node.disks)
-                                    if node else "none")],
+                            resources=[res], key="missing", evidence=[
+                                ref, Observation("disks of the node", ", ".join(
+                                    f"{d.name}:{d.path}" for d in node.disks) if node else "none")],
                             message=f"disk {disk.name} ({disk.path}) is declared as existing "
                                     f"(managed: false) but is not in {where}")
                     continue
                 ready = live.condition("Ready")
-                schedulable = live.condition("Schedulable")
-                evidence: list[Evidence] = [declared_at, Observation(
+                sched = live.condition("Schedulable")
+                ev: list[Evidence] = [ref, Observation(
                     "Longhorn disk", f"{live.name} at {live.path} on node {host.name}")]
                 if node is not None and node.ready is False:
                     yield self.finding(
-                        resources=[subject, Resource(ResourceKind.HOST, host.name)], key="node",
-                        evidence=evidence, message=f"Longhorn node {host.name} is not Ready, so "
+                        resources=[res, Resource(ResourceKind.HOST, host.name)], key="node",
+                        evidence=ev, message=f"Longhorn node {host.name} is not Ready, so "
                                              f"disk {disk.name} takes no replica")
                 elif ready is not None and not ready.true:
-                    evidence.append(Observation("Ready", f"{ready.status} {ready.reason or ''} "
+                    ev.append(Observation("Ready", f"{ready.status} {ready.reason or ''} "
                                                    f"{ready.message or ''}".strip()))
-                    yield self.finding(resources=[subject], key="ready", evidence=evidence,
+                    yield self.finding(resources=[res], key="ready", evidence=ev,
                                        message=f"disk {disk.name} is not Ready in Longhorn")
-                elif schedulable is not None and not schedulable.true:
-                    evidence.append(Observation("Schedulable", f"{schedulable.status} {schedulable.reason or ''} "
-                                                         f"{schedulable.message or ''}".strip()))
+                elif sched is not None and not sched.true:
+                    ev.append(Observation("Schedulable", f"{sched.status} {sched.reason or ''} "
+                                                         f"{sched.message or ''}".strip()))
                     yield self.finding(
-                        resources=[subject], key="schedulable", evidence=evidence,
+                        resources=[res], key="schedulable", evidence=ev,
                         severity=Severity.WARNING,
                         message=f"disk {disk.name} is Ready but not Schedulable in Longhorn "
                                 "(full, or scheduling disabled): it takes no new replica")

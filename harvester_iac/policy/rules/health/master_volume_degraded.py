@@ -33,32 +33,30 @@ class MasterVolumeDegraded(Rule):
         return tuple(mp.resource for mp in masters(ctx))
 
     def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
-        observed = ctx.observed
-        if observed is None or observed.longhorn is None:
+        obs = ctx.observed
+        if obs is None or obs.longhorn is None:
             return
-        for root in masters(ctx):
-            volume = self._volume(observed.longhorn.volumes, root.master.name,
-                                  root.placement.volume.volume_name)
-            if volume is None or volume.robustness not in ("degraded", "faulted"):
+        for mp in masters(ctx):
+            vol = self._volume(obs.longhorn.volumes, mp.master.name, mp.placement.volume.volume_name)
+            if vol is None or vol.robustness not in ("degraded", "faulted"):
                 continue
-            faulted = volume.robustness == "faulted"
-            live = [replica for replica in observed.replicas_of(volume.name)
-                    if replica.node and not replica.failed_at]
-            message = (f"the root volume of {root.master.name} ({volume.name}) is {volume.robustness.value}: "
-                       f"{len(live)} live replica(s) of {volume.number_of_replicas or '?'} wanted")
+            faulted = vol.robustness == "faulted"
+            live = [r for r in obs.replicas_of(vol.name) if r.node and not r.failed_at]
+            msg = (f"the root volume of {mp.master.name} ({vol.name}) is {vol.robustness.value}: "
+                   f"{len(live)} live replica(s) of {vol.number_of_replicas or '?'} wanted")
             evidence: list[Evidence] = [
-                ctx.locate.ref(root.pointer),
-                Observation("robustness", f"{volume.robustness.value} (Longhorn Volume {volume.name} "
-                            f"in {observed.source})"),
+                ctx.locate.ref(mp.pointer),
+                Observation("robustness", f"{vol.robustness.value} (Longhorn Volume {vol.name} "
+                            f"in {obs.source})"),
                 Observation("live replicas",
-                            ", ".join(f"{replica.node}:{replica.disk_path or replica.disk_id}" for replica in live)
+                            ", ".join(f"{r.node}:{r.disk_path or r.disk_id}" for r in live)
                             or "none"),
             ]
-            if volume.last_degraded_at:
-                evidence.append(Observation("last degraded at", volume.last_degraded_at))
+            if vol.last_degraded_at:
+                evidence.append(Observation("last degraded at", vol.last_degraded_at))
             yield self.finding(
-                resources=[root.resource, Resource(ResourceKind.MASTER, root.master.name)],
-                message=message, evidence=evidence, key=volume.name,
+                resources=[mp.resource, Resource(ResourceKind.MASTER, mp.master.name)],
+                message=msg, evidence=evidence, key=vol.name,
                 severity=Severity.ERROR if faulted else Severity.WARNING)
 
     @staticmethod
