@@ -10,8 +10,9 @@ link to ``/dev/zero``), and runs the command that reads it in a child process:
 * in a fresh folder, with the network unshared (``unshare -n``) when the machine allows
   it, so a mutated kubeconfig can reach nothing;
 * under a wall-clock timeout (a hang), an address-space limit, and ``wait4``'s peak RSS;
-* then checks: exit 0, 1 or 2; no traceback; an exit 2 is one paragraph; nothing in the
-  folder changed except the output path; the shared example files are unchanged.
+* then checks: exit 0, 1 or 2; no traceback; an exit 2 is one paragraph naming the
+  mutated file; nothing in the folder changed except the output path; the shared example
+  files are unchanged.
 
 ``python -m tests.fuzz.mutate --budget 150 --seed 9`` runs it by hand; ``test_mutation_run``
 runs it under ``HIAC_FUZZ_BUDGET_S`` (CI: 150 s).
@@ -237,6 +238,8 @@ def run_one(target: Target, rng: random.Random, work: Path, prefix: list[str]) -
         result.problems.append("traceback: " + err.strip().splitlines()[-1][:300])
     elif proc.returncode == 2 and err.strip().count("\n") > 0:
         result.problems.append("exit 2 with more than one paragraph: " + err[:300])
+    elif proc.returncode == 2 and str(inp) not in err:
+        result.problems.append("exit 2 without naming the file: " + err[:300])
     if result.rss_bytes > MAX_RSS_BYTES:
         result.problems.append(f"peak RSS {result.rss_bytes >> 20} MiB")
     if made == "fifo" and proc.returncode == 0 and target.kind != "log":  # a log FIFO is a failed source
