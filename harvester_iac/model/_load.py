@@ -231,7 +231,8 @@ def _build(doc: Located) -> Inventory:
     )
     hosts = tuple(
         Host(
-            name=h["name"], address=h["address"], kubeconfig=h.get("kubeconfig"),
+            name=h["name"], address=h["address"], aliases=tuple(h.get("aliases", ())),
+            kubeconfig=h.get("kubeconfig"),
             context=h.get("context"), zone=h.get("zone", ""), tags=tuple(h.get("tags", ())),
             disks=tuple(_disk(doc, ("hosts", i, "disks", j), d)
                         for j, d in enumerate(h.get("disks", ()))),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from harvester_iac.observe._chain import VolumeLink, root_volume, vm_volumes, volume_link
     from harvester_iac.observe._event import ETCD_KINDS, STORAGE_KINDS, Event, EventKind
     from harvester_iac.observe._iscsiadm import (
         LONGHORN_IQN_PREFIX,
@@ -114,6 +115,7 @@ _HOME: dict[str, str] = {
     "SourceStatus": "harvester_iac.observe._source",
     "Summaries": "harvester_iac.observe._summary",
     "TimeWindow": "harvester_iac.observe._snapshot",
+    "VolumeLink": "harvester_iac.observe._chain",
     "VolumeRobustnessSample": "harvester_iac.observe._prometheus",
     "VolumeSummary": "harvester_iac.observe._summary",
     "Workload": "harvester_iac.observe._longhorn",
@@ -136,7 +138,10 @@ _HOME: dict[str, str] = {
     "snapshot_schema": "harvester_iac.observe._snapshot",
     "snapshot_to_dict": "harvester_iac.observe._snapshot",
     "summarize": "harvester_iac.observe._summary",
+    "root_volume": "harvester_iac.observe._chain",
     "vm_name_of": "harvester_iac.observe._longhorn",
+    "vm_volumes": "harvester_iac.observe._chain",
+    "volume_link": "harvester_iac.observe._chain",
     "write_snapshot": "harvester_iac.observe._snapshot",
 }
 
@@ -177,6 +182,7 @@ __all__ = [
     "SourceStatus",
     "Summaries",
     "TimeWindow",
+    "VolumeLink",
     "VolumeRobustnessSample",
     "VolumeSummary",
     "Workload",
@@ -195,11 +201,14 @@ __all__ = [
     "read_iscsiadm",
     "read_longhorn_files",
     "read_longhorn_live",
+    "root_volume",
     "scan_logs",
     "snapshot_schema",
     "snapshot_to_dict",
     "summarize",
     "vm_name_of",
+    "vm_volumes",
+    "volume_link",
     "write_snapshot",
 ]
 

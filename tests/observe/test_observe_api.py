@@ -12,12 +12,12 @@ EXPECTED = [
     "LonghornState", "LonghornVolume", "MappingRow", "MasterSummary", "MetricName",
     "MetricSample", "PrometheusMetrics", "Robustness", "ScanOptions", "ScanResult", "ScsiDevice",
     "SessionMap", "SourceKind", "SourceState", "SourceStatus", "Summaries", "TimeWindow",
-    "VolumeRobustnessSample", "VolumeSummary", "Workload",
+    "VolumeLink", "VolumeRobustnessSample", "VolumeSummary", "Workload",
     "base_disk", "build_snapshot", "decode_robustness", "dumps_snapshot", "format_summary",
     "join_volumes", "load_snapshot", "longhorn_volume_from_iqn", "parse_iscsiadm",
     "parse_longhorn_text", "parse_snapshot", "query_prometheus", "read_iscsiadm",
-    "read_longhorn_files", "read_longhorn_live", "scan_logs", "snapshot_schema",
-    "snapshot_to_dict", "summarize", "vm_name_of", "write_snapshot",
+    "read_longhorn_files", "read_longhorn_live", "root_volume", "scan_logs", "snapshot_schema",
+    "snapshot_to_dict", "summarize", "vm_name_of", "vm_volumes", "volume_link", "write_snapshot",
 ]
 
 
