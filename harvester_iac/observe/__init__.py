@@ -16,7 +16,15 @@ from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from harvester_iac.observe._chain import VolumeLink, root_volume, vm_volumes, volume_link
+    from harvester_iac.observe._coverage import (
+        Coverage,
+        CoverageState,
+        EvidenceKind,
+        coverage_line,
+        coverage_of,
+    )
     from harvester_iac.observe._event import ETCD_KINDS, STORAGE_KINDS, Event, EventKind
+    from harvester_iac.observe._hosts import attribute_hosts
     from harvester_iac.observe._iscsiadm import (
         LONGHORN_IQN_PREFIX,
         IscsiSession,
@@ -79,6 +87,12 @@ if TYPE_CHECKING:
     from harvester_iac.observe._text import format_summary
 
 _HOME: dict[str, str] = {
+    "attribute_hosts": "harvester_iac.observe._hosts",
+    "coverage_of": "harvester_iac.observe._coverage",
+    "coverage_line": "harvester_iac.observe._coverage",
+    "EvidenceKind": "harvester_iac.observe._coverage",
+    "CoverageState": "harvester_iac.observe._coverage",
+    "Coverage": "harvester_iac.observe._coverage",
     "AntiAffinity": "harvester_iac.observe._longhorn",
     "DataLocality": "harvester_iac.observe._longhorn",
     "DiskSummary": "harvester_iac.observe._summary",
@@ -150,12 +164,15 @@ __all__ = [
     "LONGHORN_IQN_PREFIX",
     "STORAGE_KINDS",
     "AntiAffinity",
+    "Coverage",
+    "CoverageState",
     "DataLocality",
     "DiskSummary",
     "DiskType",
     "Event",
     "EventCounts",
     "EventKind",
+    "EvidenceKind",
     "HealthSnapshot",
     "HostSummary",
     "IscsiSession",
@@ -186,8 +203,11 @@ __all__ = [
     "VolumeRobustnessSample",
     "VolumeSummary",
     "Workload",
+    "attribute_hosts",
     "base_disk",
     "build_snapshot",
+    "coverage_line",
+    "coverage_of",
     "decode_robustness",
     "dumps_snapshot",
     "format_summary",
