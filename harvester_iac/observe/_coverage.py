@@ -127,7 +127,7 @@ def _log_coverage(sources: Sequence[SourceStatus], events: Sequence[Event]) -> l
     for s in sources:
         if s.kind is not SourceKind.LOG:
             continue
-        hosts = sorted(set(s.hosts) | hosts_of.get(s.location, set()))
+        hosts: list[str | None] = sorted(set(s.hosts) | hosts_of.get(s.location, set()))
         reason = s.error if s.state is not SourceState.OK else None
         for h in hosts or [None]:
             out.append(Coverage(EvidenceKind.EVENTS, h, _state(s), reason, (s.location,)))

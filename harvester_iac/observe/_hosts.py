@@ -92,8 +92,8 @@ def attribute_hosts(
     for s in sources:
         if s.kind is not SourceKind.LOG:
             continue
-        hostless = [e for e in per_file.get(s.location, ()) if e.host is None]
-        found = _decide(s.location, hostless, by_path=by_path, default=default, roots=roots,
+        without = [e for e in per_file.get(s.location, ()) if e.host is None]
+        found = _decide(s.location, without, by_path=by_path, default=default, roots=roots,
                         maps=maps)
         if found is not None:
             decided[s.location] = found
