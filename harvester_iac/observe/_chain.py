@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harvester_iac.observe._longhorn import LonghornState, LonghornVolume
+from harvester_iac.observe.longhorn._objects import LonghornState, LonghornVolume
 
 __all__ = ["VolumeLink", "root_volume", "vm_volumes", "volume_link"]
 

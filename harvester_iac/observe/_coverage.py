@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 
 if TYPE_CHECKING:
-    from harvester_iac.observe._event import Event
     from harvester_iac.observe._iscsiadm import SessionMap
-    from harvester_iac.observe._longhorn import LonghornState
     from harvester_iac.observe._prometheus import PrometheusMetrics
+    from harvester_iac.observe.logs._event import Event
+    from harvester_iac.observe.longhorn._objects import LonghornState
 
 __all__ = [
     "LONGHORN_EVIDENCE",
@@ -127,7 +127,7 @@ def _log_coverage(sources: Sequence[SourceStatus], events: Sequence[Event]) -> l
     for s in sources:
         if s.kind is not SourceKind.LOG:
             continue
-        hosts: list[str | None] = sorted(set(s.hosts) | hosts_of.get(s.location, set()))
+        hosts: list[str | None] = [*sorted(set(s.hosts) | hosts_of.get(s.location, set()))]
         reason = s.error if s.state is not SourceState.OK else None
         for h in hosts or [None]:
             out.append(Coverage(EvidenceKind.EVENTS, h, _state(s), reason, (s.location,)))

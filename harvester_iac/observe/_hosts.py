@@ -24,10 +24,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from harvester_iac.observe._event import Event
 from harvester_iac.observe._iscsiadm import SessionMap
 from harvester_iac.observe._join import listing_match
 from harvester_iac.observe._source import SourceKind, SourceStatus
+from harvester_iac.observe.logs._event import Event
 
 __all__ = ["attribute_hosts"]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harvester_iac.errors import InputError
-from harvester_iac.observe._patterns import base_disk
+from harvester_iac.observe.logs._patterns import base_disk
 
 __all__ = [
     "LONGHORN_IQN_PREFIX",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harvester_iac.observe import parse_longhorn_text, root_volume, vm_volumes, volume_link
-from harvester_iac.observe._longhorn import LonghornState
+from harvester_iac.observe.longhorn._objects import LonghornState
 from tests.coverage._evidence import Vol, kubectl_list
 
 

@@ -8,16 +8,16 @@ import re
 
 import pytest
 
-from harvester_iac.observe._detect import detect_line
-from harvester_iac.observe._event import EventKind
-from harvester_iac.observe._patterns import (
+from harvester_iac.observe.logs._detect import detect_line
+from harvester_iac.observe.logs._event import EventKind
+from harvester_iac.observe.logs._patterns import (
     PATTERNS,
     PREFILTERS,
     base_disk,
     normalize_portal,
     parse_go_duration,
 )
-from harvester_iac.observe._scan import ScanOptions, scan_logs
+from harvester_iac.observe.logs._scan import ScanOptions, scan_logs
 from tests.observe._logsamples import FIELD_KEYS, Label, events_by_line, labels, listing_files
 
 LABELS = labels()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from harvester_iac.observe._envelopes import Envelope, Stamp, parse_envelope
-from harvester_iac.observe._event import ETCD_KINDS, EventKind
-from harvester_iac.observe._patterns import (
+from harvester_iac.observe.logs._envelopes import Envelope, Stamp, parse_envelope
+from harvester_iac.observe.logs._event import ETCD_KINDS, EventKind
+from harvester_iac.observe.logs._patterns import (
     LONGHORN_IQN_PREFIX,
     base_disk,
     find_pattern,

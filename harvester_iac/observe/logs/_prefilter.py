@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Protocol, cast
 
 from harvester_iac.errors import UsageError
-from harvester_iac.observe._patterns import PREFILTERS
+from harvester_iac.observe.logs._patterns import PREFILTERS
 
 __all__ = ["ENGINE_ENV", "Finder", "active_engine", "get_finder"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from harvester_iac.observe._event import EventKind
+from harvester_iac.observe.logs._event import EventKind
 
 __all__ = [
     "LONGHORN_IQN_PREFIX",
