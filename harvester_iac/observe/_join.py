@@ -26,9 +26,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap, longhorn_volume_from_iqn
+from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn
+from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe.logs._event import Event, EventKind
-from harvester_iac.observe.logs._patterns import base_disk
 
 __all__ = ["join_volumes", "listing_match", "scsi_host_of"]
 

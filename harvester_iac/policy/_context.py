@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from harvester_iac.core import Resource, ResourceKind
 from harvester_iac.model import DeclaredVolume, Host, Inventory, LonghornDisk
-from harvester_iac.policy._finding import Resource, ResourceKind
 from harvester_iac.policy._hosts import HostIndex
 from harvester_iac.policy._locate import InventoryLocator
 from harvester_iac.policy._observed import Observed, TroubleIndex, device_base

@@ -14,16 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity, Status, Unknown
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._finding import (
-    Finding,
-    Observation,
-    Resource,
-    ResourceKind,
-    Severity,
-    Status,
-    Unknown,
-)
 from harvester_iac.policy._rule import Rule, all_rules
 from harvester_iac.policy._waivers import Waiver
 

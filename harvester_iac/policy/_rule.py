@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
-from harvester_iac.policy._finding import Evidence, Finding, Resource, ResourceKind, Severity, Unknown
+from harvester_iac.core import Evidence, Finding, Resource, ResourceKind, RuleError, Severity, Unknown
 
 if TYPE_CHECKING:
     from harvester_iac.policy._context import RuleContext
@@ -67,10 +67,6 @@ NEED_TEXT: dict[Need, str] = {
     Need.METRICS: "Prometheus series",
 }
 _ORDER = list(Need)
-
-
-class RuleError(Exception):
-    """A rule class that cannot be registered (duplicate id, missing metadata)."""
 
 
 class Rule:

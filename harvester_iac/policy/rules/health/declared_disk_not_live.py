@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from harvester_iac.model import Host, clean_path
-from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._finding import (
+from harvester_iac.core import (
     Evidence,
     Finding,
     Observation,
@@ -16,6 +14,8 @@ from harvester_iac.policy._finding import (
     Severity,
     Unknown,
 )
+from harvester_iac.model import Host, clean_path
+from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._rule import Category, Need, Rule
 
 if TYPE_CHECKING:
