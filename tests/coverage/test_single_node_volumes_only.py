@@ -82,6 +82,7 @@ def test_text_output_ends_with_the_coverage_line(
         snapshot: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inv = without_volume_names("altra.yaml", tmp_path)
     code, text = validate(capsys, "--inventory", inv, "--observed", snapshot, fmt="text")
+    assert code == 0
     last = text.rstrip().splitlines()[-1]
     assert last == ("coverage: logs altra full, kube-master-00 full, kube-master-01 full, "
                     "kube-master-02 full; iscsiadm none; nodes none; volumes full; replicas none; "
