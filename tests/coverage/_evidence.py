@@ -196,3 +196,32 @@ def volumes_only(path: Path, *, replicas: int = 1, extra: tuple[Vol, ...] = ()) 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(kubectl_list(*vols, *(v.obj() for v in extra)), encoding="utf-8")
     return path
+
+
+def iscsiadm_p3(host: str | None, sessions: list[tuple[int, str, int, str]]) -> str:
+    """``iscsiadm -m session -P 3`` as pasted from ``host``'s shell (no prompt when ``None``);
+    ``sessions`` are (SID, Longhorn volume, SCSI host number, disk)."""
+    out = [f"{host}:~ # iscsiadm -m session -P 3"] if host else []
+    out += ["iSCSI Transport Class version 2.0-870", "version 2.1.9"]
+    for sid, volume, hostno, disk in sessions:
+        out += [
+            f"Target: iqn.2019-10.io.longhorn:{volume} (non-flash)",
+            "\tCurrent Portal: 10.52.0.58:3260,1",
+            "\tPersistent Portal: 10.52.0.58:3260,1",
+            "\t\tIface Name: default",
+            "\t\tIface Transport: tcp",
+            "\t\tIface Initiatorname: iqn.1996-04.de.suse:01:3f9b7c2e8a41",
+            f"\t\tSID: {sid}",
+            "\t\tiSCSI Connection State: LOGGED IN",
+            "\t\tiSCSI Session State: LOGGED_IN",
+            "\t\tInternal iscsid Session State: NO CHANGE",
+            "\t\tRecovery Timeout: 120",
+            "\t\t************************",
+            "\t\tAttached SCSI devices:",
+            "\t\t************************",
+            f"\t\tHost Number: {hostno}\tState: running",
+            f"\t\tscsi{hostno} Channel 00 Id 0 Lun: 0",
+            f"\t\tscsi{hostno} Channel 00 Id 0 Lun: 1",
+            f"\t\t\tAttached scsi disk {disk}\t\tState: running",
+        ]
+    return "\n".join(out) + "\n"
