@@ -56,3 +56,23 @@ def test_volume_name_in_the_inventory_decides() -> None:
     found = root_volume(state, vm="kube-master-00", volume_name="pvc-da7a0000")
     assert found is not None and found.via.startswith("inventory volumeName pvc-da7a0000; PVC default/")
     assert root_volume(state, vm="kube-master-00", volume_name="pvc-missing") is None
+
+
+def test_snapshots_written_before_coverage_derive_the_same_coverage() -> None:
+    """Backward compatibility: a snapshot without ``coverage`` (and without the sources'
+    ``hosts``/``host_from``), as written before coverage existed, loads and gets the same
+    coverage from its sources as the committed example records."""
+    import json
+    from pathlib import Path
+
+    from harvester_iac.observe import parse_snapshot
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "observed" / "incident.snapshot.json"
+    doc = json.loads(path.read_text())
+    recorded = parse_snapshot(doc, file=str(path)).coverage
+    doc.pop("coverage")
+    for s in doc["sources"]:
+        s.pop("hosts", None)
+        s.pop("host_from", None)
+    assert parse_snapshot(doc, file="old.json").coverage == recorded
+    assert len(recorded) > 5
