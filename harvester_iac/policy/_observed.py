@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     )
     from harvester_iac.policy._hosts import HostIndex
 
-__all__ = ["Observed", "Trouble", "TroubleIndex", "device_base", "event_ref"]
+__all__ = ["Observed", "Trouble", "TroubleIndex", "device_base", "event_ref", "longhorn_node"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +81,18 @@ class Observed:
         if self.longhorn is None:
             return None
         return next((n for n in self.longhorn.nodes if n.name == name), None)
+
+
+def longhorn_node(inv: Inventory, observed: Observed, host: str) -> LonghornNode | None:
+    """The Longhorn Node of inventory host ``host``: the node of that name, else the one
+    whose name is an alias or the FQDN of the host (host identity)."""
+    found = observed.node(host)
+    if found is not None or observed.longhorn is None:
+        return found
+    from harvester_iac.model import HostMatcher
+
+    matcher = HostMatcher(inv)
+    return next((n for n in observed.longhorn.nodes if matcher.host(n.name) == host), None)
 
 
 def event_ref(e: Event) -> SourceRef:

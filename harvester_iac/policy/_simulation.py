@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from harvester_iac.model import Inventory, StorageClass, clean_path
-from harvester_iac.policy._observed import Observed
+from harvester_iac.policy._observed import Observed, longhorn_node
 from harvester_iac.policy._placement import (
     CAPACITY_REASONS,
     DiskLoad,
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["plan_placement"]
 
 
-def _observed_disk(observed: Observed, host: str, path: str) -> ObservedDisk | None:
-    node = observed.node(host)
+def _observed_disk(inv: Inventory, observed: Observed, host: str, path: str) -> ObservedDisk | None:
+    node = longhorn_node(inv, observed, host)
     if node is None:
         return None
     want = clean_path(path)
@@ -55,7 +55,7 @@ def _observed_cluster(inv: Inventory, observed: Observed) -> tuple[ClusterState,
     for h in inv.hosts:
         disks = []
         for d in h.disks:
-            od = _observed_disk(observed, h.name, d.path)
+            od = _observed_disk(inv, observed, h.name, d.path)
             cap = d.capacity.bytes if d.capacity is not None else 0
             if od is not None and od.storage_maximum:
                 seen.add(Spot(h.name, d.name))
@@ -75,7 +75,7 @@ def _observed_cluster(inv: Inventory, observed: Observed) -> tuple[ClusterState,
                     allow_scheduling=d.allow_scheduling, eviction_requested=d.eviction_requested,
                     tags=tuple(sorted(d.tags)), storage_maximum=cap or 2**50,
                     storage_available=cap or 2**50, storage_reserved=d.storage_reserved.bytes))
-        node = observed.node(h.name)
+        node = longhorn_node(inv, observed, h.name)
         nodes.append(NodeState(
             name=h.name, zone=h.zone, tags=tuple(sorted(h.tags)), disks=tuple(disks),
             ready=node is None or node.ready is not False,

@@ -160,3 +160,31 @@ def test_a_hostless_file_nobody_can_place_is_a_finding(
     assert "host/hv-2" in unknowns and "whose logs were not observed" in unknowns["host/hv-2"]
     code, doc = validate(capsys, "--inventory", _rack(tmp_path), "--observed", snap, "--require-observed")
     assert code == 1
+
+
+def test_longhorn_node_names_resolve_through_aliases(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Longhorn calls the nodes ``harvester-hv-N``; the inventory lists those as aliases."""
+    from tests.coverage._evidence import Vol, kubectl_list, node_obj, replica_obj
+    from tests.coverage.test_three_hosts_one_flaps import DISK, HOSTS, MASTERS
+
+    vols = [Vol(f"pvc-{i}000aaaa", f"{m}-root-k2j4x", vm=m, replicas=3, node=f"harvester-{h}")
+            for i, (m, h) in enumerate(zip(MASTERS, HOSTS, strict=True))]
+    objects = [v.obj() for v in vols] + [node_obj(f"harvester-{h}", {"nvme0": DISK}) for h in HOSTS]
+    objects += [replica_obj(f"{v.name}-r-{h}", v.name, f"harvester-{h}", DISK) for v in vols for h in HOSTS]
+    lh = write_lines(tmp_path / "lh.yaml", [kubectl_list(*objects)])
+    logs = tmp_path / "logs"
+    for h in HOSTS:
+        quiet_host(logs, h)
+    snap = tmp_path / "s.json"
+    observe(capsys, snap, logs, "--longhorn", lh)
+    inv = tmp_path / "rack.yaml"
+    text = RACK
+    for h in HOSTS:
+        text = text.replace(f"  - name: {h}\n", f"  - name: {h}\n    aliases: [harvester-{h}]\n")
+    inv.write_text(text)
+    code, doc = validate(capsys, "--inventory", inv, "--observed", snap)
+    status = rule_status(doc)
+    assert status["HIAC-HEALTH-003"]["status"] == "passed"  # every disk found on its aliased node
+    assert "3 from observed Longhorn replicas" in doc["placement"]
+    assert status["HIAC-PLACEMENT-001"]["status"] == "passed"
