@@ -40,6 +40,7 @@ __all__ = [
     "coverage_line",
     "coverage_of",
     "derive_coverage",
+    "hosts_by_file",
 ]
 
 
@@ -118,11 +119,17 @@ def _state(s: SourceStatus) -> CoverageState:
             SourceState.FAILED: CoverageState.NONE}[s.state]
 
 
-def _log_coverage(sources: Sequence[SourceStatus], events: Sequence[Event]) -> list[Coverage]:
-    hosts_of: dict[str, set[str]] = defaultdict(set)
+def hosts_by_file(events: Iterable[Event]) -> dict[str, set[str]]:
+    """The host names each file's events carry."""
+    out: dict[str, set[str]] = defaultdict(set)
     for e in events:
         if e.host:
-            hosts_of[e.file].add(e.host)
+            out[e.file].add(e.host)
+    return out
+
+
+def _log_coverage(sources: Sequence[SourceStatus], events: Sequence[Event]) -> list[Coverage]:
+    hosts_of = hosts_by_file(events)
     out = []
     for s in sources:
         if s.kind is not SourceKind.LOG:

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from harvester_iac.observe._coverage import hosts_by_file
 from harvester_iac.observe._iscsiadm import SessionMap
 from harvester_iac.observe._join import listing_match
 from harvester_iac.observe._source import SourceKind, SourceStatus
@@ -100,10 +101,7 @@ def attribute_hosts(
     out_events = tuple(
         dataclasses.replace(e, host=decided[e.file][0]) if e.host is None and e.file in decided else e
         for e in events)
-    hosts_of: dict[str, set[str]] = defaultdict(set)
-    for e in out_events:
-        if e.host:
-            hosts_of[e.file].add(e.host)
+    hosts_of = hosts_by_file(out_events)
     out_sources = []
     for s in sources:
         if s.kind is not SourceKind.LOG:
