@@ -37,6 +37,16 @@ from harvester_iac.core._findings import (
     Status,
     Unknown,
 )
+from harvester_iac.core._located import (
+    Located,
+    Marks,
+    PathKey,
+    Problem,
+    path_of,
+    pointer_of,
+    schema_problem,
+    show,
+)
 from harvester_iac.core._longhorn import (
     SETTING_NAMES,
     AntiAffinity,
@@ -61,9 +71,13 @@ __all__ = [
     "HarvesterIacError",
     "InputError",
     "InventoryError",
+    "Located",
     "LogFormatError",
     "LonghornSettings",
+    "Marks",
     "Observation",
+    "PathKey",
+    "Problem",
     "ReplicaAutoBalance",
     "Resource",
     "ResourceKind",
@@ -83,4 +97,8 @@ __all__ = [
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_qualified_name",
+    "path_of",
+    "pointer_of",
+    "schema_problem",
+    "show",
 ]
