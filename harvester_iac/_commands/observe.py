@@ -60,7 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--longhorn", type=Path, metavar="DIR",
         help="file or directory of 'kubectl get volumes.longhorn.io,replicas.longhorn.io,"
-        "nodes.longhorn.io,settings.longhorn.io -n longhorn-system -o yaml' output",
+        "nodes.longhorn.io,settings.longhorn.io,engines.longhorn.io -n longhorn-system -o yaml' "
+        "output (the snapshot records which kinds it held)",
     )
     source.add_argument(
         "--kubeconfig", type=Path, metavar="F",

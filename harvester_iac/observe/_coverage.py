@@ -169,7 +169,8 @@ def _longhorn_coverage(sources: Sequence[SourceStatus], longhorn: LonghornState 
     if files and longhorn is not None:
         names = tuple(s.location for s in files)
         present = {EvidenceKind.VOLUMES: len(longhorn.volumes), EvidenceKind.REPLICAS: len(longhorn.replicas),
-                   EvidenceKind.NODES: len(longhorn.nodes), EvidenceKind.SETTINGS: len(longhorn.settings)}
+                   EvidenceKind.NODES: len(longhorn.nodes), EvidenceKind.SETTINGS: len(longhorn.settings),
+                   EvidenceKind.ENGINES: len(longhorn.engines)}
         for kind, n in present.items():
             if n:
                 out.append(Coverage(kind, None, CoverageState.FULL, None, names))
@@ -217,7 +218,8 @@ def _held(events: Sequence[Event], longhorn: LonghornState | None,
            for h in sorted({e.host for e in events if e.host})]
     if longhorn is not None:
         held = {EvidenceKind.VOLUMES: longhorn.volumes, EvidenceKind.REPLICAS: longhorn.replicas,
-                EvidenceKind.NODES: longhorn.nodes, EvidenceKind.SETTINGS: longhorn.settings}
+                EvidenceKind.NODES: longhorn.nodes, EvidenceKind.SETTINGS: longhorn.settings,
+                EvidenceKind.ENGINES: longhorn.engines}
         out += [Coverage(k, None, CoverageState.FULL, why) for k, objs in held.items() if objs]
     if metrics is not None:
         out += [Coverage(EvidenceKind.METRICS, n, CoverageState.FULL, why)
@@ -249,7 +251,7 @@ def derive_coverage(
     if any(s.kind in (SourceKind.KUBERNETES, SourceKind.LONGHORN_FILE) for s in sources):
         if not any(c.kind is EvidenceKind.ENGINES for c in out):
             out.append(Coverage(EvidenceKind.ENGINES, None, CoverageState.NONE,
-                                "Engine objects are not read (no rule needs them)"))
+                                "Engine objects are not listed from the API"))
     out += _metric_coverage(sources, metrics)
     order = list(EvidenceKind)
     return tuple(sorted(out, key=lambda c: (order.index(c.kind), c.scope is None, c.scope or "")))

@@ -408,6 +408,21 @@ def _schema_error(doc: Any, file: str) -> InputError | None:
     return Located(doc, file).problem(schema_problem(error), more=len(errors) - 1)
 
 
+def _older(root: Any, coverage: tuple[Coverage, ...]) -> tuple[Coverage, ...]:
+    """Coverage of a snapshot written before coverage existed: its writer read no Engine
+    objects, so their absence says nothing."""
+    from harvester_iac.observe._coverage import CoverageState, EvidenceKind
+
+    lh = root.get("longhorn")
+    if lh is None or lh.get("engines") is not None:
+        return coverage
+    return tuple(
+        Coverage(c.kind, c.scope, CoverageState.NONE,
+                 "not read by the harvester-iac that wrote this snapshot", c.sources)
+        if c.kind is EvidenceKind.ENGINES else c
+        for c in coverage)
+
+
 def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
     """Validate a decoded JSON document against the schema and build the snapshot."""
     problem = _schema_error(doc, file)
@@ -422,8 +437,8 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
     metrics = _decode(hints["metrics"], root.get("metrics"))
     covered = root.get("coverage")
     coverage = (_decode(hints["coverage"], covered) if covered is not None else
-                derive_coverage(sources=sources, events=events, sessions=sessions,
-                                longhorn=longhorn, metrics=metrics))
+                _older(root, derive_coverage(sources=sources, events=events, sessions=sessions,
+                                             longhorn=longhorn, metrics=metrics)))
     return HealthSnapshot(
         collected_at=_parse_time(root.require("collected_at", "a time")),
         window=_decode(TimeWindow, root.require("window", "an object")),

@@ -225,3 +225,13 @@ def iscsiadm_p3(host: str | None, sessions: list[tuple[int, str, int, str]]) -> 
             f"\t\t\tAttached scsi disk {disk}\t\tState: running",
         ]
     return "\n".join(out) + "\n"
+
+
+def engine_obj(volume: str, node: str, modes: dict[str, str]) -> dict[str, object]:
+    """A Longhorn Engine as kubectl prints it (``status.replicaModeMap``)."""
+    return {
+        "apiVersion": "longhorn.io/v1beta2", "kind": "Engine",
+        "metadata": {"name": f"{volume}-e-0", "namespace": "longhorn-system"},
+        "spec": {"volumeName": volume, "nodeID": node, "frontend": "blockdev", "active": True},
+        "status": {"currentState": "running", "replicaModeMap": modes, "endpoint": f"/dev/longhorn/{volume}"},
+    }

@@ -88,3 +88,28 @@ def test_text_output_ends_with_the_coverage_line(
                     "kube-master-02 full; iscsiadm none; nodes none; volumes full; replicas none; "
                     "engines none; metrics none")
     assert "UNKNOWN HIAC-HEALTH-003" in text
+
+
+def test_engine_objects_say_how_many_replicas_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Volumes + Engines (no Replica objects): today's replica count comes from the engines'
+    replicaModeMap, and the coverage records Engine objects as observed."""
+    from tests.coverage._evidence import ROOTS, engine_obj, kubectl_list, write_lines
+
+    logs = tmp_path / "logs"
+    flapping_host(logs, "altra")
+    for m in MASTERS:
+        master_log(logs, m, stalls=1)
+    vols = volumes_only(tmp_path / "lh" / "volumes.yaml")
+    engines = write_lines(tmp_path / "lh" / "engines.yaml", [kubectl_list(
+        *(engine_obj(r, "altra", {f"{r}-r-0": "RW"}) for r in ROOTS))])
+    assert vols.parent == engines.parent
+    snap = tmp_path / "s.json"
+    doc = observe(capsys, snap, logs, "--longhorn", vols.parent)
+    assert {c["kind"]: c["state"] for c in doc["coverage"] if c["scope"] is None}["engines"] == "full"
+    code, report = validate(capsys, "--inventory", without_volume_names("altra.yaml", tmp_path),
+                            "--observed", snap)
+    assert code == 0
+    etcd = by_rule(report)["HIAC-ETCD-002"]
+    derived = [e["value"] for f in etcd for e in f["evidence"] if e["type"] == "value"]
+    assert any("Longhorn Engine of pvc-928c70bb" in v and "1 replica(s) RW" in v for v in derived)

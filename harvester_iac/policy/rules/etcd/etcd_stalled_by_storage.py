@@ -41,9 +41,9 @@ class EtcdStalledByStorage(Rule):
         'no log was observed at all (the whole rule); a master whose own logs were not observed o'
         'r read only in part (that master: its stalls are unknown); a master that stalled while t'
         'he logs of its host were not observed in full (whether storage caused it is unknown). To'
-        "day's failure domains of its root volume come from Replica objects, else from the Volume"
-        ' object (numberOfReplicas and robustness bound them), with the derivation in the evidenc'
-        'e.'
+        "day's failure domains of its root volume come from Replica objects, else from the Engine"
+        ' (replicaModeMap) or the Volume object (numberOfReplicas and robustness bound them), wit'
+        'h the derivation in the evidence.'
     )
     why = (
         "Slow applies or slow fdatasync on a master that coincide with iSCSI or I/O errors on "
