@@ -57,7 +57,7 @@ from harvester_iac.core._longhorn import (
     ReplicaAutoBalance,
     Robustness,
 )
-from harvester_iac.core._units import Size, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
+from harvester_iac.core._units import Size, clean_path, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
 
 __all__ = [
     "SETTING_NAMES",
@@ -93,6 +93,7 @@ __all__ = [
     "SynthBlocked",
     "Unknown",
     "UsageError",
+    "clean_path",
     "did_you_mean",
     "is_dns1123_label",
     "is_dns1123_subdomain",

@@ -17,11 +17,12 @@ if TYPE_CHECKING:
         Problem,
         Size,
         SizeError,
+        clean_path,
         is_dns1123_label,
         is_dns1123_subdomain,
         is_qualified_name,
     )
-    from harvester_iac.model._check import admission_problems, clean_path, structural_problems
+    from harvester_iac.model._check import admission_problems, structural_problems
     from harvester_iac.model._identity import HostMatcher, Identity, MachineKind
     from harvester_iac.model._load import (
         DEFAULT_INVENTORY_NAME,
@@ -78,7 +79,7 @@ _HOME: dict[str, str] = {
     "VmImage": "harvester_iac.model._types",
     "admission_problems": "harvester_iac.model._check",
     "check_inventory": "harvester_iac.model._load",
-    "clean_path": "harvester_iac.model._check",
+    "clean_path": "harvester_iac.core",
     "default_inventory": "harvester_iac.model._load",
     "inventory_schema": "harvester_iac.model._load",
     "is_dns1123_label": "harvester_iac.core",
