@@ -248,10 +248,10 @@ def derive_coverage(
     failed_listings = [s for s in sources if s.kind is SourceKind.ISCSIADM and s.state is not SourceState.OK]
     out += [Coverage(EvidenceKind.ISCSIADM, None, _state(s), s.error, (s.location,)) for s in failed_listings]
     out += _longhorn_coverage(sources, longhorn)
-    if any(s.kind in (SourceKind.KUBERNETES, SourceKind.LONGHORN_FILE) for s in sources):
-        if not any(c.kind is EvidenceKind.ENGINES for c in out):
+    if any(s.kind is SourceKind.KUBERNETES for s in sources):
+        if not any(c.kind is EvidenceKind.ENGINES for c in out):  # older snapshots
             out.append(Coverage(EvidenceKind.ENGINES, None, CoverageState.NONE,
-                                "Engine objects are not listed from the API"))
+                                "Engine objects were not listed from the API"))
     out += _metric_coverage(sources, metrics)
     order = list(EvidenceKind)
     return tuple(sorted(out, key=lambda c: (order.index(c.kind), c.scope is None, c.scope or "")))

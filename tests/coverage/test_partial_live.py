@@ -135,10 +135,10 @@ def test_lists_answering_an_unexpected_response_are_partial_and_fail_require_obs
     server.mode = "login"
     snap = _snapshot(tmp_path, server)
     doc = json.loads(snap.read_text())
-    assert [s["status"] for s in doc["sources"]] == ["partial"] * 4
+    assert [s["status"] for s in doc["sources"]] == ["partial"] * 5
     assert all("unexpected response" in s["error"] for s in doc["sources"])
     cov = {c["kind"]: c for c in doc["coverage"] if c["scope"] is None}
-    assert {cov[k]["state"] for k in ("volumes", "replicas", "nodes", "settings")} == {"partial"}
+    assert {cov[k]["state"] for k in ("volumes", "replicas", "nodes", "settings", "engines")} == {"partial"}
     assert "0 Volume objects in 1 pages" in cov["volumes"]["reason"]
     inv = tmp_path / "rack.yaml"
     code, report = validate(capsys, "--inventory", inv, "--observed", snap)
@@ -150,7 +150,7 @@ def test_lists_answering_an_unexpected_response_are_partial_and_fail_require_obs
     code, report = validate(capsys, "--inventory", inv, "--observed", snap, "--require-observed")
     assert code == 1
     partial = [f for f in by_rule(report)["HIAC-EVIDENCE-001"] if "read only in part" in f["message"]]
-    assert len(partial) == 4 and {f["severity"] for f in partial} == {"error"}
+    assert len(partial) == 5 and {f["severity"] for f in partial} == {"error"}
 
 
 def test_page_two_failing_leaves_volumes_partial(
