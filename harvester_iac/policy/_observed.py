@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         LonghornReplica,
         LonghornState,
         MetricSample,
+        SessionMap,
     )
     from harvester_iac.policy._hosts import HostIndex
 
@@ -42,7 +43,8 @@ class Observed:
     ``source`` is the snapshot file (or the logs folder); ``collected_at`` when the
     evidence was taken (``None``: unknown); ``window`` the time span it covers;
     ``coverage`` what was observed per kind (``observe.Coverage``); ``failed_sources`` and
-    ``partial_sources`` the sources read not at all or in part, each as one line.
+    ``partial_sources`` the sources read not at all or in part, each as one line;
+    ``sessions`` the iscsiadm session maps.
     """
 
     source: str
@@ -56,6 +58,7 @@ class Observed:
     partial_sources: tuple[str, ...] = ()
     log_sources: tuple[str, ...] = ()
     coverage: tuple[Coverage, ...] = ()
+    sessions: tuple[SessionMap, ...] = ()
     _replicas: dict[str, tuple[LonghornReplica, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 

@@ -96,6 +96,13 @@ def replicas_today(inv: Inventory, observed: Observed | None, volume: str) -> To
             "no Replica object observed"))
     lv = lh.volume(volume) if lh is not None else None
     if lv is None:
+        served = [f"iSCSI session {s.sid} on {m.host or 'an unnamed host'} ({m.file})"
+                  for m in (observed.sessions if observed is not None else ())
+                  for s in m.sessions if s.volume == volume]
+        if served:
+            return Today(volume=volume, spots=None, count=None, derivation=(
+                f"Longhorn volume {volume} is served by {', '.join(served)} (iscsiadm map); "
+                "its Volume and Replica objects were not observed, so its replicas are unknown"))
         return Today(volume=volume, spots=None, count=None,
                      derivation=f"Longhorn Volume {volume} not observed")
     n = lv.number_of_replicas

@@ -113,3 +113,33 @@ def test_engine_objects_say_how_many_replicas_run(
     etcd = by_rule(report)["HIAC-ETCD-002"]
     derived = [e["value"] for f in etcd for e in f["evidence"] if e["type"] == "value"]
     assert any("Longhorn Engine of pvc-928c70bb" in v and "1 replica(s) RW" in v for v in derived)
+
+
+def test_without_longhorn_objects_the_iscsiadm_map_is_what_is_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The incident's logs and iscsiadm listing, no Longhorn object: the root volumes are
+    served on altra (the map says so), their replicas are unknown, and the evidence says both."""
+    from tests.coverage._run import INVENTORIES, REPO
+
+    incident = REPO / "examples" / "observed" / "incident"
+    snap = tmp_path / "s.json"
+    observe(capsys, snap, incident / "logs", "--iscsiadm",
+            incident / "iscsiadm" / "altra-iscsiadm-session-P3.txt")
+    code, doc = validate(capsys, "--inventory", INVENTORIES / "altra.yaml", "--observed", snap)
+    status = rule_status(doc)
+    assert {status[r]["status"] for r in ("HIAC-HEALTH-002", "HIAC-HEALTH-003")} == {"unknown"}
+    # the stalls are real, but whether the plan (two disks) spreads the root volumes beyond
+    # today's is unknown: neither a block nor a pass
+    assert "HIAC-ETCD-002" not in by_rule(doc)
+    unknown = {u["resource"]: u for u in status["HIAC-ETCD-002"]["unknowns"]}
+    assert set(unknown) == {f"master/{m}" for m in MASTERS}
+    reason = unknown["master/kube-master-00"]["reason"]
+    assert "pvc-928c70bb-e3b9-47d5-9bde-e0d05c29a6f0 is served by iSCSI session" in reason
+    assert "(iscsiadm map)" in reason and "storage events on its host altra" in reason
+    assert code == 0
+    code, doc = validate(capsys, "--inventory", INVENTORIES / "altra.yaml", "--observed", snap,
+                         "--require", "replicas")
+    assert code == 1
+    # before the fix the plan keeps each root volume on one disk: the stall blocks, known or not
+    code, doc = validate(capsys, "--inventory", INVENTORIES / "altra-before-fix.yaml", "--observed", snap)
+    assert code == 1 and {f["severity"] for f in by_rule(doc)["HIAC-ETCD-002"]} == {"error"}
