@@ -93,9 +93,6 @@ class Coverage:
         return f"{what}: {word}" + (f" ({self.reason})" if self.reason else "")
 
 
-_RANK = {CoverageState.NONE: 0, CoverageState.PARTIAL: 1, CoverageState.FULL: 2}
-
-
 def combine(entries: Sequence[Coverage], kind: EvidenceKind, scope: str | None) -> Coverage:
     """Several entries for one kind and scope as one: all full is full, all none is none,
     anything else partial (some of it was read); reasons and sources are kept."""
@@ -155,6 +152,12 @@ def _iscsiadm_coverage(sessions: Sequence[SessionMap]) -> list[Coverage]:
     return out
 
 
+def _counts(longhorn: LonghornState) -> dict[EvidenceKind, int]:
+    return {EvidenceKind.VOLUMES: len(longhorn.volumes), EvidenceKind.REPLICAS: len(longhorn.replicas),
+            EvidenceKind.NODES: len(longhorn.nodes), EvidenceKind.SETTINGS: len(longhorn.settings),
+            EvidenceKind.ENGINES: len(longhorn.engines)}
+
+
 def _longhorn_coverage(sources: Sequence[SourceStatus], longhorn: LonghornState | None) -> list[Coverage]:
     out: list[Coverage] = []
     live = [s for s in sources if s.kind is SourceKind.KUBERNETES]
@@ -168,10 +171,7 @@ def _longhorn_coverage(sources: Sequence[SourceStatus], longhorn: LonghornState 
     files = [s for s in sources if s.kind is SourceKind.LONGHORN_FILE]
     if files and longhorn is not None:
         names = tuple(s.location for s in files)
-        present = {EvidenceKind.VOLUMES: len(longhorn.volumes), EvidenceKind.REPLICAS: len(longhorn.replicas),
-                   EvidenceKind.NODES: len(longhorn.nodes), EvidenceKind.SETTINGS: len(longhorn.settings),
-                   EvidenceKind.ENGINES: len(longhorn.engines)}
-        for kind, n in present.items():
+        for kind, n in _counts(longhorn).items():
             if n:
                 out.append(Coverage(kind, None, CoverageState.FULL, None, names))
             else:
@@ -217,10 +217,7 @@ def _held(events: Sequence[Event], longhorn: LonghornState | None,
     out = [Coverage(EvidenceKind.EVENTS, h, CoverageState.FULL, why)
            for h in sorted({e.host for e in events if e.host})]
     if longhorn is not None:
-        held = {EvidenceKind.VOLUMES: longhorn.volumes, EvidenceKind.REPLICAS: longhorn.replicas,
-                EvidenceKind.NODES: longhorn.nodes, EvidenceKind.SETTINGS: longhorn.settings,
-                EvidenceKind.ENGINES: longhorn.engines}
-        out += [Coverage(k, None, CoverageState.FULL, why) for k, objs in held.items() if objs]
+        out += [Coverage(k, None, CoverageState.FULL, why) for k, n in _counts(longhorn).items() if n]
     if metrics is not None:
         out += [Coverage(EvidenceKind.METRICS, n, CoverageState.FULL, why)
                 for n in sorted({str(s.name) for s in metrics.samples})]
