@@ -46,3 +46,14 @@ def test_sarif_and_junit_never_pass_an_unknown(report: ValidationReport) -> None
     root = ET.fromstring(render(report, Format.JUNIT))
     suite = next(s for s in root.findall("testsuite") if s.get("name", "").startswith("HIAC-PLACEMENT-001"))
     assert suite.get("skipped") == "3" and suite.get("failures") == "0"
+
+
+def test_a_large_site_s_coverage_line_names_only_what_was_not_seen_in_full() -> None:
+    from harvester_iac.model import parse_inventory
+    from tests.coverage.test_unknown_paths import _snap
+
+    hosts = "".join(f"  - {{name: hv-{i}, address: 10.0.0.{i}}}\n" for i in range(1, 10))
+    inv = parse_inventory("apiVersion: harvester-iac/v1\nkind: Inventory\nmetadata: {name: big}\n"
+                          "hosts:\n" + hosts)
+    report = validate(inv, observed=_snap(logs=tuple(f"hv-{i}" for i in range(1, 8))), now=NOW)
+    assert report.coverage_line.startswith("coverage: logs 7 of 9 full, none: hv-8 hv-9; iscsiadm none")
