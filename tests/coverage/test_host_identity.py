@@ -190,3 +190,15 @@ def test_longhorn_node_names_resolve_through_aliases(
     assert status["HIAC-HEALTH-003"]["status"] == "passed"  # every disk found on its aliased node
     assert "3 from observed Longhorn replicas" in doc["placement"]
     assert status["HIAC-PLACEMENT-001"]["status"] == "passed"
+
+
+def test_validate_logs_applies_the_folder_convention(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``validate --logs DIR`` scans now: a host-less dmesg file in DIR/hv-2/ is hv-2's."""
+    logs = _quiet_rack(tmp_path)
+    _dmesg(logs / "hv-2" / "dmesg.txt")
+    code, doc = validate(capsys, "--inventory", _rack(tmp_path), "--logs", logs, "--tz", "America/Los_Angeles")
+    assert code == 1
+    (health,) = by_rule(doc)["HIAC-HEALTH-001"]
+    assert health["resources"][0] == "host/hv-2"
+    assert "HIAC-EVIDENCE-002" not in by_rule(doc)  # the host came with the scan, not guessed later
