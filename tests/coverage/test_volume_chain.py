@@ -80,3 +80,14 @@ def test_snapshots_written_before_coverage_derive_the_same_coverage() -> None:
     (engines,) = [c for c in old if c.kind == "engines"]
     assert engines.state == "none" and "not read by the harvester-iac that wrote" in (engines.reason or "")
     assert len(recorded) > 5
+
+
+def test_the_master_summary_lists_only_volumes_the_vm_uses() -> None:
+    from datetime import UTC, datetime
+
+    from harvester_iac.observe import Event, EventKind, summarize
+
+    stall = Event(time=datetime(2025, 12, 28, tzinfo=UTC), host="kube-master-00", source="etcd",
+                  kind=EventKind.ETCD_SLOW_APPLY, file="k3s.log", line=1, raw="apply request took too long")
+    (master,) = summarize([stall], _state(ROOT, LEFTOVER)).masters
+    assert master.volumes == ("pvc-928c70bb",)
