@@ -227,7 +227,7 @@ def _coverage_line(ctx: RuleContext) -> str:
         logs = f"{full} of {len(machines)} full" + "".join(
             f", {word}: " + " ".join(m for m, state in states.items() if state == word)
             for word in ("partial", "none") if word in states.values())
-    parts = [f"logs {logs}"]
+    parts = [f"events {logs}"]
     if ctx.hosts.unknown:
         parts[-1] += " (+ unknown hosts " + ", ".join(sorted(ctx.hosts.unknown)) + ")"
     for kind in (EvidenceKind.ISCSIADM, EvidenceKind.NODES, EvidenceKind.VOLUMES,

@@ -84,7 +84,7 @@ def test_text_output_ends_with_the_coverage_line(
     code, text = validate(capsys, "--inventory", inv, "--observed", snapshot, fmt="text")
     assert code == 0
     last = text.rstrip().splitlines()[-1]
-    assert last == ("coverage: logs altra full, kube-master-00 full, kube-master-01 full, "
+    assert last == ("coverage: events altra full, kube-master-00 full, kube-master-01 full, "
                     "kube-master-02 full; iscsiadm none; nodes none; volumes full; replicas none; "
                     "engines none; metrics none")
     assert "UNKNOWN HIAC-HEALTH-003" in text

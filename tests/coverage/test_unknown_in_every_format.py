@@ -36,7 +36,7 @@ def test_json_lists_unknowns_per_rule_and_validates(report: ValidationReport) ->
     assert rule["status"] == "unknown" and [u["needs"] for u in rule["unknowns"]] == [["replicas"]] * 3
     assert doc["summary"]["unknownSubjects"] >= 3
     assert {c["kind"] for c in doc["coverage"]} >= {"events", "volumes"}
-    assert doc["coverageLine"].startswith("coverage: logs hv-1 full")
+    assert doc["coverageLine"].startswith("coverage: events hv-1 full")
 
 
 def test_sarif_and_junit_never_pass_an_unknown(report: ValidationReport) -> None:
@@ -56,4 +56,4 @@ def test_a_large_site_s_coverage_line_names_only_what_was_not_seen_in_full() -> 
     inv = parse_inventory("apiVersion: harvester-iac/v1\nkind: Inventory\nmetadata: {name: big}\n"
                           "hosts:\n" + hosts)
     report = validate(inv, observed=_snap(logs=tuple(f"hv-{i}" for i in range(1, 8))), now=NOW)
-    assert report.coverage_line.startswith("coverage: logs 7 of 9 full, none: hv-8 hv-9; iscsiadm none")
+    assert report.coverage_line.startswith("coverage: events 7 of 9 full, none: hv-8 hv-9; iscsiadm none")
