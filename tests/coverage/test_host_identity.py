@@ -202,3 +202,24 @@ def test_validate_logs_applies_the_folder_convention(
     (health,) = by_rule(doc)["HIAC-HEALTH-001"]
     assert health["resources"][0] == "host/hv-2"
     assert "HIAC-EVIDENCE-002" not in by_rule(doc)  # the host came with the scan, not guessed later
+
+
+def test_the_incident_with_fqdn_hosts_joins_and_fails_the_gate(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The committed incident evidence with its syslog host written ``altra.lan``: the
+    iscsiadm listing (prompt ``altra``) still joins its lines to volumes, and the gate fails."""
+    import shutil
+
+    from tests.coverage._run import REPO
+
+    root = tmp_path / "incident"
+    shutil.copytree(REPO / "examples" / "observed" / "incident", root)
+    for log in (root / "logs" / "altra").iterdir():
+        log.write_text(log.read_text().replace(" altra ", " altra.lan "))
+    snap = tmp_path / "s.json"
+    doc = observe(capsys, snap, root / "logs", "--iscsiadm", root / "iscsiadm" / "altra-iscsiadm-session-P3.txt",
+                  "--longhorn", root / "longhorn")
+    fqdn = [e for e in doc["events"] if e["host"] == "altra.lan"]
+    assert fqdn and any(e["volume"] and "iscsiadm" in e["extra"].get("joined_by", "") for e in fqdn)
+    code, report = validate(capsys, "--inventory", BEFORE, "--observed", snap)
+    assert code == 1 and by_rule(report)["HIAC-PLACEMENT-001"][0]["severity"] == "error"
