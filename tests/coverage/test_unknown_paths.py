@@ -192,3 +192,15 @@ def test_unknowns_become_errors_with_require() -> None:
     report = validate(RACK_INV, observed=_snap(logs=ALL_LOGS, longhorn=lh), now=NOW, rules=(rule,),
                       require=frozenset({"metrics"}))
     assert report.passed  # the unknowns miss replicas, not metrics
+
+
+def test_a_snapshot_built_without_sources_counts_only_what_it_holds() -> None:
+    """The Python API may assemble a snapshot with no source: the hosts its events name and
+    the Longhorn kinds it holds are observed, nothing else (stated in the reason)."""
+    snap = build_snapshot(collected_at=NOW, events=(_stall("k3s-server-2"),),
+                          longhorn=LonghornState(volumes=(_volume(1),)))
+    got = {(c.kind.value, c.scope): (c.state.value, c.reason) for c in snap.coverage}
+    assert set(got) == {("events", "k3s-server-2"), ("volumes", None)}
+    assert got[("volumes", None)] == ("full", "no source recorded; taken as observed because the snapshot holds it")
+    result = _judge("HIAC-HEALTH-001", RACK_INV, snap)
+    assert result.status is Status.UNKNOWN
