@@ -81,6 +81,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(repeatable). Without it a file in a folder given here takes the name of the first folder "
         "below it (logs/altra/dmesg.txt: altra), or the host of the iscsiadm listing its lines match",
     )
+    parser.add_argument(
+        "--inventory", type=Path, metavar="F",
+        help="inventory whose host and master names (and aliases) name log files without a host: "
+        "altra-dmesg.txt, .../altra/kern.log",
+    )
     parser.add_argument("--year", type=int, metavar="Y", help="year for syslog lines (no year)")
     parser.add_argument(
         "--boot-time", metavar="T", help="boot time for dmesg '[secs]' stamps; " + _TIME_HELP
@@ -233,9 +238,14 @@ def run(args: argparse.Namespace) -> int:
             + (f", host {m.host}" if m.host else ", host not shown"),
         ))
     default, by_path = _hosts(args)
+    matcher = None
+    if args.inventory is not None:
+        from harvester_iac.model import HostMatcher, load_inventory
+
+        matcher = HostMatcher(load_inventory(args.inventory))
     events, log_sources = attribute_hosts(
         events, tuple(all_sources), by_path=by_path, default=default,
-        roots=[str(p) for p in args.paths if p.is_dir()], maps=maps)
+        roots=[str(p) for p in args.paths if p.is_dir()], maps=maps, matcher=matcher)
     all_sources = list(log_sources)
     if maps:
         for m in maps:

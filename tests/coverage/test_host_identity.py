@@ -223,3 +223,21 @@ def test_the_incident_with_fqdn_hosts_joins_and_fails_the_gate(
     assert fqdn and any(e["volume"] and "iscsiadm" in e["extra"].get("joined_by", "") for e in fqdn)
     code, report = validate(capsys, "--inventory", BEFORE, "--observed", snap)
     assert code == 1 and by_rule(report)["HIAC-PLACEMENT-001"][0]["severity"] == "error"
+
+
+def test_observe_with_an_inventory_names_files_by_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    snap = tmp_path / "s.json"
+    dmesg = _dmesg(tmp_path / "evidence" / "hv-2-dmesg.txt")
+    doc = observe(capsys, snap, dmesg, "--inventory", _rack(tmp_path))
+    (src,) = doc["sources"]
+    assert src["hosts"] == ["hv-2"] and src["host_from"] == "file name hv-2-dmesg.txt, an inventory name"
+    assert main_exit(capsys, ["observe", str(dmesg), "--inventory", str(tmp_path / "absent.yaml")]) == 2
+
+
+def main_exit(capsys: pytest.CaptureFixture[str], argv: list[str]) -> int:
+    from harvester_iac.cli import main
+
+    code = main(argv)
+    capsys.readouterr()
+    return code
