@@ -149,13 +149,15 @@ def _connection(parts: urllib.parse.SplitResult, timeout: float) -> http.client.
     return http.client.HTTPConnection(host, parts.port, timeout=timeout)
 
 
-def bounded_get(url: str, *, budget: Budget, headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
+def bounded_get(url: str, *, budget: Budget, timeout: float | None = None,
+                headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
     """``(status, body)`` of a GET, within ``budget``; ``BudgetExceeded`` or ``OSError`` else.
 
-    The connection is shut down when the deadline passes, whatever it is waiting for.
+    ``timeout`` bounds each wait of the socket (``TimeoutError``, a slow request); the
+    connection is shut down when the budget's deadline passes, whatever it is waiting for.
     """
     parts = urllib.parse.urlsplit(url)
-    conn = _connection(parts, budget.remaining())
+    conn = _connection(parts, min(timeout or budget.remaining(), budget.remaining()))
     cut = threading.Event()
     sockets: list[socket.socket] = []
 

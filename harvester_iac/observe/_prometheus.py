@@ -208,14 +208,16 @@ def query_prometheus(
     url: str,
     *,
     at: datetime | None = None,
-    timeout_s: float = DEADLINE_S,
+    timeout_s: float = 10.0,
+    deadline_s: float = DEADLINE_S,
     max_bytes: int = MAX_BYTES,
     token: str | None = None,
     fetch: Fetch | None = None,
 ) -> tuple[PrometheusMetrics | None, SourceStatus]:
     """Run every query of :data:`QUERIES` at ``at`` (default: the server's now).
 
-    ``timeout_s`` and ``max_bytes`` bound the whole source (all queries together).
+    ``timeout_s`` bounds each query's waits (a slow query times out, the next may answer);
+    ``deadline_s`` and ``max_bytes`` bound the whole source (all queries together).
     ``url`` may carry ``user:pass@`` (sent as basic auth); ``token`` is sent as a bearer
     token. Returns the metrics (``None`` when nothing could be read) and the source
     status; neither holds a credential.
@@ -225,10 +227,11 @@ def query_prometheus(
         creds = Credentials(username=creds.username, password=creds.password, token=token)
     redact = Redactor([*creds.secrets(), *split_userinfo(url)[1].secrets()])
     header = creds.header()
-    budget = Budget(timeout_s, max_bytes)
+    budget = Budget(deadline_s, max_bytes)
 
-    def default_get(full: str, _timeout: float) -> tuple[int, bytes]:
-        return bounded_get(full, budget=budget, headers={"Authorization": header} if header else None)
+    def default_get(full: str, timeout: float) -> tuple[int, bytes]:
+        return bounded_get(full, budget=budget, timeout=timeout,
+                           headers={"Authorization": header} if header else None)
 
     get = fetch or default_get
     base = base_url
@@ -243,7 +246,7 @@ def query_prometheus(
             params["time"] = f"{at.timestamp():.3f}"
         full = f"{base}/api/v1/query?{urllib.parse.urlencode(params)}"
         try:
-            status, body = get(full, budget.remaining())
+            status, body = get(full, min(timeout_s, budget.remaining()))
             if fetch is not None:
                 budget.spend(len(body))
             got = _decode(name, status, body)
@@ -252,6 +255,12 @@ def query_prometheus(
             break
         except OSError as exc:
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                # a slow query: the next ones may answer, unless nothing has answered twice
+                errors.append(f"{name}: timed out after {timeout_s:g} s")
+                if answered == 0 and len(errors) >= 2:
+                    break
+                continue
             errors.append(f"{name}: cannot reach {base}: {reason}")
             if answered == 0:
                 break  # the server is not there; the other queries would say the same

@@ -80,9 +80,12 @@ def test_a_page_that_breaks_off_leaves_a_partial_list(tmp_path: Path) -> None:
 @pytest.mark.parametrize("body", [b"<html>gateway</html>", b"{" * 50_000, b'{"items": 7}', b"[1, 2]",
                                   b'{"items": [{"kind": "Volume", "metadata": ' + b"9" * 5000 + b"}]}"])
 def test_garbage_pages_are_failed_lists_with_a_reason(tmp_path: Path, body: bytes) -> None:
+    """An answer that is not a list (not JSON, or JSON of another shape) is a page that said
+    nothing: the list is partial, with the reason, and no object is made up."""
     with hostile_server(lambda s: Reply(body=body)) as (url, _):
-        _, sources = _read(tmp_path, url)
-    assert all(s.state is SourceState.FAILED and s.error for s in sources), sources
+        state, sources = _read(tmp_path, url)
+    assert state.empty
+    assert all(s.state in (SourceState.FAILED, SourceState.PARTIAL) and s.error for s in sources), sources
 
 
 @pytest.mark.parametrize(("user", "secret"), [(f"{{token: {TOKEN}}}", TOKEN),

@@ -108,7 +108,7 @@ def test_a_dripping_server_meets_one_deadline_for_the_whole_source(drip_headers:
     with hostile_server(lambda s: Reply(body=b"", drip_s=0.3, drip_headers=drip_headers,
                                         content_length=10_000)) as (url, seen):
         start = time.monotonic()
-        metrics, status = query_prometheus(url, timeout_s=2)
+        metrics, status = query_prometheus(url, deadline_s=2)
         took = time.monotonic() - start
     assert took < 4, took
     assert metrics is None and status.state is SourceState.FAILED
@@ -123,7 +123,7 @@ def test_the_deadline_after_some_answers_is_a_partial_source() -> None:
         return _recorded(seen)
 
     with hostile_server(behave) as (url, _):
-        metrics, status = query_prometheus(url, timeout_s=2)
+        metrics, status = query_prometheus(url, deadline_s=2)
     assert status.state is SourceState.PARTIAL and metrics is not None
     assert status.error is not None and "etcd_slow_apply_total: stopped: the deadline" in status.error
 
@@ -135,7 +135,7 @@ def test_a_huge_answer_hits_the_byte_cap_with_bounded_memory(declared: bool) -> 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with hostile_server(lambda s: reply) as (url, _):
         start = time.monotonic()
-        metrics, status = query_prometheus(url, max_bytes=4 * 1024 * 1024, timeout_s=20)
+        metrics, status = query_prometheus(url, max_bytes=4 * 1024 * 1024, deadline_s=20)
         took = time.monotonic() - start
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert metrics is None and status.state is SourceState.FAILED

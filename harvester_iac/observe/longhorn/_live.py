@@ -1,6 +1,6 @@
 """Read Longhorn objects live through the Kubernetes API (``kubernetes`` client).
 
-Lists ``longhorn.io/v1beta2`` volumes, replicas, nodes and settings in
+Lists ``longhorn.io/v1beta2`` volumes, replicas, nodes, settings and engines in
 ``longhorn-system`` with paging (``limit`` / ``continue``). Every list is one source
 status: a 403, a timeout, a refused connection, a missing CRD (404) or an expired
 ``continue`` token is recorded as ``failed`` (nothing read) or ``partial`` (some pages
@@ -42,6 +42,7 @@ LONGHORN_PLURALS: tuple[tuple[str, str], ...] = (
     ("replicas", "Replica"),
     ("nodes", "Node"),
     ("settings", "Setting"),
+    ("engines", "Engine"),
 )
 
 GROUP = "longhorn.io"
@@ -174,8 +175,8 @@ def _page(api: Any, options: LiveOptions, plural: str, kwargs: dict[str, Any], b
             data = _read_body(response, budget)
             try:
                 result["body"] = load_json(data, file="answer", what="a Kubernetes list")
-            except InputError as exc:
-                result["error"] = ValueError(f"not a Kubernetes list: {exc}")
+            except InputError:  # an answer, not a list (a login page): the caller says so
+                result["body"] = data[:200].decode("utf-8", "replace")
         except BaseException as exc:  # handed to the caller's thread
             result["error"] = exc
 
@@ -215,7 +216,8 @@ def _list_all(
                 f"{plural}.{GROUP}/{VERSION} is not served by this cluster "
                 "(Longhorn not installed, or a Longhorn older than 1.3)"))
             break
-        tree = Located(body, location, f"/page/{pages + 1}", SourceError)
+        pages += 1  # it answered: a page it cannot use makes the list partial, as a broken one
+        tree = Located(body, location, f"/page/{pages}", SourceError)
         try:
             found = [parse_longhorn_object(obj, kind) for found_kind, obj in objects_in_document(tree)
                      if found_kind == kind]
@@ -224,7 +226,6 @@ def _list_all(
         except InputError as exc:
             error = f"unexpected response: {exc}"
             break
-        pages += 1
         objects += found
         if not token:
             break
