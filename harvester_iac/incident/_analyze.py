@@ -1,0 +1,160 @@
+"""From raw evidence to an :class:`IncidentReport`: the pure core of ``harvester-iac incident``.
+
+Inputs are what observe's readers return (events joined to volumes, iscsiadm maps,
+Longhorn objects, source statuses) and the inventory; nothing here reads a log line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from harvester_iac.incident._chain import ChainInputs, build_chain
+from harvester_iac.incident._episodes import DEFAULT_GAP, UNKNOWN_HOST, count_kinds, find_episodes
+from harvester_iac.incident._masters import MasterIndex
+from harvester_iac.incident._model import (
+    ChainRow,
+    Episode,
+    IncidentReport,
+    KindCount,
+    SourceLine,
+    SymptomGroup,
+    Unexplained,
+)
+from harvester_iac.incident._symptoms import DEFAULT_LAG, in_lag, symptom_groups
+from harvester_iac.model import Inventory
+from harvester_iac.observe import ETCD_KINDS, STORAGE_KINDS, Event, LonghornState, SessionMap, SourceStatus, base_disk
+
+__all__ = ["IncidentInput", "analyze", "map_host"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentInput:
+    """The evidence of one incident, as observe's readers return it.
+
+    ``events`` are already joined to volumes (``observe.join_volumes``); ``longhorn`` is
+    ``None`` when no Longhorn objects were given (not the same as none found).
+    """
+
+    events: tuple[Event, ...]
+    inventory: Inventory
+    sessions: tuple[SessionMap, ...] = ()
+    longhorn: LonghornState | None = None
+    longhorn_files: tuple[str, ...] = ()
+    sources: tuple[SourceStatus, ...] = ()
+    timezone: str = "UTC"
+    lag: timedelta = DEFAULT_LAG
+    gap: timedelta = DEFAULT_GAP
+    now: datetime | None = None
+
+
+def map_host(m: SessionMap, storage_hosts: Sequence[str], inventory: Inventory) -> str | None:
+    """The host an iscsiadm listing was taken on: its prompt, its file name, or the only one."""
+    if m.host:
+        return m.host
+    name = Path(m.file or "").name
+    for h in sorted({*storage_hosts, *(h.name for h in inventory.hosts)}, key=len, reverse=True):
+        if name.startswith(h):
+            return h
+    hosts = set(storage_hosts) - {UNKNOWN_HOST}
+    return hosts.pop() if len(hosts) == 1 else None
+
+
+def _maps(inp: IncidentInput) -> tuple[dict[str, SessionMap], list[str]]:
+    storage_hosts = sorted({e.host for e in inp.events if e.host and e.kind in STORAGE_KINDS})
+    maps: dict[str, SessionMap] = {}
+    notes: list[str] = []
+    for m in inp.sessions:
+        host = map_host(m, storage_hosts, inp.inventory)
+        if host is None:
+            notes.append(f"The iscsiadm listing {m.file} names no host and its file name matches none; "
+                         "it was not used (start its file name with the host's name).")
+            continue
+        maps.setdefault(host, m)
+    return maps, notes
+
+
+def _map_disks(maps: dict[str, SessionMap]) -> dict[tuple[str, str], tuple[str, ...]]:
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for host, m in maps.items():
+        for s in m.sessions:
+            if s.volume and s.devices:
+                out[(host, s.volume)] = tuple(sorted({base_disk(d.device) for d in s.devices}))
+    return out
+
+
+def _unexplained(groups: Sequence[SymptomGroup], rows: Sequence[ChainRow], episodes: Sequence[Episode],
+                 lag: timedelta) -> tuple[Unexplained, ...]:
+    linked = {id(g) for r in rows for g in r.etcd}
+    out: list[Unexplained] = []
+    for g in groups:
+        if id(g) in linked:
+            continue
+        near = [ep for ep in episodes if in_lag(g, ep, lag)]
+        if near:
+            note = ("storage episode on " + ", ".join(sorted({ep.host for ep in near}))
+                    + f" at the same time, but it touched none of {g.master}'s volumes")
+        else:
+            note = f"no storage episode within {int(lag.total_seconds() // 60)} min"
+        for k in g.kinds:
+            out.append(Unexplained(master=g.master, time=g.start, kind=k.kind, count=k.count, last=g.end,
+                                   first=g.first, note=note))
+    return tuple(out)
+
+
+def _event_counts(events: Sequence[Event], masters: MasterIndex) -> tuple[tuple[str, tuple[KindCount, ...]], ...]:
+    by: dict[str, list[Event]] = defaultdict(list)
+    for e in events:
+        if e.kind in ETCD_KINDS:
+            by[masters.resolve(e.host) or e.host or UNKNOWN_HOST].append(e)
+        else:
+            by[e.host or UNKNOWN_HOST].append(e)
+    return tuple((k, count_kinds(v)) for k, v in sorted(by.items()))
+
+
+def _source_lines(inp: IncidentInput) -> tuple[SourceLine, ...]:
+    return tuple(SourceLine(kind=s.kind.value, location=s.location, state=s.state.value,
+                            detail=s.detail or s.error or "") for s in inp.sources)
+
+
+def _notes(inp: IncidentInput, maps: dict[str, SessionMap], episodes: Sequence[Episode]) -> list[str]:
+    notes: list[str] = []
+    hostless = sum(1 for e in inp.events if e.host is None and e.kind in STORAGE_KINDS)
+    if hostless:
+        notes.append(f"{hostless} storage line(s) carry no host name (dmesg or bare kernel logs): they are "
+                     f"shown as host {UNKNOWN_HOST!r}; give such files with --host.")
+    for h in sorted({ep.host for ep in episodes} - set(maps) - {UNKNOWN_HOST}):
+        notes.append(f"No iscsiadm listing of {h} was given (--iscsiadm): devices of {h} are tied to "
+                     "sessions and volumes only where its iscsid lines name them.")
+    if inp.longhorn is None:
+        notes.append("No Longhorn objects were given (--longhorn): volumes are tied to VMs only through the "
+                     "inventory's rootVolume.volumeName.")
+    return notes
+
+
+def analyze(inp: IncidentInput) -> IncidentReport:
+    """Episodes, the chain, unaffected masters and unexplained symptoms of one incident."""
+    maps, notes = _maps(inp)
+    episodes = find_episodes(inp.events, gap=inp.gap, map_disks=_map_disks(maps))
+    etcd_hosts = {e.host for e in inp.events if e.kind in ETCD_KINDS and e.host}
+    masters = MasterIndex(inp.inventory, etcd_hosts)
+    groups = symptom_groups(inp.events, masters)
+    rows = build_chain(ChainInputs(
+        events=inp.events, episodes=episodes, maps=maps, longhorn=inp.longhorn,
+        longhorn_files=inp.longhorn_files, inventory=inp.inventory, masters=masters,
+        symptoms=groups, lag=inp.lag))
+    unexplained = _unexplained(groups, rows, episodes, inp.lag)
+    touched = {r.master for r in rows if r.master} | {g.master for g in groups}
+    times = [e.time for e in inp.events if e.time is not None]
+    return IncidentReport(
+        site=inp.inventory.name, inventory=inp.inventory.source, timezone=inp.timezone, lag=inp.lag,
+        gap=inp.gap, generated_at=inp.now or datetime.now(UTC),
+        window_start=min(times, default=None), window_end=max(times, default=None),
+        storage_hosts=tuple(sorted({ep.host for ep in episodes})), masters=masters.refs,
+        episodes=episodes, chain=rows, symptoms=groups,
+        unaffected=tuple(m for m in masters.names if m not in touched),
+        unexplained=unexplained, event_counts=_event_counts(inp.events, masters),
+        sources=_source_lines(inp), notes=(*notes, *_notes(inp, maps, episodes)), fix=None)
