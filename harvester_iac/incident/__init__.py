@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from harvester_iac.incident._analyze import IncidentInput, analyze, map_host
 from harvester_iac.incident._episodes import DEFAULT_GAP, UNKNOWN_HOST, find_episodes
+from harvester_iac.incident._fix import evidence_snapshot, plan_fix
+from harvester_iac.incident._html import render_html
+from harvester_iac.incident._json import INCIDENT_SCHEMA_NAME, incident_schema, render_json, report_to_dict
+from harvester_iac.incident._markdown import render_markdown
 from harvester_iac.incident._masters import MasterIndex
 from harvester_iac.incident._model import (
     ChainRow,
@@ -25,8 +29,10 @@ from harvester_iac.incident._model import (
     Link,
     MasterRef,
     Phase,
+    SourceBurst,
     SourceLine,
     SymptomGroup,
+    TimelineEvent,
     Unexplained,
 )
 from harvester_iac.incident._symptoms import DEFAULT_LAG, symptom_groups
@@ -34,6 +40,7 @@ from harvester_iac.incident._symptoms import DEFAULT_LAG, symptom_groups
 __all__ = [
     "DEFAULT_GAP",
     "DEFAULT_LAG",
+    "INCIDENT_SCHEMA_NAME",
     "UNKNOWN_HOST",
     "ChainRow",
     "ChainStop",
@@ -47,11 +54,20 @@ __all__ = [
     "MasterIndex",
     "MasterRef",
     "Phase",
+    "SourceBurst",
     "SourceLine",
     "SymptomGroup",
+    "TimelineEvent",
     "Unexplained",
     "analyze",
+    "evidence_snapshot",
     "find_episodes",
+    "incident_schema",
     "map_host",
+    "plan_fix",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "report_to_dict",
     "symptom_groups",
 ]

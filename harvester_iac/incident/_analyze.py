@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from harvester_iac.incident._chain import ChainInputs, build_chain
-from harvester_iac.incident._episodes import DEFAULT_GAP, UNKNOWN_HOST, count_kinds, find_episodes
+from harvester_iac.incident._episodes import DEFAULT_GAP, UNKNOWN_HOST, cite, count_kinds, find_episodes
 from harvester_iac.incident._masters import MasterIndex
 from harvester_iac.incident._model import (
     ChainRow,
@@ -22,6 +22,7 @@ from harvester_iac.incident._model import (
     KindCount,
     SourceLine,
     SymptomGroup,
+    TimelineEvent,
     Unexplained,
 )
 from harvester_iac.incident._symptoms import DEFAULT_LAG, in_lag, symptom_groups
@@ -115,6 +116,18 @@ def _event_counts(events: Sequence[Event], masters: MasterIndex) -> tuple[tuple[
     return tuple((k, count_kinds(v)) for k, v in sorted(by.items()))
 
 
+def _timeline(events: Sequence[Event], masters: MasterIndex) -> tuple[TimelineEvent, ...]:
+    out = []
+    for e in events:
+        if e.time is None:
+            continue
+        lane = (masters.resolve(e.host) or e.host) if e.kind in ETCD_KINDS else e.host
+        out.append(TimelineEvent(time=e.time, lane=lane or UNKNOWN_HOST, kind=e.kind.value, source=e.source,
+                                 device=e.device, volume=e.volume, cite=cite(e)))
+    out.sort(key=lambda t: (t.time, t.lane, t.cite.file, t.cite.line or 0))
+    return tuple(out)
+
+
 def _source_lines(inp: IncidentInput) -> tuple[SourceLine, ...]:
     return tuple(SourceLine(kind=s.kind.value, location=s.location, state=s.state.value,
                             detail=s.detail or s.error or "") for s in inp.sources)
@@ -157,4 +170,5 @@ def analyze(inp: IncidentInput) -> IncidentReport:
         episodes=episodes, chain=rows, symptoms=groups,
         unaffected=tuple(m for m in masters.names if m not in touched),
         unexplained=unexplained, event_counts=_event_counts(inp.events, masters),
-        sources=_source_lines(inp), notes=(*notes, *_notes(inp, maps, episodes)), fix=None)
+        sources=_source_lines(inp), notes=(*notes, *_notes(inp, maps, episodes)), fix=None,
+        timeline=_timeline(inp.events, masters))

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from harvester_iac.incident._model import Cite, Episode, KindCount, Phase
+from harvester_iac.incident._model import Cite, Episode, KindCount, Phase, SourceBurst
 from harvester_iac.observe import STORAGE_KINDS, Event, EventKind, base_disk
 
 __all__ = ["DEFAULT_GAP", "UNKNOWN_HOST", "cite", "count_kinds", "find_episodes", "named_session"]
@@ -124,10 +124,24 @@ def find_episodes(
                 partitions_seen=tuple(sorted(d for d in named if base_disk(d) != d)),
                 kinds=count_kinds(burst),
                 recovered=max((r.time for r in after if r.time is not None), default=None),
-                first=cite(burst[0]), last=cite(burst[-1]),
+                first=cite(burst[0]), last=cite(burst[-1]), bursts=_by_source(burst),
             ))
     found.sort(key=lambda ep: (ep.start, ep.host))
     return tuple(_renumber(found))
+
+
+def _by_source(burst: Sequence[Event]) -> tuple[SourceBurst, ...]:
+    groups: dict[str, list[Event]] = defaultdict(list)
+    for e in burst:
+        groups[e.source].append(e)
+    out = []
+    for source, evs in groups.items():
+        t0, t1 = evs[0].time, evs[-1].time
+        assert t0 is not None and t1 is not None
+        out.append(SourceBurst(source=source, start=t0, end=t1, kinds=count_kinds(evs),
+                               devices=tuple(dict.fromkeys(e.device for e in evs if e.device)),
+                               connections=len({e.connection for e in evs if e.connection}), first=cite(evs[0])))
+    return tuple(sorted(out, key=lambda b: (b.start, b.source)))
 
 
 def _renumber(episodes: list[Episode]) -> list[Episode]:

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 __all__ = [
-    "Cite",
     "ChainRow",
     "ChainStop",
+    "Cite",
     "Episode",
     "FixPlan",
     "IncidentReport",
@@ -21,8 +21,10 @@ __all__ = [
     "Link",
     "MasterRef",
     "Phase",
+    "SourceBurst",
     "SourceLine",
     "SymptomGroup",
+    "TimelineEvent",
     "Unexplained",
 ]
 
@@ -58,6 +60,19 @@ class KindCount:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceBurst:
+    """The lines of one program (``iscsid``, ``kernel``) within an episode."""
+
+    source: str
+    start: datetime
+    end: datetime
+    kinds: tuple[KindCount, ...]
+    devices: tuple[str, ...]
+    connections: int
+    first: Cite
+
+
+@dataclass(frozen=True, slots=True)
 class Episode:
     """A burst of storage trouble on one host: trouble events no further apart than the gap.
 
@@ -79,6 +94,7 @@ class Episode:
     recovered: datetime | None
     first: Cite
     last: Cite
+    bursts: tuple[SourceBurst, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +190,19 @@ class Unexplained:
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One matched line on the timeline: its lane (storage host or master), kind and source."""
+
+    time: datetime
+    lane: str
+    kind: str
+    source: str
+    device: str | None
+    volume: str | None
+    cite: Cite
+
+
+@dataclass(frozen=True, slots=True)
 class SourceLine:
     """One input as read: a log file, an iscsiadm listing, Longhorn objects, the inventory."""
 
@@ -224,6 +253,7 @@ class IncidentReport:
     sources: tuple[SourceLine, ...]
     notes: tuple[str, ...]
     fix: FixPlan | None
+    timeline: tuple[TimelineEvent, ...] = ()
 
     @property
     def hosts_with_episode(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from harvester_iac.policy import ValidationReport
     from harvester_iac.report._github import render_github
+    from harvester_iac.report._incident_chart import KIND_COLOURS, incident_chart
     from harvester_iac.report._json import (
         REPORT_SCHEMA_NAME,
         render_json,
@@ -27,9 +28,11 @@ if TYPE_CHECKING:
     from harvester_iac.report._text import render_text
 
 __all__ = [
+    "KIND_COLOURS",
     "REPORT_SCHEMA_NAME",
     "SARIF_SCHEMA_URI",
     "Format",
+    "incident_chart",
     "render",
     "render_github",
     "render_json",
@@ -47,6 +50,7 @@ _HOME = {
     "report_to_dict": "_json", "SARIF_SCHEMA_URI": "_sarif", "render_sarif": "_sarif",
     "report_to_sarif": "_sarif", "render_junit": "_junit", "render_markdown": "_markdown",
     "render_github": "_github", "render_text": "_text",
+    "incident_chart": "_incident_chart", "KIND_COLOURS": "_incident_chart",
 }
 
 
