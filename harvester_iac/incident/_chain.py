@@ -122,12 +122,13 @@ class _Row:
                                f"{len(evs)} storage line(s) on {self.host}"))
         # device
         if disk is not None and dev_ev is not None:
-            self.links.append(Link("line → device", disk, cite(dev_ev),
-                                   f"the kernel names {dev_ev.device}" + (f" (partition of {disk})" if dev_ev.device != disk else "")))
+            part = f" (partition of {disk})" if dev_ev.device != disk else ""
+            self.links.append(Link("line → device", disk, cite(dev_ev), f"the kernel names {dev_ev.device}{part}"))
         elif listed is not None and listed.devices:
             disk = base_disk(listed.devices[0].device)
             assert self.map is not None
-            self.links.append(Link("volume → device", disk, _listing_cite(self.map, listed, f"Attached scsi disk {listed.devices[0].device}"),
+            where = _listing_cite(self.map, listed, f"Attached scsi disk {listed.devices[0].device}")
+            self.links.append(Link("volume → device", disk, where,
                                    f"the iscsiadm listing shows target {listed.target} on {disk}"))
         # session and IQN
         if session is None and listed is not None:
@@ -136,7 +137,8 @@ class _Row:
             self.links.append(Link("device → session", session, _listing_cite(self.map, listed, f"SID: {listed.sid}"),
                                    "from the iscsiadm listing"))
         elif session is not None and sid_ev is not None:
-            self.links.append(Link("line → session", session, cite(sid_ev), f"connection {sid_ev.connection or session}"))
+            self.links.append(Link("line → session", session, cite(sid_ev),
+                                   f"connection {sid_ev.connection or session}"))
         if iqn is None and listed is not None:
             iqn = listed.target
         if iqn is not None:
@@ -180,9 +182,9 @@ class _Row:
         lv = inp.longhorn.volume(volume) if inp.longhorn is not None else None
         if lv is None:
             if by_root is not None:
+                why = "no Longhorn objects given" if inp.longhorn is None else "no Longhorn Volume object"
                 self.links.append(Link("volume → master", by_root, self._inventory_cite(by_root),
-                                       "the inventory's rootVolume.volumeName (PVC and VM not known: "
-                                       + ("no Longhorn objects given)" if inp.longhorn is None else "no Longhorn Volume object)")))
+                                       f"the inventory's rootVolume.volumeName (PVC and VM not known: {why})"))
                 return None, None, by_root
             self._stop(f"volume {volume}", "Longhorn Volume objects (--longhorn), to name its PVC and VM"
                        if inp.longhorn is None else f"a Longhorn Volume object named {volume} (not in --longhorn)")
@@ -195,7 +197,8 @@ class _Row:
         pvc = f"{ns}/{lv.pvc_name}"
         self.links.append(Link("volume → PVC", pvc, ocite, "Longhorn Volume kubernetesStatus"))
         if not lv.vm_name:
-            self._stop(f"PVC {pvc}", "its VM: no VirtualMachineInstance workload and the PVC name is not <vm>-<disk>-<xxxxx>")
+            self._stop(f"PVC {pvc}", "its VM: no VirtualMachineInstance workload and the PVC name is not "
+                                     "<vm>-<disk>-<xxxxx>")
             return pvc, None, by_root
         vm = f"{ns}/{lv.vm_name}"
         how = {"workload": "VirtualMachineInstance workload", "pod": "virt-launcher pod",

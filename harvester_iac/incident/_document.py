@@ -6,6 +6,7 @@ Sections: Summary, Scope / Environment, Evidence (in ``--tz``, per source), Root
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import tzinfo
@@ -137,9 +138,9 @@ def _scope(rep: IncidentReport, inv: Inventory) -> list[Block]:
         kind = "single-node Harvester" if len(inv.hosts) == 1 else f"one of {len(inv.hosts)} Harvester nodes"
         mark = " — **storage episode**" if h.name in rep.hosts_with_episode else ""
         items.append(f"Harvester host: `{h.name}` ({h.address}), {kind}{mark}")
-    for h in rep.hosts_with_episode:
-        if inv.host(h) is None:
-            items.append(f"Host `{h}`: in the logs, not in the inventory")
+    for name in rep.hosts_with_episode:
+        if inv.host(name) is None:
+            items.append(f"Host `{name}`: in the logs, not in the inventory")
     masters = [m for m in rep.masters]
     addr = ", ".join(m.address or m.name for m in masters)
     items.append(f"K3s control planes (VMs): {addr}" if masters else "K3s control planes: none known")
@@ -222,7 +223,8 @@ def _etcd_evidence(rep: IncidentReport) -> list[Block]:
         verb = "reports" if len(names) == 1 else "report"
         took = [g.max_took_ms for g in wave if g.max_took_ms is not None]
         longest = f", longest {max(took):.0f} ms" if took else ""
-        flag = " — **unexplained** (no storage cause nearby)" if any((g.master, g.start) in unexplained for g in wave) else ""
+        odd = any((g.master, g.start) in unexplained for g in wave)
+        flag = " — **unexplained** (no storage cause nearby)" if odd else ""
         items.append(f"**{when}** — {who} {verb} {_kinds_words(kinds)}{longest} (`{wave[0].first}`){flag}.")
     title_names = sorted({g.master for g in rep.symptoms})
     head = "etcd slow-apply across all masters" if len(title_names) > 1 and len(title_names) == len(
@@ -255,7 +257,8 @@ def _chain_blocks(rep: IncidentReport) -> list[Block]:
     for r in rep.chain:
         etcd = "—"
         if r.etcd_first and r.etcd_last:
-            etcd = f"{local_range(r.etcd_first, r.etcd_last, zone)}: {', '.join(KIND_WORDS.get(k, k) for k in r.etcd_kinds)}"
+            kinds = ", ".join(KIND_WORDS.get(k, k) for k in r.etcd_kinds)
+            etcd = f"{local_range(r.etcd_first, r.etcd_last, zone)}: {kinds}"
         elif r.master:
             etcd = f"none within {_lag(rep)}"
         dev = r.device or "?"
@@ -311,38 +314,47 @@ def _root_cause(rep: IncidentReport) -> list[Block]:
 
 def _fix(rep: IncidentReport, inv: Inventory) -> list[Block]:
     fix: FixPlan | None = rep.fix
-    out: list[Block] = []
     if fix is None:
         return [Para("No fix was computed.")]
+    out: list[Block] = []
     if fix.changes:
-        hosts = [h for h in rep.hosts_with_episode if inv.host(h) is not None]
-        disk = next((d for h in hosts for d in inv.host(h).disks if d.managed) if hosts else iter(()), None)  # type: ignore[union-attr]
-        head = (f"1) Add a second Longhorn disk on `{hosts[0]}` ({disk.name})" if disk is not None and hosts
-                else "1) Spread the master root volumes")
-        out.append(Heading(3, head))
-        out.append(Para(f"The inventory (`{fix.inventory}`) declares what the evidence shows missing:"))
-        out.append(Bullets(fix.changes))
-        for path, content in fix.manifests:
-            out.append(Para(f"Manifest `harvester-iac render` writes to the templates directory: `templates/{path}`"))
+        out.append(Para(f"The inventory (`{fix.inventory}`) declares what this incident's evidence shows missing; "
+                        "`harvester-iac render` writes the manifests for the GitOps repo."))
+    for i, change in enumerate(fix.changes, start=1):
+        out += [Heading(3, f"{i}) {change.title}"), Bullets(change.details)]
+        if change.manifest is not None:
+            path, content = change.manifest
             body = "\n".join(line for line in content.splitlines() if not line.startswith("#")).strip()
-            out.append(Code("yaml", body))
-        if fix.manifests:
-            h = inv.host(hosts[0]) if hosts else None
-            kc = f"--kubeconfig {h.kubeconfig} " if h is not None and h.kubeconfig else ""
-            out.append(Para("Apply:"))
-            out.append(Code("bash", "\n".join(f"kubectl {kc}apply -f templates/{p}" for p, _ in fix.manifests)))
-        if disk is not None:
-            out.append(Para(f"This registers `{disk.path}`" + (f" (on `{disk.device}`)" if disk.device else "")
-                            + " as an additional Longhorn disk without pinning any volumes to a specific disk."))
+            host = next((h for h in inv.hosts if path == f"longhorn-{h.name}-disk.yaml"), None)
+            host = host or (inv.host(rep.hosts_with_episode[0]) if rep.hosts_with_episode else None)
+            kc = f"--kubeconfig {host.kubeconfig} " if host is not None and host.kubeconfig else ""
+            out += [Para(f"Manifest added to the templates directory: `templates/{path}`"), Code("yaml", body),
+                    Para("Apply:"), Code("bash", f"kubectl {kc}apply -f templates/{path}")]
+        if change.volumes and change.replicas:
+            patch = json.dumps({"spec": {"numberOfReplicas": change.replicas}}, separators=(",", ":"))
+            ns = inv.longhorn.namespace
+            host = inv.host(rep.hosts_with_episode[0]) if rep.hosts_with_episode else None
+            kc = f"--kubeconfig {host.kubeconfig} " if host is not None and host.kubeconfig else ""
+            out += [Para("A storage class applies to new volumes; raise the existing root volumes' replicas on "
+                         "their Longhorn Volumes (Longhorn rebuilds the new replica on the other disk):"),
+                    Code("bash", "\n".join(f"kubectl {kc}-n {ns} patch volumes.longhorn.io {v} --type merge "
+                                           f"-p '{patch}'" for v in change.volumes))]
+        if change.kind == "disk":
+            out.append(Para("This registers the disk as an additional Longhorn disk without pinning any volumes "
+                            "to a specific disk."))
+    if not fix.changes and fix.gate_passed:
+        out.append(Para(f"The inventory (`{fix.inventory}`) declares nothing the evidence shows missing for the hit "
+                        "master root volumes."))
     if fix.gate_passed:
-        out.append(Para(f"Gate: `harvester-iac validate --inventory {fix.inventory}` with this incident's evidence "
+        out.append(Para(f"Gate: `harvester-iac validate` on `{fix.inventory}` with this incident's evidence "
                         "**passes** (no blocking finding)."))
     else:
         out.append(Para(f"Gate: the inventory `{fix.inventory}` does **not** answer this incident yet; with this "
                         "evidence the gate blocks:"))
         out.append(Bullets(fix.gate_lines))
         if fix.proposals:
-            out += [Para("Fix to make in the inventory, then render and re-run the gate:"), Bullets(fix.proposals)]
+            out += [Para("Change the inventory as follows, run `harvester-iac render` and this report again:"),
+                    Bullets(fix.proposals)]
     return out
 
 
@@ -373,7 +385,8 @@ def _validation(rep: IncidentReport, inv: Inventory) -> list[Block]:
                     "-o custom-columns=NAME:.metadata.name,STATE:.status.state,ROBUSTNESS:.status.robustness,"
                     "REPLICAS:.spec.numberOfReplicas")
         cmds.append(f"kubectl {kc}-n {ns} get replicas.longhorn.io "
-                    "-o custom-columns=VOLUME:.spec.volumeName,NODE:.spec.nodeID,DISK:.spec.diskID,STATE:.status.currentState")
+                    "-o custom-columns=VOLUME:.spec.volumeName,NODE:.spec.nodeID,DISK:.spec.diskID,"
+                    "STATE:.status.currentState")
     out.append(Para("Commands (each should print nothing new, or only healthy rows):"))
     out.append(Code("bash", "\n".join(cmds)))
     out.append(Para("Then collect the same evidence again and re-run this report and the gate; expect no new "

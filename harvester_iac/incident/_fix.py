@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from harvester_iac.incident._model import ChainRow, FixPlan, IncidentReport
+from harvester_iac.incident._model import ChainRow, FixChange, FixPlan, IncidentReport
 from harvester_iac.model import Inventory, StorageClass
 from harvester_iac.observe import (
     Event,
@@ -43,39 +43,58 @@ def _class_words(sc: StorageClass) -> str:
             f"replicaDiskSoftAntiAffinity: {sc.replica_disk_soft_anti_affinity}")
 
 
-def _changes(inv: Inventory, rows: Sequence[ChainRow], longhorn: LonghornState | None) -> tuple[list[str], set[str]]:
-    """One-line changes, and the rendered file names that carry them."""
-    changes: list[str] = []
-    files: set[str] = set()
-    hosts = sorted({r.host for r in rows if r.master})
+def _disk_changes(inv: Inventory, hosts: Sequence[str], longhorn: LonghornState | None,
+                  files: dict[str, str]) -> list[FixChange]:
+    out: list[FixChange] = []
     for name in hosts:
         host = inv.host(name)
         if host is None:
             continue
         node = next((n for n in (longhorn.nodes if longhorn else ()) if n.name == name), None)
-        have = {d.path for d in node.disks} if node is not None else set()
-        for d in host.disks:
-            if d.managed and d.path not in have:
-                dev = f" on {d.device}" if d.device else ""
-                seen = "Longhorn's Node has no disk at that path" if node is not None else "no Longhorn Node object was given"
-                changes.append(f"Add Longhorn disk `{d.name}` at `{d.path}`{dev} to host `{name}` ({seen}); "
-                               "no volume is pinned to it" + (f" (tags {', '.join(d.tags)})" if d.tags else ""))
-                files.add(f"longhorn-{name}-disk.yaml")
-    done: set[str] = set()
+        have = {d.path for d in node.disks if d.path} if node is not None else set()
+        new = [d for d in host.disks if d.managed and d.path not in have]
+        if not new:
+            continue
+        seen = (f"Longhorn's Node `{name}` has {', '.join(f'`{p}`' for p in sorted(have)) or 'no disk'}"
+                if node is not None else "no Longhorn Node object was given")
+        details = tuple(f"Longhorn disk `{d.name}` at `{d.path}`" + (f" on `{d.device}`" if d.device else "")
+                        + (f", tags {', '.join(d.tags)}" if d.tags else ", no tags: no volume is pinned to it")
+                        + f" ({seen})" for d in new)
+        path = f"longhorn-{name}-disk.yaml"
+        word = "a second" if len(host.disks) == 2 else "another"
+        names = ", ".join(d.name for d in new)
+        out.append(FixChange(kind="disk", title=f"Add {word} Longhorn disk on `{name}` ({names})",
+                             details=details, manifest=(path, files[path]) if path in files else None))
+    return out
+
+
+def _class_changes(inv: Inventory, rows: Sequence[ChainRow], longhorn: LonghornState | None,
+                   files: dict[str, str]) -> list[FixChange]:
+    by_class: dict[str, list[str]] = {}
+    today: dict[str, int] = {}
+    volumes: dict[str, list[str]] = {}
     for r in rows:
         m = next((m for m in inv.control_plane.masters if m.name == r.master), None)
-        if m is None or m.name in done:
-            continue
-        done.add(m.name)
-        sc = inv.storage_class(m.root_volume.storage_class)
         lv = longhorn.volume(r.volume) if longhorn is not None and r.volume else None
-        today = lv.number_of_replicas if lv is not None else None
-        if sc is not None and today is not None and sc.number_of_replicas > today:
-            changes.append(f"Root volume of `{m.name}` ({r.volume}): storage class `{sc.name}` ({_class_words(sc)}) "
-                           f"instead of today's {today} replica(s)")
-            if sc.managed:
-                files.add(f"storageclass-{sc.name}.yaml")
-    return changes, files
+        sc = inv.storage_class(m.root_volume.storage_class) if m is not None else None
+        if m is None or sc is None or lv is None or lv.number_of_replicas is None:
+            continue
+        if sc.number_of_replicas > lv.number_of_replicas and m.name not in by_class.get(sc.name, []):
+            by_class.setdefault(sc.name, []).append(m.name)
+            today[m.name] = lv.number_of_replicas
+            volumes.setdefault(sc.name, []).append(lv.name)
+    out: list[FixChange] = []
+    for name, masters in by_class.items():
+        sc = inv.storage_class(name)
+        assert sc is not None
+        details = (f"Storage class `{sc.name}`: {_class_words(sc)}",
+                   *(f"Root volume of `{m}` uses it (Longhorn shows {today[m]} replica(s) today)" for m in masters))
+        path = f"storageclass-{sc.name}.yaml"
+        out.append(FixChange(kind="storage_class",
+                             title=f"Let the master root volumes spread (`{sc.name}`)", details=details,
+                             manifest=(path, files[path]) if sc.managed and path in files else None,
+                             volumes=tuple(volumes[name]), replicas=sc.number_of_replicas))
+    return out
 
 
 def plan_fix(rep: IncidentReport, inv: Inventory, snapshot: HealthSnapshot) -> FixPlan:
@@ -83,10 +102,12 @@ def plan_fix(rep: IncidentReport, inv: Inventory, snapshot: HealthSnapshot) -> F
     from harvester_iac.policy import validate
     from harvester_iac.render import render_inventory
 
-    changes, names = _changes(inv, rep.chain, snapshot.longhorn if not snapshot.longhorn.empty else None)
-    manifests = tuple((f.path, f.content.decode()) for f in render_inventory(inv) if f.path in names)
+    longhorn = snapshot.longhorn if not snapshot.longhorn.empty else None
+    files = {f.path: f.content.decode() for f in render_inventory(inv)}
+    hosts = sorted({r.host for r in rep.chain if r.master})
+    changes = (*_disk_changes(inv, hosts, longhorn, files), *_class_changes(inv, rep.chain, longhorn, files))
     report = validate(inv, observed=snapshot)
     gate = tuple(f"{o.finding.severity.value} {o.finding.rule}: {o.finding.message}" for o in report.blocking)
     proposals = tuple(dict.fromkeys(o.finding.fix for o in report.blocking))
-    return FixPlan(inventory=inv.source, changes=tuple(changes), manifests=manifests,
-                   gate_passed=report.passed, gate_lines=gate, proposals=proposals)
+    return FixPlan(inventory=inv.source, changes=changes, gate_passed=report.passed, gate_lines=gate,
+                   proposals=proposals)

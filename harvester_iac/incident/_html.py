@@ -32,14 +32,15 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def _inline(text: str) -> str:
-    out: list[str] = []
-    pos = 0
-    for m in _CODE.finditer(text):
-        out.append(_BOLD.sub(r"<strong>\1</strong>", html.escape(text[pos:m.start()])))
-        out.append(f"<code>{html.escape(m.group(1))}</code>")
-        pos = m.end()
-    out.append(_BOLD.sub(r"<strong>\1</strong>", html.escape(text[pos:])))
-    return "".join(out)
+    """Markdown's ``code`` and **bold** marks to HTML; everything else escaped."""
+    codes: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        codes.append(f"<code>{html.escape(m.group(1))}</code>")
+        return f"\x00{len(codes) - 1}\x00"
+
+    marked = _BOLD.sub(r"<strong>\1</strong>", html.escape(_CODE.sub(keep, text)))
+    return re.sub("\x00(\\d+)\x00", lambda m: codes[int(m.group(1))], marked)
 
 
 def _strip_svg_head(svg: str) -> str:
@@ -63,7 +64,8 @@ def _blocks(blocks: list[Block], svg: str | None) -> str:
             rows = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in b.rows)
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
         elif isinstance(b, Image) and svg:
-            parts.append(f'<figure id="timeline">{_strip_svg_head(svg)}<figcaption>{_inline(b.alt)}</figcaption></figure>')
+            caption = f"<figcaption>{_inline(b.alt)}</figcaption>"
+            parts.append(f'<figure id="timeline">{_strip_svg_head(svg)}{caption}</figure>')
     return "\n".join(parts)
 
 

@@ -70,8 +70,11 @@ def _unexplained(u: Unexplained) -> dict[str, Any]:
 def _fix(f: FixPlan | None) -> dict[str, Any] | None:
     if f is None:
         return None
-    return {"inventory": f.inventory, "changes": list(f.changes),
-            "manifests": [{"path": p, "content": c} for p, c in f.manifests],
+    return {"inventory": f.inventory,
+            "changes": [{"kind": c.kind, "title": c.title, "details": list(c.details),
+                         "volumes": list(c.volumes), "replicas": c.replicas,
+                         "manifest": None if c.manifest is None else {"path": c.manifest[0], "content": c.manifest[1]}}
+                        for c in f.changes],
             "gate_passed": f.gate_passed, "gate": list(f.gate_lines), "proposals": list(f.proposals)}
 
 

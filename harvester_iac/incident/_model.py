@@ -15,6 +15,7 @@ __all__ = [
     "ChainStop",
     "Cite",
     "Episode",
+    "FixChange",
     "FixPlan",
     "IncidentReport",
     "KindCount",
@@ -213,18 +214,35 @@ class SourceLine:
 
 
 @dataclass(frozen=True, slots=True)
-class FixPlan:
-    """The inventory change that answers the incident and what the gate says about it.
+class FixChange:
+    """One step of the fix: what the inventory declares that the evidence shows missing.
 
-    ``changes`` are one-line statements of what the inventory declares that the evidence
-    shows missing (a disk Longhorn does not have yet, a storage class that spreads);
-    ``manifests`` are the rendered files that carry them (path, YAML); ``gate_passed`` and
-    ``gate_lines`` the policy gate on that inventory with this incident's evidence.
+    ``kind`` is ``disk`` (a Longhorn disk the Node does not have yet) or ``storage_class``
+    (a class giving the hit root volumes more replicas than they have); ``title`` heads the
+    step, ``details`` say what changes, ``manifest`` is the rendered file carrying it
+    (path in the templates directory, YAML) when ``render`` writes one. A class applies to
+    new volumes only: ``volumes`` are the existing ones whose replica count must be raised to
+    ``replicas`` on the Longhorn Volume.
+    """
+
+    kind: str
+    title: str
+    details: tuple[str, ...]
+    manifest: tuple[str, str] | None
+    volumes: tuple[str, ...] = ()
+    replicas: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FixPlan:
+    """The inventory's answer to the incident and what the gate says about it.
+
+    ``gate_passed``/``gate_lines``: the policy gate on that inventory with this incident's
+    evidence; ``proposals``: the blocking findings' fixes when it does not pass.
     """
 
     inventory: str
-    changes: tuple[str, ...]
-    manifests: tuple[tuple[str, str], ...]
+    changes: tuple[FixChange, ...]
     gate_passed: bool
     gate_lines: tuple[str, ...]
     proposals: tuple[str, ...]

@@ -31,16 +31,17 @@ def symptom_groups(events: Iterable[Event], masters: MasterIndex) -> tuple[Sympt
     groups: list[SymptomGroup] = []
     for name, evs in by_master.items():
         evs.sort(key=lambda e: (e.time, e.file, e.line))
-        burst: list[Event] = []
-        for e in [*evs, None]:
-            if e is not None and (not burst or _t(e) - _t(burst[-1]) <= SYMPTOM_GAP):
-                burst.append(e)
-                continue
+        bursts: list[list[Event]] = []
+        for e in evs:
+            if bursts and _t(e) - _t(bursts[-1][-1]) <= SYMPTOM_GAP:
+                bursts[-1].append(e)
+            else:
+                bursts.append([e])
+        for burst in bursts:
             took = [x.took_ms for x in burst if x.took_ms is not None]
             groups.append(SymptomGroup(master=name, start=_t(burst[0]), end=_t(burst[-1]),
                                        kinds=count_kinds(burst), first=cite(burst[0]),
                                        max_took_ms=max(took) if took else None))
-            burst = [e] if e is not None else []
     groups.sort(key=lambda g: (g.start, g.master))
     return tuple(groups)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 __all__ = ["KIND_WORDS", "count_word", "join_names", "local", "local_range", "offset_label", "zone_label"]
@@ -65,7 +66,7 @@ def local_range(a: datetime, b: datetime, zone: tzinfo) -> str:
     return f"{va.strftime('%b %d %H:%M:%S')}–{tail} {zone_label(zone, a)}"
 
 
-def join_names(names: list[str] | tuple[str, ...], *, code: bool = True) -> str:
+def join_names(names: Sequence[str], *, code: bool = True) -> str:
     """```a`, `b` and `c``` ."""
     items = [f"`{n}`" if code else n for n in names]
     if len(items) <= 1:

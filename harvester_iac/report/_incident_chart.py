@@ -10,6 +10,7 @@ imported here only, on first use.
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -37,6 +38,13 @@ _LABELS = {
     "etcd_read_index_slow": "etcd ReadIndex slow", "etcd_publish_timeout": "etcd publish timeout",
     "etcd_slow_fdatasync": "etcd slow fdatasync", "etcd_heartbeat_slow": "etcd heartbeat slow",
 }
+
+
+def _num(when: datetime) -> float:
+    """matplotlib's date number of ``when``."""
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(when))  # type: ignore[no-untyped-call]
 
 
 def _lanes(rep: IncidentReport) -> list[tuple[str, str]]:
@@ -102,7 +110,7 @@ def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of
 
     zone = ZoneInfo(rep.timezone)
     t0, t1 = span
-    x0, x1 = mdates.date2num(t0), mdates.date2num(t1)
+    x0, x1 = _num(t0), _num(t1)
     min_w = (x1 - x0) * 0.012
     ax.set_xlim(x0, x1)
     ax.set_ylim(-0.6, len(lanes) - 0.4)
@@ -112,7 +120,7 @@ def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of
     causal = _causal(rep)
 
     def box(a_t: datetime, b_t: datetime, y: float, h: float, **kw: Any) -> float:
-        a, b = mdates.date2num(a_t), mdates.date2num(b_t)
+        a, b = _num(a_t), _num(b_t)
         w = max(b - a, min_w)
         ax.add_patch(Rectangle((a - (w - (b - a)) / 2, y - h / 2), w, h, **kw))
         return b
@@ -122,12 +130,12 @@ def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of
             continue
         y = y_of[ep.host]
         if ep.index in causal:
-            ax.axvspan(mdates.date2num(ep.start - rep.lag), mdates.date2num(ep.end + rep.lag), color="#fbe3e0",
+            ax.axvspan(_num(ep.start - rep.lag), _num(ep.end + rep.lag), color="#fbe3e0",
                        alpha=0.35, zorder=0.5, lw=0)
         box(ep.start, ep.end, y, 0.84, facecolor="#ffd8d3", edgecolor="#d62728" if ep.index in causal else "#e8a39b",
             lw=1.4, zorder=1)
         local = ep.start.astimezone(zone).strftime("%H:%M:%S")
-        mid = mdates.date2num(ep.start + (ep.end - ep.start) / 2)
+        mid = _num(ep.start + (ep.end - ep.start) / 2)
         ax.text(mid, y + 0.47, f"{ep.phase.value.replace('_', ' ')}\n{local}", fontsize=7.5, color="#8c1c13",
                 va="bottom", ha="center", zorder=5, linespacing=1.0)
     for g in rep.symptoms:
@@ -147,12 +155,13 @@ def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of
             offsets[t.kind] = ((len(offsets) % 5) - 2) * 0.13
         if t.kind not in seen:
             seen.append(t.kind)
-        ax.plot(mdates.date2num(t.time), y_of[t.lane] + offsets[t.kind], marker="o" if t.kind.startswith("etcd") else "D",
-                ms=6, color=KIND_COLOURS.get(t.kind, "#333333"), mec="white", mew=0.5, zorder=4, ls="none")
+        ax.plot(_num(t.time), y_of[t.lane] + offsets[t.kind], marker="o" if t.kind.startswith("etcd") else "D", ms=6,
+                color=KIND_COLOURS.get(t.kind, "#333333"), mec="white", mew=0.5, zorder=4, ls="none")
     ax.yaxis.set_visible(False)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M:%S" if t1 - t0 < timedelta(minutes=3) else "%H:%M",
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(  # type: ignore[no-untyped-call]
+        "%H:%M:%S" if t1 - t0 < timedelta(minutes=3) else "%H:%M",
                                                       tz=zone))
     from matplotlib.ticker import MaxNLocator
 
@@ -160,7 +169,8 @@ def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of
     if narrow:
         ax.xaxis.set_major_locator(MaxNLocator(3))
     else:
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(tz=zone, minticks=3, maxticks=8))
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(  # type: ignore[no-untyped-call]
+            tz=zone, minticks=3, maxticks=8))
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", color="#d0d7de", lw=0.6, zorder=0)
 
@@ -189,7 +199,7 @@ def incident_chart(rep: IncidentReport, *, fmt: str = "png") -> bytes:
     for ax, span in zip(row, spans, strict=True):
         _draw_panel(ax, rep, lanes, y_of, span, offsets, seen)
     _label_lanes(row[0], rep, lanes, y_of)
-    for left, right in zip(row, row[1:], strict=False):
+    for left, right in itertools.pairwise(row):
         _break_marks(left, right)
     _links(rep, fig, row, spans, y_of)
     t0 = spans[0][0]
@@ -201,13 +211,15 @@ def incident_chart(rep: IncidentReport, *, fmt: str = "png") -> bytes:
 
     fig.suptitle(title(rep), fontsize=12.5, fontweight="bold", x=0.02, ha="left")
     fig.text(0.02, 1 - 0.62 / height, _subtitle(rep), fontsize=9, color="#3a3f44", ha="left")
-    handles = [plt.Line2D([], [], marker="o" if k.startswith("etcd") else "D", ls="none", ms=7,
+    from matplotlib.lines import Line2D
+
+    handles: list[Any] = [Line2D([], [], marker="o" if k.startswith("etcd") else "D", ls="none", ms=7,
                           color=KIND_COLOURS.get(k, "#333"), label=_LABELS.get(k, k)) for k in seen]
     handles += [Rectangle((0, 0), 1, 1, facecolor="#ffd8d3", edgecolor="#d62728", label="storage episode"),
                 Rectangle((0, 0), 1, 1, facecolor="#fbe3e0", edgecolor="none",
                           label=f"lag window (±{int(rep.lag.total_seconds() // 60)} min)"),
                 Rectangle((0, 0), 1, 1, facecolor="#dfe9f7", edgecolor="#9db7de", label="etcd burst"),
-                plt.Line2D([], [], color="#b3261e", lw=1.6, label="causal link (chain)")]
+                Line2D([], [], color="#b3261e", lw=1.6, label="causal link (chain)")]
     if rep.unexplained:
         handles.append(Rectangle((0, 0), 1, 1, facecolor="#dfe9f7", edgecolor="#e36209", ls="--", lw=2,
                                  label="unexplained etcd burst"))
@@ -244,7 +256,6 @@ def _panel(spans: list[tuple[datetime, datetime]], t: datetime) -> int:
 
 def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[datetime, datetime]],
            y_of: dict[str, int]) -> None:
-    import matplotlib.dates as mdates
     from matplotlib.patches import ConnectionPatch
 
     from harvester_iac.incident._symptoms import in_lag
@@ -261,7 +272,7 @@ def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[date
                 drawn.add((i, g.master, g.start))
                 ta, tb = ep.start + (ep.end - ep.start) / 2, g.start + (g.end - g.start) / 2
                 link = ConnectionPatch(
-                    xyA=(mdates.date2num(ta), y_of[ep.host] - 0.42), coordsA="data", axesA=row[_panel(spans, ta)],
-                    xyB=(mdates.date2num(tb), y_of[g.master] + 0.38), coordsB="data", axesB=row[_panel(spans, tb)],
+                    xyA=(_num(ta), y_of[ep.host] - 0.42), coordsA="data", axesA=row[_panel(spans, ta)],
+                    xyB=(_num(tb), y_of[g.master] + 0.38), coordsB="data", axesB=row[_panel(spans, tb)],
                     arrowstyle="-|>", mutation_scale=11, color="#b3261e", lw=1.3, alpha=0.8, zorder=3)
                 fig.add_artist(link)
