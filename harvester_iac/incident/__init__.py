@@ -11,7 +11,7 @@ storage fault explains. ``render_markdown``, ``render_json`` (schema:
 
 from __future__ import annotations
 
-from harvester_iac.incident._analyze import IncidentInput, analyze, map_host
+from harvester_iac.incident._analyze import IncidentInput, analyze, drop_overlaps, map_host
 from harvester_iac.incident._episodes import DEFAULT_GAP, UNKNOWN_HOST, find_episodes
 from harvester_iac.incident._fix import evidence_snapshot, plan_fix
 from harvester_iac.incident._html import render_html
@@ -62,6 +62,7 @@ __all__ = [
     "TimelineEvent",
     "Unexplained",
     "analyze",
+    "drop_overlaps",
     "evidence_snapshot",
     "find_episodes",
     "incident_schema",

@@ -29,7 +29,7 @@ from harvester_iac.incident._symptoms import DEFAULT_LAG, in_lag, symptom_groups
 from harvester_iac.model import Inventory
 from harvester_iac.observe import ETCD_KINDS, STORAGE_KINDS, Event, LonghornState, SessionMap, SourceStatus, base_disk
 
-__all__ = ["IncidentInput", "analyze", "map_host"]
+__all__ = ["IncidentInput", "analyze", "drop_overlaps", "map_host"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,9 +148,37 @@ def _notes(inp: IncidentInput, maps: dict[str, SessionMap], episodes: Sequence[E
     return notes
 
 
+def drop_overlaps(events: Sequence[Event]) -> tuple[tuple[Event, ...], int]:
+    """Events with the copies from overlapping files removed, and how many were dropped.
+
+    Two files that hold the same lines (a rotated log and its successor, the journal and
+    rsyslog's copy of it) give events with the same time, host, kind and named objects.
+    For each such key the file with the most occurrences is kept; lines of one file are
+    never merged with each other.
+    """
+    by_key: dict[tuple[object, ...], dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
+    for e in events:
+        key = (e.time, e.host, e.source, e.kind, e.device, e.connection, e.session, e.iqn, e.took_ms)
+        by_key[key][e.file].append(e)
+    keep: set[int] = set()
+    for files in by_key.values():
+        best = max(files.values(), key=len)
+        keep.update(id(e) for e in best)
+    out = tuple(e for e in events if id(e) in keep)
+    return out, len(events) - len(out)
+
+
 def analyze(inp: IncidentInput) -> IncidentReport:
     """Episodes, the chain, unaffected masters and unexplained symptoms of one incident."""
+    events, dropped = drop_overlaps(inp.events)
+    if dropped:
+        from dataclasses import replace
+
+        inp = replace(inp, events=events)
     maps, notes = _maps(inp)
+    if dropped:
+        notes.append(f"{dropped} line(s) repeat lines of another file (overlapping or rotated logs, or the "
+                     "journal and its rsyslog copy): counted once.")
     episodes = find_episodes(inp.events, gap=inp.gap, map_disks=_map_disks(maps))
     etcd_hosts = {e.host for e in inp.events if e.kind in ETCD_KINDS and e.host}
     masters = MasterIndex(inp.inventory, etcd_hosts)

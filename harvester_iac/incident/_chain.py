@@ -196,6 +196,9 @@ class _Row:
         ns = lv.pvc_namespace or "default"
         pvc = f"{ns}/{lv.pvc_name}"
         self.links.append(Link("volume → PVC", pvc, ocite, "Longhorn Volume kubernetesStatus"))
+        if lv.state == "detached":
+            self.links.append(Link("volume state", "detached", self._object_cite(volume, "state: detached"),
+                                   "Longhorn shows it detached now: its target shutdown may be a normal detach"))
         if not lv.vm_name:
             self._stop(f"PVC {pvc}", "its VM: no VirtualMachineInstance workload and the PVC name is not "
                                      "<vm>-<disk>-<xxxxx>")
