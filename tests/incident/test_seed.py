@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from harvester_iac.render import render_inventory
 from harvester_iac.model import default_inventory
+from harvester_iac.render import render_inventory
 from tests.incident._support import BEFORE_FIX, MASTER_VOLUMES, ROOT, SEED_ARGS, rows_by_master, run, run_json
 
 

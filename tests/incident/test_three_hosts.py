@@ -119,4 +119,5 @@ def test_symptom_during_another_hosts_episode_is_not_forced_into_the_chain(
     odd = [(u, e) for u, e in zip(doc["unexplained"], doc["evidence"]["unexplained"], strict=True)
            if u["master"] == "k3s-server-3"]
     assert [u["kind"] for u, _ in odd] == ["etcd_read_index_slow"]
-    assert odd[0][1]["note"] == "storage episode on hv-2 at the same time, but it touched none of k3s-server-3's volumes"
+    assert odd[0][1]["note"] == ("storage episode on hv-2 at the same time, but it touched none of "
+                                 "k3s-server-3's volumes")
