@@ -199,4 +199,4 @@ def analyze(inp: IncidentInput) -> IncidentReport:
         unaffected=tuple(m for m in masters.names if m not in touched),
         unexplained=unexplained, event_counts=_event_counts(inp.events, masters),
         sources=_source_lines(inp), notes=(*notes, *_notes(inp, maps, episodes)), fix=None,
-        timeline=_timeline(inp.events, masters))
+        timeline=_timeline(inp.events, masters), site_hosts=tuple(h.name for h in inp.inventory.hosts))

@@ -272,6 +272,7 @@ class IncidentReport:
     notes: tuple[str, ...]
     fix: FixPlan | None
     timeline: tuple[TimelineEvent, ...] = ()
+    site_hosts: tuple[str, ...] = ()
 
     @property
     def hosts_with_episode(self) -> tuple[str, ...]:

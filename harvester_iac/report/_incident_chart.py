@@ -50,7 +50,8 @@ def _num(when: datetime) -> float:
 def _lanes(rep: IncidentReport) -> list[tuple[str, str]]:
     """(lane name, role) top to bottom: storage hosts, then masters."""
     masters = {m.name for m in rep.masters}
-    hosts = sorted({t.lane for t in rep.timeline if t.lane not in masters} | set(rep.hosts_with_episode))
+    hosts = sorted({t.lane for t in rep.timeline if t.lane not in masters} | set(rep.hosts_with_episode)
+                   | set(rep.site_hosts))
     return [(h, "host") for h in hosts] + [(m.name, "master") for m in rep.masters]
 
 
@@ -243,10 +244,16 @@ def _subtitle(rep: IncidentReport) -> str:
     rows = [r for r in rep.chain if r.master and r.etcd]
     if not rows:
         return "No storage episode reached a master's etcd."
-    parts = [f"{r.host}:{r.device or '?'} → {(r.volume or '?')[:12]}… → {r.master}" for r in rows]
+    parts = [f"{r.host}:{r.device or '(disk?)'} → {(r.volume or '?')[:12]}… → {r.master}" for r in rows]
     text = "Root cause chain: " + ",  ".join(parts)
     if rep.unaffected:
         text += f"   |   unaffected: {', '.join(rep.unaffected)}"
+    others = sorted({r.vm.split("/")[-1] for r in rep.chain if r.master is None and r.vm})
+    if others:
+        text += f"   |   also hit (no master): {', '.join(others)}"
+    stops = [r for r in rep.chain if r.stop is not None]
+    if stops:
+        text += f"   |   {len(stops)} row(s) stop for missing evidence"
     return text
 
 
