@@ -5,7 +5,7 @@
 * units and names: ``Size`` (Kubernetes quantities), RFC 1123 and qualified-name checks;
 * Longhorn's wire enums and ``LonghornSettings`` (Longhorn's defaults, written once);
 * findings: ``Severity``, ``Finding``, ``Evidence`` (``SourceRef`` or ``Observation``),
-  ``Resource``;
+  ``Resource``, and ``Unknown`` (a subject a rule could not judge, and why);
 * ``Located``: a decoded JSON/YAML value with its file and JSON pointer, the one way every
   reader fails with a place, and the one translation of JSON Schema errors.
 
@@ -35,6 +35,7 @@ from harvester_iac.core._findings import (
     Severity,
     SourceRef,
     Status,
+    Unknown,
 )
 from harvester_iac.core._longhorn import (
     SETTING_NAMES,
@@ -76,6 +77,7 @@ __all__ = [
     "SourceRef",
     "Status",
     "SynthBlocked",
+    "Unknown",
     "UsageError",
     "did_you_mean",
     "is_dns1123_label",

@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from harvester_iac.observe._chain import VolumeLink, root_volume, vm_volumes, volume_link
+    from harvester_iac.observe._coverage import (
+        Coverage,
+        CoverageState,
+        EvidenceKind,
+        coverage_line,
+        coverage_of,
+    )
     from harvester_iac.observe._devices import LONGHORN_IQN_PREFIX, base_disk, longhorn_volume_from_iqn
+    from harvester_iac.observe._hosts import attribute_hosts
     from harvester_iac.observe._iscsiadm import (
         IscsiSession,
         MappingRow,
@@ -76,6 +85,16 @@ if TYPE_CHECKING:
     )
 
 _HOME: dict[str, str] = {
+    "Coverage": "harvester_iac.observe._coverage",
+    "CoverageState": "harvester_iac.observe._coverage",
+    "EvidenceKind": "harvester_iac.observe._coverage",
+    "coverage_line": "harvester_iac.observe._coverage",
+    "coverage_of": "harvester_iac.observe._coverage",
+    "attribute_hosts": "harvester_iac.observe._hosts",
+    "VolumeLink": "harvester_iac.observe._chain",
+    "root_volume": "harvester_iac.observe._chain",
+    "vm_volumes": "harvester_iac.observe._chain",
+    "volume_link": "harvester_iac.observe._chain",
     "AntiAffinity": "harvester_iac.observe.longhorn._objects",
     "DataLocality": "harvester_iac.observe.longhorn._objects",
     "DiskSummary": "harvester_iac.observe._summary",
@@ -143,12 +162,15 @@ __all__ = [
     "LONGHORN_IQN_PREFIX",
     "STORAGE_KINDS",
     "AntiAffinity",
+    "Coverage",
+    "CoverageState",
     "DataLocality",
     "DiskSummary",
     "DiskType",
     "Event",
     "EventCounts",
     "EventKind",
+    "EvidenceKind",
     "HealthSnapshot",
     "HostSummary",
     "IscsiSession",
@@ -175,11 +197,15 @@ __all__ = [
     "SourceStatus",
     "Summaries",
     "TimeWindow",
+    "VolumeLink",
     "VolumeRobustnessSample",
     "VolumeSummary",
     "Workload",
+    "attribute_hosts",
     "base_disk",
     "build_snapshot",
+    "coverage_line",
+    "coverage_of",
     "decode_robustness",
     "dumps_snapshot",
     "format_summary",
@@ -193,11 +219,14 @@ __all__ = [
     "read_iscsiadm",
     "read_longhorn_files",
     "read_longhorn_live",
+    "root_volume",
     "scan_logs",
     "snapshot_schema",
     "snapshot_to_dict",
     "summarize",
     "vm_name_of",
+    "vm_volumes",
+    "volume_link",
     "write_snapshot",
 ]
 

@@ -55,7 +55,9 @@ class VolumePlacement:
 
     ``reasons`` holds the scheduler's exclusion rules for the unplaced replicas
     (``over-provisioning``, ``disk-anti-affinity``, ...); ``full_disks`` the disks that
-    refused one for lack of space.
+    refused one for lack of space. ``unobserved`` says why the replicas' real places are
+    unknown (the volume exists in the plan's shape, its Replica objects were not observed):
+    ``replicas`` is then the simulation's guess, not evidence.
     """
 
     volume: DeclaredVolume
@@ -66,6 +68,7 @@ class VolumePlacement:
     full_disks: tuple[Spot, ...] = ()
     source: PlacementSource = PlacementSource.SIMULATED
     note: str = ""
+    unobserved: str | None = None
 
     @property
     def missing(self) -> int:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity
+from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity, Unknown
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._rule import Category, Need, Rule
 
@@ -33,7 +33,11 @@ class WalFsyncLatency(Rule):
     severity = Severity.WARNING
     category = Category.ETCD
     applies_to = ResourceKind.MASTER
-    needs = frozenset({Need.ETCD})
+    needs = frozenset({Need.METRICS})
+    unknown_when = (
+        'Prometheus was not queried or has no `etcd_wal_fsync_p99_seconds` series (the whole rule'
+        '); a master whose name or address no series carries (that master).'
+    )
     why = (
         "etcd writes every change to its WAL and waits for fsync; its own guidance is a p99 "
         "under 10 ms. Slower disks make heartbeats late, applies slow and leader elections "
@@ -42,11 +46,27 @@ class WalFsyncLatency(Rule):
     fix = ("Give the masters' root volumes faster or less shared storage (a dedicated disk "
            "with a diskSelector), fewer replicas across slow links, or less competing I/O.")
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+    def unknown_reason(self, ctx: RuleContext) -> str | None:
+        missing = super().unknown_reason(ctx)
+        if missing is not None:
+            return missing
+        cov = ctx.coverage("metrics", WAL_FSYNC_P99)
+        if cov.state == "none":
+            return f"needs the Prometheus series {WAL_FSYNC_P99}: not observed ({cov.reason})"
+        return None
+
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
         obs = ctx.observed
         if obs is None:
             return
         limit = ctx.thresholds.wal_fsync_p99_ms
+        measured = {_master_of(ctx, s) for s in obs.metric(WAL_FSYNC_P99) if not math.isnan(s.value)}
+        for m in ctx.inventory.control_plane.masters:
+            if m.name not in measured:
+                yield self.unknown(
+                    Resource(ResourceKind.MASTER, m.name), needs=[Need.METRICS],
+                    reason=f"Prometheus has no {WAL_FSYNC_P99} series (with data) for {m.name}: "
+                           "none carries its name or address in a label")
         for s in obs.metric(WAL_FSYNC_P99):
             if math.isnan(s.value):
                 continue
