@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harvester_iac.errors import UsageError
 from harvester_iac.model import Inventory, default_inventory, load_inventory
+
+if TYPE_CHECKING:
+    from harvester_iac.incident import IncidentReport
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -63,14 +67,13 @@ def _check(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from harvester_iac.incident import IncidentInput, analyze
-    from harvester_iac.incident._fix import evidence_snapshot, plan_fix
     from harvester_iac.observe import (
         ScanOptions,
         SessionMap,
         SourceKind,
         SourceState,
         SourceStatus,
-        join_volumes,
+        attribute_hosts,
         read_iscsiadm,
         read_longhorn_files,
         scan_logs,
@@ -81,19 +84,18 @@ def run(args: argparse.Namespace) -> int:
     lag = parse_duration(args.lag, flag="--lag")
     inv = _inventory(args.inventory)
     zone = args.tz or "UTC"
-    scan = scan_logs(list(args.paths), ScanOptions(tz=zone, host=args.host, year=args.year,
-                                                   progress=sys.stderr.isatty()))
-    sources = list(scan.sources)
+    scan = scan_logs(list(args.paths), ScanOptions(tz=zone, year=args.year, progress=sys.stderr.isatty()))
+    sources: list[SourceStatus] = []
     maps: list[SessionMap] = []
-    events = scan.events
     for path in args.iscsiadm:
         m = read_iscsiadm(path)
         maps.append(m)
         sources.append(SourceStatus(kind=SourceKind.ISCSIADM, location=str(path), state=SourceState.OK,
                                     detail=f"{len(m.sessions)} sessions" + (f", host {m.host}" if m.host else "")))
-        events = join_volumes(events, m)
-    if not maps:
-        events = join_volumes(events)
+    # host-less lines (dmesg): --host, the folder they sit in, or the listing they match
+    events, log_sources = attribute_hosts(scan.events, scan.sources, default=args.host,
+                                          roots=[str(p) for p in args.paths if p.is_dir()], maps=maps)
+    sources = [*log_sources, *sources]
     longhorn = None
     longhorn_files: tuple[str, ...] = ()
     if args.longhorn is not None:
@@ -102,20 +104,13 @@ def run(args: argparse.Namespace) -> int:
         longhorn_files = tuple(s.location for s in statuses)
     inp = IncidentInput(events=tuple(events), inventory=inv, sessions=tuple(maps), longhorn=longhorn,
                         longhorn_files=longhorn_files, sources=tuple(sources), timezone=zone, lag=lag)
-    report = analyze(inp)
-    snapshot = evidence_snapshot(events=events, sessions=maps, longhorn=longhorn, sources=sources)
-    from dataclasses import replace
-
-    report = replace(report, fix=plan_fix(report, inv, snapshot))
-    _write(args, report, inv)
+    _write(args, analyze(inp, fix=True), inv)
     return 0
 
 
-def _write(args: argparse.Namespace, report: object, inv: Inventory) -> None:
-    from harvester_iac.incident import IncidentReport
+def _write(args: argparse.Namespace, report: IncidentReport, inv: Inventory) -> None:
     from harvester_iac.report import incident_chart
 
-    assert isinstance(report, IncidentReport)
     if args.chart is not None:
         fmt = args.chart.suffix.lower().lstrip(".")
         _atomic_write(args.chart, incident_chart(report, fmt=fmt))

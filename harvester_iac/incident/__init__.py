@@ -11,7 +11,7 @@ storage fault explains. ``render_markdown``, ``render_json`` (schema:
 
 from __future__ import annotations
 
-from harvester_iac.incident._analyze import IncidentInput, analyze, drop_overlaps, map_host
+from harvester_iac.incident._analyze import IncidentInput, analyze, drop_overlaps, inventory_hosts, map_host
 from harvester_iac.incident._episodes import DEFAULT_GAP, UNKNOWN_HOST, find_episodes
 from harvester_iac.incident._fix import evidence_snapshot, plan_fix
 from harvester_iac.incident._html import render_html
@@ -66,6 +66,7 @@ __all__ = [
     "evidence_snapshot",
     "find_episodes",
     "incident_schema",
+    "inventory_hosts",
     "map_host",
     "plan_fix",
     "render_html",

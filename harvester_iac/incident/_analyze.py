@@ -6,6 +6,7 @@ Longhorn objects, source statuses) and the inventory; nothing here reads a log l
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,18 +27,29 @@ from harvester_iac.incident._model import (
     Unexplained,
 )
 from harvester_iac.incident._symptoms import DEFAULT_LAG, in_lag, symptom_groups
-from harvester_iac.model import Inventory
-from harvester_iac.observe import ETCD_KINDS, STORAGE_KINDS, Event, LonghornState, SessionMap, SourceStatus, base_disk
+from harvester_iac.model import HostMatcher, Inventory, MachineKind
+from harvester_iac.observe import (
+    ETCD_KINDS,
+    STORAGE_KINDS,
+    Event,
+    LonghornState,
+    SessionMap,
+    SourceStatus,
+    base_disk,
+    join_volumes,
+)
 
-__all__ = ["IncidentInput", "analyze", "drop_overlaps", "map_host"]
+__all__ = ["IncidentInput", "analyze", "drop_overlaps", "inventory_hosts", "map_host"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class IncidentInput:
     """The evidence of one incident, as observe's readers return it.
 
-    ``events`` are already joined to volumes (``observe.join_volumes``); ``longhorn`` is
-    ``None`` when no Longhorn objects were given (not the same as none found).
+    ``events`` are as scanned (``observe.scan_logs``, hosts attributed or not): analyze
+    names hosts as the inventory does, then joins them to volumes through the listings
+    (``observe.join_volumes``). ``longhorn`` is ``None`` when no Longhorn objects were
+    given (not the same as none found).
     """
 
     events: tuple[Event, ...]
@@ -168,14 +180,42 @@ def drop_overlaps(events: Sequence[Event]) -> tuple[tuple[Event, ...], int]:
     return out, len(events) - len(out)
 
 
-def analyze(inp: IncidentInput) -> IncidentReport:
-    """Episodes, the chain, unaffected masters and unexplained symptoms of one incident."""
-    events, dropped = drop_overlaps(inp.events)
-    if dropped:
-        from dataclasses import replace
+def inventory_hosts(events: Sequence[Event], inventory: Inventory) -> tuple[tuple[Event, ...], int]:
+    """Events with storage hosts named as the inventory names them, and how many changed.
 
-        inp = replace(inp, events=events)
+    ``altra.lan`` (syslog's FQDN) or an alias becomes ``altra``; a line without a host takes
+    the host its file's path names (``logs/altra/dmesg.txt``, ``altra-dmesg.txt``).
+    Masters are resolved separately (:class:`MasterIndex`).
+    """
+    matcher = HostMatcher(inventory)
+    out: list[Event] = []
+    changed = 0
+    for e in events:
+        found = matcher.resolve(e.host) if e.host else matcher.from_path(e.file)
+        if found is not None and found.kind is MachineKind.HOST and found.name != e.host:
+            e = dataclasses.replace(e, host=found.name)
+            changed += 1
+        out.append(e)
+    return tuple(out), changed
+
+
+def analyze(inp: IncidentInput, *, fix: bool = False) -> IncidentReport:
+    """Episodes, the chain, unaffected masters and unexplained symptoms of one incident.
+
+    ``fix``: also plan the fix (:func:`plan_fix`: the inventory's changes, their rendered
+    manifests and the gate's verdict on this evidence).
+    """
+    events, dropped = drop_overlaps(inp.events)
+    events, renamed = inventory_hosts(events, inp.inventory)
+    inp = dataclasses.replace(inp, events=events)
     maps, notes = _maps(inp)
+    joined = join_volumes(events) if not maps else events
+    for host, m in maps.items():
+        joined = join_volumes(joined, m, host=host)
+    inp = dataclasses.replace(inp, events=joined)
+    if renamed:
+        notes.append(f"{renamed} line(s) name their host differently from the inventory (FQDN, alias) or not at "
+                     "all: they were given the inventory's host name (by name, or by their file's path).")
     if dropped:
         notes.append(f"{dropped} line(s) repeat lines of another file (overlapping or rotated logs, or the "
                      "journal and its rsyslog copy): counted once.")
@@ -190,7 +230,7 @@ def analyze(inp: IncidentInput) -> IncidentReport:
     unexplained = _unexplained(groups, rows, episodes, inp.lag)
     touched = {r.master for r in rows if r.master} | {g.master for g in groups}
     times = [e.time for e in inp.events if e.time is not None]
-    return IncidentReport(
+    report = IncidentReport(
         site=inp.inventory.name, inventory=inp.inventory.source, timezone=inp.timezone, lag=inp.lag,
         gap=inp.gap, generated_at=inp.now or datetime.now(UTC),
         window_start=min(times, default=None), window_end=max(times, default=None),
@@ -200,3 +240,10 @@ def analyze(inp: IncidentInput) -> IncidentReport:
         unexplained=unexplained, event_counts=_event_counts(inp.events, masters),
         sources=_source_lines(inp), notes=(*notes, *_notes(inp, maps, episodes)), fix=None,
         timeline=_timeline(inp.events, masters), site_hosts=tuple(h.name for h in inp.inventory.hosts))
+    if not fix:
+        return report
+    from harvester_iac.incident._fix import evidence_snapshot, plan_fix
+
+    snapshot = evidence_snapshot(events=inp.events, sessions=inp.sessions, longhorn=inp.longhorn,
+                                 sources=inp.sources, now=inp.now)
+    return dataclasses.replace(report, fix=plan_fix(report, inp.inventory, snapshot))

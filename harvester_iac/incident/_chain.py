@@ -28,6 +28,7 @@ from harvester_iac.observe import (
     SessionMap,
     base_disk,
     longhorn_volume_from_iqn,
+    volume_link,
 )
 
 __all__ = ["ChainInputs", "build_chain"]
@@ -145,8 +146,9 @@ class _Row:
             self.links.append(self._iqn_link(iqn, session, iqn_ev))
         elif self.map is None:
             what = f"device {disk}" if disk else f"session {session}" if session else "the lines"
+            goal = "its iSCSI session and target" if disk else "its target"
             self._stop(what, f"an `iscsiadm -m session -P 3` listing of {self.host} (--iscsiadm), to tie "
-                             f"{what} to its iSCSI session and target")
+                             f"{what} to {goal}")
         else:
             what = f"device {disk}" if disk else f"session {session}"
             self._stop(what, f"{what} is not in the iscsiadm listing {self.map.file} and no iscsid line names "
@@ -189,25 +191,25 @@ class _Row:
             self._stop(f"volume {volume}", "Longhorn Volume objects (--longhorn), to name its PVC and VM"
                        if inp.longhorn is None else f"a Longhorn Volume object named {volume} (not in --longhorn)")
             return None, None, None
-        ocite = self._object_cite(volume, f"pvcName: {lv.pvc_name}" if lv.pvc_name else f"name: {volume}")
-        if not lv.pvc_name:
+        link = volume_link(lv)
+        ocite = self._object_cite(volume, f"pvcName: {link.pvc}" if link.pvc else f"name: {volume}")
+        if not link.pvc:
             self._stop(f"volume {volume}", "its PVC: the Longhorn Volume has no kubernetesStatus.pvcName (not bound)")
             return None, None, by_root
-        ns = lv.pvc_namespace or "default"
-        pvc = f"{ns}/{lv.pvc_name}"
+        ns = link.namespace or "default"
+        pvc = f"{ns}/{link.pvc}"
         self.links.append(Link("volume → PVC", pvc, ocite, "Longhorn Volume kubernetesStatus"))
         if lv.state == "detached":
             self.links.append(Link("volume state", "detached", self._object_cite(volume, "state: detached"),
                                    "Longhorn shows it detached now: its target shutdown may be a normal detach"))
-        if not lv.vm_name:
+        if not link.vm:
             self._stop(f"PVC {pvc}", "its VM: no VirtualMachineInstance workload and the PVC name is not "
                                      "<vm>-<disk>-<xxxxx>")
             return pvc, None, by_root
-        vm = f"{ns}/{lv.vm_name}"
-        how = {"workload": "VirtualMachineInstance workload", "pod": "virt-launcher pod",
-               "pvc": "Harvester's PVC naming <vm>-<disk>-<xxxxx>"}.get(lv.vm_name_from or "", "")
-        self.links.append(Link("PVC → VM", vm, self._object_cite(volume, f"workloadName: {lv.vm_name}") or ocite, how))
-        master = inp.masters.by_vm(lv.vm_name) or by_root
+        vm = f"{ns}/{link.vm}"
+        vcite = self._object_cite(volume, f"workloadName: {link.vm}") or ocite
+        self.links.append(Link("PVC → VM", vm, vcite, link.via))
+        master = inp.masters.by_vm(link.vm) or by_root
         if master is not None:
             self.links.append(Link("VM → master", master, self._inventory_cite(master), "control-plane member"))
         return pvc, vm, master
@@ -256,6 +258,7 @@ def build_chain(inp: ChainInputs) -> tuple[ChainRow, ...]:
 
 
 def _merge(rows: Sequence[ChainRow]) -> list[ChainRow]:
-    """Rows keyed by a disk whose volume another row names are one row (keep the richer)."""
-    named = {(r.host, r.device) for r in rows if r.volume and r.device}
-    return [r for r in rows if r.volume or (r.host, r.device) not in named]
+    """A row without a volume whose disk or session a row with a volume names is that row."""
+    disks = {(r.host, r.device) for r in rows if r.volume and r.device}
+    sessions = {(r.host, r.session) for r in rows if r.volume and r.session}
+    return [r for r in rows if r.volume or ((r.host, r.device) not in disks and (r.host, r.session) not in sessions)]

@@ -3,9 +3,9 @@
 A master is named in four places that need not agree: the inventory (``kube-master-00``,
 192.168.1.150), the k3s journal's host field (``kube-master-00``, ``kube-master-00.lan``
 or its address), Longhorn's VM of its root volume, and the root volume itself
-(``rootVolume.volumeName``). A log host is a master when it matches the name, the short
-name or the address; a host that logs etcd warnings but is in no inventory is still a
-master (the report says it is not in the inventory).
+(``rootVolume.volumeName``). Log hosts resolve through the model's
+:class:`~harvester_iac.model.HostMatcher` (name, address, short name vs FQDN); a host that
+logs etcd warnings but is in no inventory is still a master (the report says so).
 """
 
 from __future__ import annotations
@@ -13,26 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from harvester_iac.incident._model import MasterRef
-from harvester_iac.model import Inventory
+from harvester_iac.model import HostMatcher, Inventory, MachineKind
 
 __all__ = ["MasterIndex"]
-
-
-def _short(name: str) -> str:
-    return name.split(".", 1)[0].lower()
 
 
 class MasterIndex:
     """Masters of the inventory plus log hosts seen emitting etcd warnings."""
 
     def __init__(self, inventory: Inventory, etcd_hosts: Iterable[str]) -> None:
-        self._by_alias: dict[str, str] = {}
+        self._matcher = HostMatcher(inventory)
+        self._extra: dict[str, str] = {}
         refs: dict[str, MasterRef] = {}
         for m in inventory.control_plane.masters:
             refs[m.name] = MasterRef(name=m.name, address=m.address, host=m.host, log_hosts=(),
                                      root_volume=m.root_volume.volume_name, in_inventory=True)
-            for alias in (m.name, _short(m.name), m.address):
-                self._by_alias.setdefault(alias.lower(), m.name)
         seen: dict[str, list[str]] = {name: [] for name in refs}
         for h in sorted(set(etcd_hosts)):
             name = self.resolve(h)
@@ -40,7 +35,7 @@ class MasterIndex:
                 name = h
                 refs[h] = MasterRef(name=h, address=None, host=None, log_hosts=(), root_volume=None,
                                     in_inventory=False)
-                self._by_alias[h.lower()] = h
+                self._extra[h.lower()] = h
                 seen[h] = []
             seen[name].append(h)
         self.refs: tuple[MasterRef, ...] = tuple(
@@ -50,11 +45,13 @@ class MasterIndex:
         self._root = {r.root_volume: r.name for r in self.refs if r.root_volume}
 
     def resolve(self, log_host: str | None) -> str | None:
-        """The master a log host is (name, short name or address), or ``None``."""
+        """The master a log host is (name, address, short name vs FQDN), or ``None``."""
         if not log_host:
             return None
-        key = log_host.lower()
-        return self._by_alias.get(key) or self._by_alias.get(_short(key))
+        found = self._matcher.resolve(log_host)
+        if found is not None:
+            return found.name if found.kind is MachineKind.MASTER else None
+        return self._extra.get(log_host.lower())
 
     def by_vm(self, vm_name: str | None) -> str | None:
         """The master whose VM has this name."""

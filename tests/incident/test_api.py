@@ -13,8 +13,8 @@ def test_all_is_pinned_and_resolves() -> None:
         "DEFAULT_GAP", "DEFAULT_LAG", "INCIDENT_SCHEMA_NAME", "UNKNOWN_HOST", "ChainRow", "ChainStop", "Cite",
         "Episode", "FixChange", "FixPlan", "IncidentInput", "IncidentReport", "KindCount", "Link", "MasterIndex",
         "MasterRef", "Phase", "SourceBurst", "SourceLine", "SymptomGroup", "TimelineEvent", "Unexplained",
-        "analyze", "drop_overlaps", "evidence_snapshot", "find_episodes", "incident_schema", "map_host",
-        "plan_fix", "render_html", "render_json", "render_markdown", "report_to_dict", "symptom_groups",
+        "analyze", "drop_overlaps", "evidence_snapshot", "find_episodes", "incident_schema", "inventory_hosts",
+        "map_host", "plan_fix", "render_html", "render_json", "render_markdown", "report_to_dict", "symptom_groups",
     ]
     for name in incident.__all__:
         assert getattr(incident, name) is not None, name

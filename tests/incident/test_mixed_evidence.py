@@ -35,7 +35,8 @@ def _seed(name: str) -> list[tuple[datetime, str, str, str, str]]:
     return out
 
 
-def evidence(tmp: Path) -> Path:
+def evidence(tmp: Path, dmesg: str = "altra-dmesg.txt") -> Path:
+    """The seed's evidence re-enveloped; the dmesg file's name says its host (path convention)."""
     logs = tmp / "logs"
     iscsid = _seed("altra/iscsid.log")
     write(logs / "altra" / "iscsid.jsonl", [json.dumps({
@@ -46,7 +47,7 @@ def evidence(tmp: Path) -> Path:
     write(logs / "altra" / "messages", [f"{t.isoformat(timespec='microseconds')} {host} {ident}[{pid}]: {msg}"
                                         for t, host, ident, pid, msg in iscsid[10:]])
     kernel = _seed("altra/kernel.log")
-    write(logs / "altra-dmesg.txt", [f"[{t.strftime('%a %b %d %H:%M:%S %Y')}] {msg}" for t, _, _, _, msg in kernel])
+    write(logs / dmesg, [f"[{t.strftime('%a %b %d %H:%M:%S %Y')}] {msg}" for t, _, _, _, msg in kernel])
     for m in MASTER_VOLUMES:
         lines = [f"{t.astimezone(BERLIN).strftime('%Y-%m-%dT%H:%M:%S%z')[:-2]}:00 {host} {ident}[{pid}]: {msg}"
                  for t, host, ident, pid, msg in _seed(f"{m}/k3s.log")]
@@ -62,7 +63,7 @@ def evidence(tmp: Path) -> Path:
 
 
 def _args(tmp: Path) -> list[str]:
-    return ["incident", str(tmp / "logs"), "--longhorn", str(tmp / "longhorn"), "--host", "altra",
+    return ["incident", str(tmp / "logs"), "--longhorn", str(tmp / "longhorn"),
             "--tz", "America/Los_Angeles", "--year", "2025"]
 
 
@@ -98,9 +99,16 @@ def test_devices_without_a_map_say_where_the_chain_stops(tmp_path: Path, capsys:
     assert "- **Dec 27 16:54:25–16:55:33 PST** — all three masters report" in md
 
 
+def test_hostless_dmesg_takes_the_host_given_with_host(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json([*_args(evidence(tmp_path, dmesg="dmesg-T.txt")), "--host", "altra"], capsys)
+    assert doc["hosts_with_storage_episode"] == ["altra"]
+    dmesg = next(s for s in doc["evidence"]["sources"] if s["location"].endswith("dmesg-T.txt"))
+    assert dmesg["kind"] == "log"
+    assert doc["event_counts"]["altra"]["buffer_io_error"] == 5
+
+
 def test_hostless_dmesg_is_a_lane_of_its_own_and_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = [a for a in _args(evidence(tmp_path)) if a not in ("--host", "altra")]
-    doc = run_json(args, capsys)
+    doc = run_json(_args(evidence(tmp_path, dmesg="dmesg-T.txt")), capsys)
     assert "(no host)" in doc["hosts_with_storage_episode"]
     assert any("carry no host name" in n for n in doc["evidence"]["notes"])
     assert len(rows_by_master(doc)) == 3  # the iscsid journal still carries the chain
@@ -114,7 +122,7 @@ def test_no_longhorn_objects_and_no_volume_names_stop_at_the_volume(
     evidence(tmp_path)
     inventory = tmp_path / "inv.yaml"
     inventory.write_text(re.sub(r", volumeName: pvc-[0-9a-f-]+", "", BEFORE_FIX.read_text()))
-    doc = run_json(["incident", str(tmp_path / "logs"), "--inventory", str(inventory), "--host", "altra",
+    doc = run_json(["incident", str(tmp_path / "logs"), "--inventory", str(inventory),
                     "--tz", "America/Los_Angeles", "--year", "2025"], capsys)
     assert rows_by_master(doc) == {}
     stops = [e["stop"] for e in doc["evidence"]["chain"] if e["stop"]]
