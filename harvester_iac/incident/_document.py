@@ -70,7 +70,9 @@ def title(rep: IncidentReport) -> str:
     zone = _zone(rep)
     eps = _causal_episodes(rep) or list(rep.episodes)
     when = eps[0].start if eps else (rep.symptoms[0].start if rep.symptoms else rep.window_start)
-    day = when.astimezone(zone).strftime("%Y-%m-%d") if when else "undated"
+    if when is None:
+        return "Incident report: no storage episode and no etcd symptom found"
+    day = when.astimezone(zone).strftime("%Y-%m-%d")
     if _causal_rows(rep):
         return f"{day} Harvester Longhorn {_TITLE_CAUSE[eps[-1].phase]} -> etcd Slow Apply"
     if rep.episodes:
@@ -107,8 +109,13 @@ def _summary(rep: IncidentReport) -> list[Block]:
         out.append(Para("No storage episode was found in the logs given."))
     extra: list[str] = []
     if rep.unaffected:
+        why = ("no root volume on the failing storage and no etcd warning" if rep.episodes
+               else "their etcd logged no warning")
         extra.append(f"{join_names(list(rep.unaffected))} {'was' if len(rep.unaffected) == 1 else 'were'} "
-                     "**unaffected**: no root volume on the failing storage and no etcd warning.")
+                     f"**unaffected**: {why}.")
+    if rep.not_observed:
+        extra.append(f"No log of {join_names(list(rep.not_observed))} was read: whether "
+                     f"{'it was' if len(rep.not_observed) == 1 else 'they were'} affected is **not known**.")
     if rep.unexplained:
         ms = sorted({u.master for u in rep.unexplained})
         extra.append(f"etcd warnings on {join_names(ms)} have **no storage cause** within {_lag(rep)} "
@@ -302,6 +309,9 @@ def _root_cause(rep: IncidentReport) -> list[Block]:
     if rep.unaffected:
         out.append(Para(f"Unaffected masters: {join_names(list(rep.unaffected))} (root volume not on a failing "
                         "device, no etcd warning)."))
+    if rep.not_observed:
+        out.append(Para(f"Not observed: {join_names(list(rep.not_observed))} (no log of theirs was read; nothing "
+                        "is claimed about them)."))
     if rep.unexplained:
         zone = _zone(rep)
         out.append(Para("Unexplained etcd symptoms (not forced into the chain):"))
@@ -397,6 +407,26 @@ def _validation(rep: IncidentReport, inv: Inventory) -> list[Block]:
     return out
 
 
+#: Rows of the timeline appendix; the JSON form has every event.
+TIMELINE_ROWS = 300
+
+
+def _timeline(rep: IncidentReport) -> list[Block]:
+    if not rep.timeline:
+        return []
+    from harvester_iac.incident._json import utc_ms
+
+    zone = _zone(rep)
+    rows = tuple((local(t.time, zone), utc_ms(t.time) or "", t.lane, KIND_WORDS.get(t.kind, t.kind),
+                  t.device or t.volume or "", str(t.cite)) for t in rep.timeline[:TIMELINE_ROWS])
+    out: list[Block] = [Para(f"Every matched line, in {zone_label(zone, rep.timeline[0].time)} and UTC:"),
+                        Table(("local", "UTC", "host / master", "event", "device / volume", "line"), rows)]
+    if len(rep.timeline) > TIMELINE_ROWS:
+        out.append(Para(f"{len(rep.timeline) - TIMELINE_ROWS} more events in `--format json` "
+                        "(`evidence.timeline`)."))
+    return out
+
+
 def document(rep: IncidentReport, inv: Inventory, *, chart: str | None = None) -> list[Block]:
     """The whole report as blocks; ``chart`` is the chart's file (Markdown links it)."""
     zone = _zone(rep)
@@ -409,4 +439,6 @@ def document(rep: IncidentReport, inv: Inventory, *, chart: str | None = None) -
                            Heading(2, "Root Cause"), *_root_cause(rep),
                            Heading(2, "Fix (GitOps)"), *_fix(rep, inv),
                            Heading(2, "Validation"), *_validation(rep, inv)]
+    if rep.timeline:
+        blocks += [Heading(2, "Timeline"), *_timeline(rep)]
     return blocks

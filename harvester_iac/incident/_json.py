@@ -98,6 +98,7 @@ def _evidence(rep: IncidentReport) -> dict[str, Any]:
         "unexplained": [{"count": u.count, "last_utc": utc_ms(u.last), "note": u.note, "first": _cite(u.first)}
                         for u in rep.unexplained],
         "notes": list(rep.notes),
+        "masters_not_observed": list(rep.not_observed),
         "fix": _fix(rep.fix),
         "timeline": [{"time_utc": utc_ms(t.time), "lane": t.lane, "kind": t.kind, "source": t.source,
                       "device": t.device, "volume": t.volume, "cite": _cite(t.cite)} for t in rep.timeline],

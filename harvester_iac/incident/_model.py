@@ -250,7 +250,11 @@ class FixPlan:
 
 @dataclass(frozen=True, slots=True)
 class IncidentReport:
-    """Everything ``harvester-iac incident`` found, ready to render."""
+    """Everything ``harvester-iac incident`` found, ready to render.
+
+    ``unaffected`` masters had logs read and neither a hit volume nor an etcd warning;
+    ``not_observed`` masters had neither, and no log of theirs was read: nothing is claimed.
+    """
 
     site: str
     inventory: str
@@ -273,6 +277,7 @@ class IncidentReport:
     fix: FixPlan | None
     timeline: tuple[TimelineEvent, ...] = ()
     site_hosts: tuple[str, ...] = ()
+    not_observed: tuple[str, ...] = ()
 
     @property
     def hosts_with_episode(self) -> tuple[str, ...]:

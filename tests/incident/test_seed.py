@@ -74,7 +74,11 @@ def test_markdown_reads_like_the_hand_written_report(capsys: pytest.CaptureFixtu
     assert md.startswith("# 2025-12-27 Harvester Longhorn iSCSI Resets -> etcd Slow Apply\n")
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings == ["## Summary", "## Scope / Environment", "## Evidence (PST)", "## Root Cause",
-                        "## Fix (GitOps)", "## Validation"]
+                        "## Fix (GitOps)", "## Validation", "## Timeline"]
+    timeline = md.split("## Timeline", 1)[1]
+    assert ("| Dec 27 16:52:05 PST | 2025-12-28T00:52:05.000Z | altra | Buffer I/O errors | sdi | "
+            "examples/observed/incident/logs/altra/kernel.log:16 |") in timeline
+    assert timeline.count("\n| Dec ") == 54  # every matched line
     for phrase in (
         "The root cause was **iSCSI session resets on the Harvester host `altra`**",
         "**Longhorn-backed root volumes** of all three masters",
