@@ -229,9 +229,9 @@ def analyze(inp: IncidentInput, *, fix: bool = False) -> IncidentReport:
         symptoms=groups, lag=inp.lag))
     unexplained = _unexplained(groups, rows, episodes, inp.lag)
     touched = {r.master for r in rows if r.master} | {g.master for g in groups}
-    seen = {m for s in inp.sources for h in s.hosts if (m := masters.resolve(h))}
-    seen |= {m for e in inp.events if (m := masters.resolve(e.host))}
-    quiet = [m for m in masters.names if m not in touched]
+    seen = {name for s in inp.sources for h in s.hosts if (name := masters.resolve(h))}
+    seen |= {name for e in inp.events if (name := masters.resolve(e.host))}
+    quiet = [name for name in masters.names if name not in touched]
     times = [e.time for e in inp.events if e.time is not None]
     report = IncidentReport(
         site=inp.inventory.name, inventory=inp.inventory.source, timezone=inp.timezone, lag=inp.lag,
@@ -239,7 +239,7 @@ def analyze(inp: IncidentInput, *, fix: bool = False) -> IncidentReport:
         window_start=min(times, default=None), window_end=max(times, default=None),
         storage_hosts=tuple(sorted({ep.host for ep in episodes})), masters=masters.refs,
         episodes=episodes, chain=rows, symptoms=groups,
-        unaffected=tuple(m for m in quiet if m in seen), not_observed=tuple(m for m in quiet if m not in seen),
+        unaffected=tuple(n for n in quiet if n in seen), not_observed=tuple(n for n in quiet if n not in seen),
         unexplained=unexplained, event_counts=_event_counts(inp.events, masters),
         sources=_source_lines(inp), notes=(*notes, *_notes(inp, maps, episodes)), fix=None,
         timeline=_timeline(inp.events, masters), site_hosts=tuple(h.name for h in inp.inventory.hosts))

@@ -89,9 +89,12 @@ def _listing_session(m: SessionMap | None, *, iqn: str | None, disk: str | None)
 
 
 def _listing_cite(m: SessionMap, s: IscsiSession, needle: str) -> Cite | None:
+    """The listing's line holding ``needle`` within session ``s`` (its Target line, or after it)."""
     if not m.file:
         return None
-    return find_line(m.file, needle, after=f"Target: {s.target}") if s.target else find_line(m.file, needle)
+    if not s.target or needle.startswith("Target: "):
+        return find_line(m.file, needle)
+    return find_line(m.file, needle, after=f"Target: {s.target}")
 
 
 class _Row:

@@ -45,6 +45,13 @@ _TITLE_CAUSE = {
 }
 
 
+#: etcd kind → what stalled, for the root-cause sentence ("stalled etcd apply/ReadIndex").
+_STALL = {
+    "etcd_slow_apply": "apply", "etcd_read_index_slow": "ReadIndex", "etcd_slow_request": "reads",
+    "etcd_slow_fdatasync": "fdatasync", "etcd_heartbeat_slow": "heartbeats", "etcd_publish_timeout": "raft publish",
+}
+
+
 def _zone(rep: IncidentReport) -> tzinfo:
     return ZoneInfo(rep.timezone)
 
@@ -294,10 +301,13 @@ def _root_cause(rep: IncidentReport) -> list[Block]:
         hosts = sorted({ep.host for ep in eps})
         stalled = sorted({r.master for r in rows if r.master})
         words = "flapping" if len(eps) > 1 or eps[0].phase is Phase.TARGET_SHUTDOWN else "failing"
+        seen_kinds = {k for r in rows for k in r.etcd_kinds}
+        stalls = "/".join(word for kind, word in _STALL.items() if kind in seen_kinds)
+        devices = join_names([r.device for r in rows if r.device]) or "not named: see the chain below"
         out.append(Para(f"**Longhorn iSCSI sessions on the Harvester host{'s' if len(hosts) > 1 else ''} "
                         f"{join_names(hosts)} were {words}**, which reset the block devices backing the master root "
-                        f"volumes ({join_names([r.device or '?' for r in rows])}). Those resets caused kernel I/O "
-                        f"errors and stalled etcd apply/ReadIndex on {_masters_phrase(rep, stalled)}."))
+                        f"volumes ({devices}). Those resets caused kernel I/O errors and stalled etcd "
+                        f"{stalls or 'requests'} on {_masters_phrase(rep, stalled)}."))
     elif rep.episodes:
         out.append(Para("No storage episode reached a master's etcd: the episodes below hit no master root volume, "
                         f"or its etcd logged nothing within {_lag(rep)}."))

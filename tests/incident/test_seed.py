@@ -95,7 +95,9 @@ def test_markdown_reads_like_the_hand_written_report(capsys: pytest.CaptureFixtu
         "too long**",
         "**Dec 27 16:54:25–16:55:33 PST** — all three masters report **raft publish timeouts** and **apply "
         "request took too long**",
-        "**Longhorn iSCSI sessions on the Harvester host `altra` were flapping**",
+        "**Longhorn iSCSI sessions on the Harvester host `altra` were flapping**, which reset the block devices "
+        "backing the master root volumes (`sdi`, `sdo` and `sdad`). Those resets caused kernel I/O errors and "
+        "stalled etcd apply/ReadIndex/raft publish on all three masters.",
         "### 1) Add a second Longhorn disk on `altra` (nvme0)",
         "kubectl --kubeconfig ~/.kube/altra.yaml apply -f templates/longhorn-altra-disk.yaml",
         "without pinning any volumes to a specific disk",
