@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,7 @@ from harvester_iac.incident._words import (
     offset_label,
     zone_label,
 )
-from harvester_iac.model import Inventory
+from harvester_iac.model import Host, Inventory
 
 __all__ = ["document", "title"]
 
@@ -89,6 +90,30 @@ def title(rep: IncidentReport) -> str:
     return f"{day} No storage episode and no etcd symptom found"
 
 
+def _kubeconfig(host: Host | None) -> str:
+    """``--kubeconfig F `` for kubectl on the Harvester host (empty when the inventory names none)."""
+    return f"--kubeconfig {host.kubeconfig} " if host is not None and host.kubeconfig else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Cause:
+    """The chain rows that reached etcd, their episodes, hosts and stalled masters."""
+
+    rows: list[ChainRow]
+    episodes: list[Episode]
+    hosts: list[str]
+    stalled: list[str]
+
+
+def _cause(rep: IncidentReport) -> _Cause | None:
+    rows = _causal_rows(rep)
+    if not rows:
+        return None
+    eps = _causal_episodes(rep)
+    return _Cause(rows=rows, episodes=eps, hosts=sorted({ep.host for ep in eps}),
+                  stalled=sorted({r.master for r in rows if r.master}))
+
+
 def _masters_phrase(rep: IncidentReport, names: Sequence[str]) -> str:
     total = len([m for m in rep.masters if m.in_inventory]) or len(rep.masters)
     if len(names) == total and total > 1:
@@ -97,13 +122,12 @@ def _masters_phrase(rep: IncidentReport, names: Sequence[str]) -> str:
 
 
 def _summary(rep: IncidentReport) -> list[Block]:
-    rows = _causal_rows(rep)
+    found = _cause(rep)
+    rows = found.rows if found else []
     out: list[Block] = []
-    if rows:
-        eps = _causal_episodes(rep)
-        hosts = sorted({ep.host for ep in eps})
-        stalled = sorted({r.master for r in rows if r.master})
-        cause = _CAUSE[eps[-1].phase]
+    if found is not None:
+        hosts, stalled = found.hosts, found.stalled
+        cause = _CAUSE[found.episodes[-1].phase]
         text = (f"The K3s control plane reported repeated etcd slow-apply warnings. The root cause was "
                 f"**{cause} on the Harvester host{'s' if len(hosts) > 1 else ''} {join_names(hosts)}**, which dropped "
                 f"the **Longhorn-backed root volumes** of {_masters_phrase(rep, stalled)}. That caused transient "
@@ -258,7 +282,7 @@ def _volume_evidence(rep: IncidentReport, inv: Inventory) -> list[Block]:
     cmds = []
     for r in rows:
         h = inv.host(r.host)
-        kc = f"--kubeconfig {h.kubeconfig} " if h is not None and h.kubeconfig else ""
+        kc = _kubeconfig(h)
         cmds.append(f"kubectl {kc}-n {inv.longhorn.namespace} get volumes.longhorn.io {r.volume} -o yaml "
                     '| rg -n "pvcName"')
     out += [Para("Command to verify:"), Code("bash", "\n".join(cmds))]
@@ -294,12 +318,10 @@ def _chain_blocks(rep: IncidentReport) -> list[Block]:
 
 
 def _root_cause(rep: IncidentReport) -> list[Block]:
-    rows = _causal_rows(rep)
+    found = _cause(rep)
     out: list[Block] = []
-    if rows:
-        eps = _causal_episodes(rep)
-        hosts = sorted({ep.host for ep in eps})
-        stalled = sorted({r.master for r in rows if r.master})
+    if found is not None:
+        rows, eps, hosts, stalled = found.rows, found.episodes, found.hosts, found.stalled
         words = "flapping" if len(eps) > 1 or eps[0].phase is Phase.TARGET_SHUTDOWN else "failing"
         seen_kinds = {k for r in rows for k in r.etcd_kinds}
         stalls = "/".join(word for kind, word in _STALL.items() if kind in seen_kinds)
@@ -347,14 +369,14 @@ def _fix(rep: IncidentReport, inv: Inventory) -> list[Block]:
             body = "\n".join(line for line in content.splitlines() if not line.startswith("#")).strip()
             host = next((h for h in inv.hosts if path == f"longhorn-{h.name}-disk.yaml"), None)
             host = host or (inv.host(rep.hosts_with_episode[0]) if rep.hosts_with_episode else None)
-            kc = f"--kubeconfig {host.kubeconfig} " if host is not None and host.kubeconfig else ""
+            kc = _kubeconfig(host)
             out += [Para(f"Manifest added to the templates directory: `templates/{path}`"), Code("yaml", body),
                     Para("Apply:"), Code("bash", f"kubectl {kc}apply -f templates/{path}")]
         if change.volumes and change.replicas:
             patch = json.dumps({"spec": {"numberOfReplicas": change.replicas}}, separators=(",", ":"))
             ns = inv.longhorn.namespace
             host = inv.host(rep.hosts_with_episode[0]) if rep.hosts_with_episode else None
-            kc = f"--kubeconfig {host.kubeconfig} " if host is not None and host.kubeconfig else ""
+            kc = _kubeconfig(host)
             out += [Para("A storage class applies to new volumes; raise the existing root volumes' replicas on "
                          "their Longhorn Volumes (Longhorn rebuilds the new replica on the other disk):"),
                     Code("bash", "\n".join(f"kubectl {kc}-n {ns} patch volumes.longhorn.io {v} --type merge "
@@ -398,7 +420,7 @@ def _validation(rep: IncidentReport, inv: Inventory) -> list[Block]:
                     "\"took too long|failed to publish|slow fdatasync|heartbeat on time\"")
     vols = " ".join(r.volume for r in rep.chain if r.master and r.volume)
     h0 = inv.host(hosts[0]) if hosts else None
-    kc = f"--kubeconfig {h0.kubeconfig} " if h0 is not None and h0.kubeconfig else ""
+    kc = _kubeconfig(h0)
     ns = inv.longhorn.namespace
     if vols:
         cmds.append(f"kubectl {kc}-n {ns} get volumes.longhorn.io {vols} "
