@@ -8,10 +8,12 @@ HTML). ``--chart`` writes the timeline as PNG or SVG (atomically). Bad input is 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harvester_iac._commands.observe import _hosts, _pair
 from harvester_iac.errors import UsageError
 from harvester_iac.model import Inventory, default_inventory, load_inventory
 
@@ -33,8 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--longhorn", type=Path, metavar="DIR|F",
                         help="file or directory of 'kubectl get volumes.longhorn.io,replicas.longhorn.io,"
                              "nodes.longhorn.io -n longhorn-system -o yaml' output")
-    parser.add_argument("--iscsiadm", action="append", type=Path, default=[], metavar="F",
-                        help="saved 'iscsiadm -m session -P 3' output of a host (repeat for several hosts)")
+    parser.add_argument("--iscsiadm", action="append", default=[], metavar="[HOST=]F",
+                        help="saved 'iscsiadm -m session -P 3' output of a host (repeat for several hosts; HOST= "
+                             "names the host when the listing shows no prompt)")
     parser.add_argument("--tz", metavar="ZONE", default=None,
                         help="IANA zone: read zone-less lines in it and show times in it (default UTC)")
     parser.add_argument("--lag", metavar="DURATION", default="10m",
@@ -44,7 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chart", type=Path, metavar="FILE.png|.svg", help="write the timeline chart here")
     parser.add_argument("--year", type=int, metavar="Y", help="year of syslog lines without one (default: from "
                                                               "the file's date)")
-    parser.add_argument("--host", metavar="H", help="host name for log files whose lines carry none (dmesg)")
+    parser.add_argument("--host", action="append", default=[], metavar="H|H=PATH",
+                        help="host of log lines that carry none (dmesg): H for every such file, H=PATH for the "
+                             "files under PATH (default: the folder below a given directory, the file name, or "
+                             "the iscsiadm listing the lines match)")
 
 
 def _inventory(path: str | None) -> Inventory:
@@ -52,7 +58,7 @@ def _inventory(path: str | None) -> Inventory:
 
 
 def _check(args: argparse.Namespace) -> None:
-    for p in [*args.paths, *args.iscsiadm, *([args.longhorn] if args.longhorn else [])]:
+    for p in [*args.paths, *([args.longhorn] if args.longhorn else [])]:
         if not p.exists():
             raise UsageError("no such file or directory", where=str(p), expected="an existing file or directory")
     if args.chart is not None and args.chart.suffix.lower() not in _CHART_SUFFIXES:
@@ -87,13 +93,20 @@ def run(args: argparse.Namespace) -> int:
     scan = scan_logs(list(args.paths), ScanOptions(tz=zone, year=args.year, progress=sys.stderr.isatty()))
     sources: list[SourceStatus] = []
     maps: list[SessionMap] = []
-    for path in args.iscsiadm:
+    for text in args.iscsiadm:
+        named, where = _pair(text, "--iscsiadm")
+        path = Path(where)
+        if not path.exists():
+            raise UsageError("no such file or directory", where=where, expected="an existing file or directory")
         m = read_iscsiadm(path)
+        if named is not None:
+            m = dataclasses.replace(m, host=named)
         maps.append(m)
         sources.append(SourceStatus(kind=SourceKind.ISCSIADM, location=str(path), state=SourceState.OK,
                                     detail=f"{len(m.sessions)} sessions" + (f", host {m.host}" if m.host else "")))
     # host-less lines (dmesg): --host, the folder they sit in, or the listing they match
-    events, log_sources = attribute_hosts(scan.events, scan.sources, default=args.host,
+    default, by_path = _hosts(args)
+    events, log_sources = attribute_hosts(scan.events, scan.sources, default=default, by_path=by_path,
                                           roots=[str(p) for p in args.paths if p.is_dir()], maps=maps)
     sources = [*log_sources, *sources]
     longhorn = None

@@ -129,3 +129,19 @@ def test_no_longhorn_objects_and_no_volume_names_stop_at_the_volume(
     assert any(s["missing"] == "Longhorn Volume objects (--longhorn), to name its PVC and VM" for s in stops)
     # no master reached the chain, so their etcd warnings are unexplained, not blamed
     assert {u["master"] for u in doc["unexplained"]} == set(MASTER_VOLUMES)
+
+
+def test_host_path_pairs_name_a_dmesg_file_and_a_promptless_listing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evidence(tmp_path, dmesg="dmesg-T.txt")
+    listing = tmp_path / "sessions.txt"  # pasted without the shell prompt: no host in it
+    listing.write_text((INCIDENT / "iscsiadm" / "altra-iscsiadm-session-P3.txt").read_text().split("\n", 1)[1])
+    doc = run_json([*_args(tmp_path), "--host", f"altra={tmp_path / 'logs' / 'dmesg-T.txt'}",
+                    "--iscsiadm", f"altra={listing}"], capsys)
+    assert doc["hosts_with_storage_episode"] == ["altra"]
+    rows = rows_by_master(doc)
+    assert {m: r["device"] for m, r in rows.items()} == {m: d for m, (_, d, _) in MASTER_VOLUMES.items()}
+    assert all(e["stop"] is None for e in doc["evidence"]["chain"])
+    code, _, err = run([*_args(tmp_path), "--iscsiadm", "altra=missing.txt"], capsys)
+    assert code == 2 and "missing.txt" in err
