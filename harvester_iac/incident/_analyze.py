@@ -26,7 +26,7 @@ from harvester_iac.incident._model import (
     TimelineEvent,
     Unexplained,
 )
-from harvester_iac.incident._symptoms import DEFAULT_LAG, in_lag, symptom_groups
+from harvester_iac.incident._symptoms import DEFAULT_LAG, EpisodeIndex, symptom_groups
 from harvester_iac.model import HostMatcher, Inventory, MachineKind
 from harvester_iac.observe import (
     ETCD_KINDS,
@@ -102,11 +102,12 @@ def _map_disks(maps: dict[str, SessionMap]) -> dict[tuple[str, str], tuple[str, 
 def _unexplained(groups: Sequence[SymptomGroup], rows: Sequence[ChainRow], episodes: Sequence[Episode],
                  lag: timedelta) -> tuple[Unexplained, ...]:
     linked = {id(g) for r in rows for g in r.etcd}
+    index = EpisodeIndex(episodes)
     out: list[Unexplained] = []
     for g in groups:
         if id(g) in linked:
             continue
-        near = [ep for ep in episodes if in_lag(g, ep, lag)]
+        near = index.near(g, lag)
         if near:
             note = ("storage episode on " + ", ".join(sorted({ep.host for ep in near}))
                     + f" at the same time, but it touched none of {g.master}'s volumes")

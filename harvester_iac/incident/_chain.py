@@ -8,16 +8,18 @@ input would let it go on, instead of guessing.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cached_property
 
 from harvester_iac.incident._cite import find_line
 from harvester_iac.incident._episodes import UNKNOWN_HOST, cite, named_session
 from harvester_iac.incident._masters import MasterIndex
 from harvester_iac.incident._model import ChainRow, ChainStop, Cite, Episode, Link, SymptomGroup
-from harvester_iac.incident._symptoms import in_lag
+from harvester_iac.incident._symptoms import SymptomIndex
 from harvester_iac.model import Inventory
 from harvester_iac.observe import (
     STORAGE_KINDS,
@@ -36,7 +38,7 @@ __all__ = ["ChainInputs", "build_chain"]
 _Key = tuple[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class ChainInputs:
     """What the chain joins: events (already joined to volumes), listings per host, objects."""
 
@@ -49,6 +51,19 @@ class ChainInputs:
     masters: MasterIndex
     symptoms: tuple[SymptomGroup, ...]
     lag: timedelta
+
+    @cached_property
+    def symptom_index(self) -> SymptomIndex:
+        return SymptomIndex(self.symptoms)
+
+    @cached_property
+    def binds(self) -> dict[tuple[str | None, str], list[Event]]:
+        """iscsid lines binding a session to a target (``operational now``, ``is shutdown``), by host and IQN."""
+        out: dict[tuple[str | None, str], list[Event]] = defaultdict(list)
+        for e in self.events:
+            if e.iqn and e.kind in (EventKind.SESSION_UP, EventKind.TARGET_SHUTDOWN):
+                out[(e.host, e.iqn)].append(e)
+        return out
 
 
 def _key(event: Event) -> _Key | None:
@@ -68,10 +83,15 @@ def _units(inp: ChainInputs) -> dict[_Key, tuple[list[Event], set[int]]]:
     for e in inp.events:
         if e.kind in STORAGE_KINDS and e.time is not None:
             by_host[e.host or UNKNOWN_HOST].append(e)
+    times: dict[str, list[datetime]] = {}
+    for host, evs in by_host.items():
+        evs.sort(key=lambda e: (e.time, e.file, e.line))
+        times[host] = [e.time for e in evs if e.time is not None]
     for ep in inp.episodes:
-        for e in by_host.get(ep.host, ()):
-            assert e.time is not None
-            if ep.start <= e.time <= ep.end and (k := _key(e)) is not None:
+        host_events, host_times = by_host.get(ep.host, []), times.get(ep.host, [])
+        lo, hi = bisect_left(host_times, ep.start), bisect_right(host_times, ep.end)
+        for e in host_events[lo:hi]:
+            if (k := _key(e)) is not None:
                 evs, eps = units.setdefault(k, ([], set()))
                 evs.append(e)
                 eps.add(ep.index)
@@ -160,17 +180,16 @@ class _Row:
         if iqn is not None and volume is None:
             self._stop(f"target {iqn}", "a Longhorn target (iqn.2019-10.io.longhorn:<volume>); this is another array's")
         pvc, vm, master = self._objects(volume)
-        groups = self._etcd(master)
+        groups, blamed = self._etcd(master)
         return ChainRow(host=self.host, device=disk, partitions=parts, session=session, iqn=iqn,
                         volume=volume, pvc=pvc, vm=vm, master=master, episodes=self.episodes,
-                        etcd=groups, links=tuple(self.links), stop=self.stop)
+                        etcd=groups, links=tuple(self.links), stop=self.stop, blamed=blamed)
 
     def _iqn_link(self, iqn: str, session: str | None, iqn_ev: Event | None) -> Link:
         if iqn_ev is not None and iqn_ev.iqn == iqn and "joined_by" not in dict(iqn_ev.extra):
             return Link("session → target", iqn, cite(iqn_ev), "the iscsid line names the target")
-        bind = next((e for e in self.inp.events if e.iqn == iqn and e.host == self.events[0].host
-                     and e.kind in (EventKind.SESSION_UP, EventKind.TARGET_SHUTDOWN)
-                     and (session is None or named_session(e) == session)), None)
+        bind = next((e for e in self.inp.binds.get((self.events[0].host, iqn), ())
+                     if session is None or named_session(e) == session), None)
         if bind is not None:
             return Link("session → target", iqn, cite(bind), f"iscsid bound session {session} to it")
         if self.map is not None:
@@ -228,13 +247,14 @@ class _Row:
         src = self.inp.inventory.source
         return find_line(src, f"name: {master}") if src and not src.startswith("<python") else None
 
-    def _etcd(self, master: str | None) -> tuple[SymptomGroup, ...]:
+    def _etcd(self, master: str | None) -> tuple[tuple[SymptomGroup, ...], tuple[tuple[int, int], ...]]:
         if master is None:
-            return ()
+            return (), ()
         inp = self.inp
-        eps = [ep for ep in inp.episodes if ep.index in self.episodes]
-        groups = tuple(g for g in inp.symptoms if g.master == master
-                       and any(in_lag(g, ep, inp.lag) for ep in eps))
+        pairs = [(i, g) for i in self.episodes for g in inp.symptom_index.near(master, inp.episodes[i], inp.lag)]
+        groups = tuple(sorted({id(g): g for _, g in pairs}.values(), key=lambda g: g.start))
+        where = {id(g): n for n, g in enumerate(groups)}
+        blamed = tuple(sorted({(i, where[id(g)]) for i, g in pairs}))
         ref = next((r for r in inp.masters.refs if r.name == master), None)
         if groups:
             self.links.append(Link("master → etcd", f"{len(groups)} burst(s)", groups[0].first,
@@ -242,7 +262,7 @@ class _Row:
         elif ref is not None and not ref.log_hosts:
             self._stop(f"master {master}", f"etcd lines of {master}: its k3s journal is not among the logs, "
                                            "so whether etcd stalled is not known")
-        return groups
+        return groups, blamed
 
 
 def _minutes(lag: timedelta) -> str:

@@ -67,10 +67,7 @@ def _causal_rows(rep: IncidentReport) -> list[ChainRow]:
 
 
 def _causal_episodes(rep: IncidentReport) -> list[Episode]:
-    from harvester_iac.incident._symptoms import in_lag
-
-    idx = {i for r in _causal_rows(rep) for i in r.episodes
-           if any(in_lag(g, rep.episodes[i], rep.lag) for g in r.etcd)}
+    idx = {i for r in _causal_rows(rep) for i, _ in r.blamed}
     return [ep for ep in rep.episodes if ep.index in idx]
 
 
@@ -195,15 +192,20 @@ def _scope(rep: IncidentReport, inv: Inventory) -> list[Block]:
     return out
 
 
+#: Episodes per host the Evidence section words one by one; the rest are counted.
+EVIDENCE_EPISODES = 12
+
+
 def _storage_evidence(rep: IncidentReport) -> list[Block]:
     zone = _zone(rep)
     out: list[Block] = []
     by_host: dict[str, list[Episode]] = defaultdict(list)
     for ep in rep.episodes:
         by_host[ep.host].append(ep)
-    for host, eps in sorted(by_host.items()):
+    for host, all_eps in sorted(by_host.items()):
         iscsid: list[str] = []
         kernel: list[str] = []
+        eps = all_eps[:EVIDENCE_EPISODES]
         for ep in eps:
             for b in ep.bursts:
                 kinds = [k.kind for k in b.kinds]
@@ -225,6 +227,10 @@ def _storage_evidence(rep: IncidentReport) -> list[Block]:
                     mass = "mass " if b.connections >= 3 else ""
                     iscsid.append(f"**{when}** — {mass}{_kinds_words(kinds)} across {b.connections or n} iSCSI "
                                   f"connection(s){tail} (`{b.first}`).")
+        if len(all_eps) > len(eps):
+            more = (f"… and {len(all_eps) - len(eps)} more episodes on `{host}` until "
+                    f"{local(all_eps[-1].end, zone)} (all in the Timeline and in `--format json`).")
+            (iscsid if iscsid else kernel).append(more)
         if iscsid:
             out += [Heading(3, f"iSCSI session trouble on `{host}`"), Para(f"From `iscsid` logs on `{host}`:"),
                     Bullets(tuple(iscsid))]

@@ -9,6 +9,7 @@ episode is its recovery time.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
@@ -107,10 +108,12 @@ def find_episodes(
     found: list[Episode] = []
     for host, evs in trouble.items():
         evs.sort(key=lambda e: (e.time, e.file, e.line))
+        healed = sorted(recover.get(host, ()), key=lambda e: (e.time, e.file, e.line))
+        healed_at = [r.time for r in healed if r.time is not None]
         for burst in _split(evs, gap):
             start, end = burst[0].time, burst[-1].time
             assert start is not None and end is not None
-            after = [r for r in recover.get(host, ()) if r.time is not None and start <= r.time <= end + gap]
+            after = healed[bisect_left(healed_at, start):bisect_right(healed_at, end + gap)]
             named = {e.device for e in burst if e.device}
             disks = {e.disk or base_disk(d) for e in burst if (d := e.device)}
             volumes = sorted({e.volume for e in burst if e.volume})

@@ -100,8 +100,10 @@ def _evidence(rep: IncidentReport) -> dict[str, Any]:
         "notes": list(rep.notes),
         "masters_not_observed": list(rep.not_observed),
         "fix": _fix(rep.fix),
+        # every matched line; file and line only (the raw text is in the file, and in the cites above)
         "timeline": [{"time_utc": utc_ms(t.time), "lane": t.lane, "kind": t.kind, "source": t.source,
-                      "device": t.device, "volume": t.volume, "cite": _cite(t.cite)} for t in rep.timeline],
+                      "device": t.device, "volume": t.volume, "file": t.cite.file, "line": t.cite.line}
+                     for t in rep.timeline],
     }
 
 

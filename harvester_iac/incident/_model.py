@@ -147,7 +147,8 @@ class ChainRow:
     One row per failed device (or per volume the logs name without a device). ``pvc`` and
     ``vm`` are ``namespace/name``; ``master`` is ``None`` for a VM that is no master.
     ``episodes`` are the indexes of the episodes that touched it; ``etcd`` the symptom
-    groups on the master within the lag window of one of them.
+    groups on the master within the lag window of one of them; ``blamed`` the causal links,
+    ``(episode index, index in etcd)``: which episode's window caught which burst.
     """
 
     host: str
@@ -163,6 +164,7 @@ class ChainRow:
     etcd: tuple[SymptomGroup, ...]
     links: tuple[Link, ...]
     stop: ChainStop | None
+    blamed: tuple[tuple[int, int], ...] = ()
 
     @property
     def etcd_first(self) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from harvester_iac.incident._masters import MasterIndex
 from harvester_iac.incident._model import Episode, SymptomGroup
 from harvester_iac.observe import ETCD_KINDS, Event
 
-__all__ = ["DEFAULT_LAG", "SYMPTOM_GAP", "in_lag", "symptom_groups"]
+__all__ = ["DEFAULT_LAG", "SYMPTOM_GAP", "EpisodeIndex", "SymptomIndex", "in_lag", "symptom_groups"]
 
 #: How far before an episode starts and after it ends an etcd warning is blamed on it. The
 #: seed incident's masters warned 5 minutes before the target shutdowns (I/O hung before
@@ -54,3 +55,42 @@ def _t(event: Event) -> datetime:
 def in_lag(group: SymptomGroup, episode: Episode, lag: timedelta) -> bool:
     """Whether the burst overlaps ``[episode start - lag, episode end + lag]``."""
     return group.end >= episode.start - lag and group.start <= episode.end + lag
+
+
+class SymptomIndex:
+    """Each master's bursts sorted by time, to find those in an episode's lag window fast.
+
+    One master's bursts never overlap (they are split by gaps), so their starts and ends
+    are both sorted and two binary searches bound the window.
+    """
+
+    def __init__(self, groups: Iterable[SymptomGroup]) -> None:
+        self._by: dict[str, list[SymptomGroup]] = defaultdict(list)
+        for g in groups:
+            self._by[g.master].append(g)
+        for gs in self._by.values():
+            gs.sort(key=lambda g: g.start)
+        self._starts = {m: [g.start for g in gs] for m, gs in self._by.items()}
+        self._ends = {m: [g.end for g in gs] for m, gs in self._by.items()}
+
+    def near(self, master: str, episode: Episode, lag: timedelta) -> list[SymptomGroup]:
+        """The master's bursts overlapping ``[episode start - lag, episode end + lag]``."""
+        if master not in self._by:
+            return []
+        lo = bisect_left(self._ends[master], episode.start - lag)
+        hi = bisect_right(self._starts[master], episode.end + lag)
+        return self._by[master][lo:hi]
+
+
+class EpisodeIndex:
+    """Episodes sorted by start, to find those whose lag window a burst overlaps."""
+
+    def __init__(self, episodes: Iterable[Episode]) -> None:
+        self._eps = sorted(episodes, key=lambda ep: ep.start)
+        self._starts = [ep.start for ep in self._eps]
+        self._longest = max((ep.end - ep.start for ep in self._eps), default=timedelta(0))
+
+    def near(self, group: SymptomGroup, lag: timedelta) -> list[Episode]:
+        lo = bisect_left(self._starts, group.start - lag - self._longest)
+        hi = bisect_right(self._starts, group.end + lag)
+        return [ep for ep in self._eps[lo:hi] if in_lag(group, ep, lag)]

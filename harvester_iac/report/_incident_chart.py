@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -47,6 +48,21 @@ def _num(when: datetime) -> float:
     return float(mdates.date2num(when))  # type: ignore[no-untyped-call]
 
 
+#: Bar style → face, edge, line width, line style, height (in lane units).
+_BAR_STYLES: dict[str, tuple[str, str, float, str, float]] = {
+    "episode": ("#ffd8d3", "#e8a39b", 1.4, "solid", 0.84),
+    "causal": ("#ffd8d3", "#d62728", 1.4, "solid", 0.84),
+    "etcd": ("#dfe9f7", "#9db7de", 1.0, "solid", 0.76),
+    "unexplained": ("#dfe9f7", "#e36209", 2.0, "dashed", 0.76),
+}
+#: Above this many episodes in a panel, episodes are not labelled one by one.
+_MAX_LABELS = 8
+#: At most this many lag windows and causal arrows are drawn (the chain lists them all).
+_MAX_DETAIL = 40
+#: At most this many time panels; the shortest quiet stretches are kept instead of cut.
+_MAX_PANELS = 4
+
+
 def _lanes(rep: IncidentReport) -> list[tuple[str, str]]:
     """(lane name, role) top to bottom: storage hosts, then masters."""
     masters = {m.name for m in rep.masters}
@@ -57,9 +73,7 @@ def _lanes(rep: IncidentReport) -> list[tuple[str, str]]:
 
 def _causal(rep: IncidentReport) -> set[int]:
     """Episodes the chain blames an etcd burst on."""
-    from harvester_iac.incident._symptoms import in_lag
-
-    return {i for r in rep.chain for g in r.etcd for i in r.episodes if in_lag(g, rep.episodes[i], rep.lag)}
+    return {i for r in rep.chain for i, _ in r.blamed}
 
 
 def _segments(rep: IncidentReport) -> list[tuple[datetime, datetime]]:
@@ -72,6 +86,10 @@ def _segments(rep: IncidentReport) -> list[tuple[datetime, datetime]]:
             spans.append([t, t])
         else:
             spans[-1][1] = t
+    while len(spans) > _MAX_PANELS:
+        gaps = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
+        i = gaps.index(min(gaps))
+        spans[i:i + 2] = [[spans[i][0], spans[i + 1][1]]]
     out = []
     for a, b in spans:
         pad = max((b - a) * 0.06, timedelta(seconds=40))
@@ -100,14 +118,17 @@ def _label_lanes(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_o
         colour = {"etcd stalled (chain)": "#b3261e", "unaffected": "#2e7d32", "unexplained warnings": "#b26a00",
                   "storage episode": "#b3261e"}.get(status, "#57606a")
         ax.text(x0 - (x1 - x0) * 0.03, y + 0.1, name, ha="right", va="center", fontsize=10, fontweight="bold")
-        ax.text(x0 - (x1 - x0) * 0.03, y - 0.22, ("Harvester host · " if role == "host" else "master · ") + status,
+        ax.text(x0 - (x1 - x0) * 0.03, y - 0.18, ("Harvester host · " if role == "host" else "master · ") + status,
                 ha="right", va="center", fontsize=8, color=colour)
+        root = next((r for r in rep.chain if r.master == name), None)
+        if root is not None:
+            ax.text(x0 - (x1 - x0) * 0.03, y - 0.38, f"root volume on {root.host}:{root.device or '?'}",
+                    ha="right", va="center", fontsize=7, color="#57606a")
 
 
 def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of: dict[str, int],
                 span: tuple[datetime, datetime], offsets: dict[str, float], seen: list[str]) -> None:
     import matplotlib.dates as mdates
-    from matplotlib.patches import Rectangle
 
     zone = ZoneInfo(rep.timezone)
     t0, t1 = span
@@ -119,36 +140,43 @@ def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of
         y = y_of[name]
         ax.axhspan(y - 0.5, y + 0.5, color="#f6f8fa" if y % 2 else "#ffffff", zorder=0)
     causal = _causal(rep)
+    bars: dict[tuple[int, str], list[tuple[float, float]]] = defaultdict(list)
 
-    def box(a_t: datetime, b_t: datetime, y: float, h: float, **kw: Any) -> float:
+    def bar(a_t: datetime, b_t: datetime, y: int, style: str) -> None:
         a, b = _num(a_t), _num(b_t)
         w = max(b - a, min_w)
-        ax.add_patch(Rectangle((a - (w - (b - a)) / 2, y - h / 2), w, h, **kw))
-        return b
+        bars[(y, style)].append((a - (w - (b - a)) / 2, w))
 
-    for ep in rep.episodes:
-        if ep.host not in y_of or ep.end < t0 or ep.start > t1:
-            continue
-        y = y_of[ep.host]
-        if ep.index in causal:
-            ax.axvspan(_num(ep.start - rep.lag), _num(ep.end + rep.lag), color="#fbe3e0",
-                       alpha=0.35, zorder=0.5, lw=0)
-        box(ep.start, ep.end, y, 0.84, facecolor="#ffd8d3", edgecolor="#d62728" if ep.index in causal else "#e8a39b",
-            lw=1.4, zorder=1)
-        local = ep.start.astimezone(zone).strftime("%H:%M:%S")
-        mid = _num(ep.start + (ep.end - ep.start) / 2)
-        ax.text(mid, y + 0.47, f"{ep.phase.value.replace('_', ' ')}\n{local}", fontsize=7.5, color="#8c1c13",
-                va="bottom", ha="center", zorder=5, linespacing=1.0)
+    shown = [ep for ep in rep.episodes if ep.host in y_of and ep.end >= t0 and ep.start <= t1]
+    for ep in shown:
+        bar(ep.start, ep.end, y_of[ep.host], "causal" if ep.index in causal else "episode")
+    blamed = [ep for ep in shown if ep.index in causal]
+    for ep in blamed[:_MAX_DETAIL]:
+        ax.axvspan(_num(ep.start - rep.lag), _num(ep.end + rep.lag), color="#fbe3e0", alpha=0.35, zorder=0.5, lw=0)
+    if len(shown) <= _MAX_LABELS:
+        for ep in shown:
+            local = ep.start.astimezone(zone).strftime("%H:%M:%S")
+            mid = _num(ep.start + (ep.end - ep.start) / 2)
+            ax.text(mid, y_of[ep.host] + 0.47, f"{ep.phase.value.replace('_', ' ')}\n{local}", fontsize=7.5,
+                    color="#8c1c13", va="bottom", ha="center", zorder=5, linespacing=1.0)
+    odd = {(u.master, u.time) for u in rep.unexplained}
+    odd_shown: list[tuple[datetime, int]] = []
     for g in rep.symptoms:
         if g.master not in y_of or g.end < t0 or g.start > t1:
             continue
-        unexplained = any(u.master == g.master and u.time == g.start for u in rep.unexplained)
-        b = box(g.start, g.end, y_of[g.master], 0.76, facecolor="#dfe9f7",
-                edgecolor="#e36209" if unexplained else "#9db7de", lw=2 if unexplained else 1,
-                ls="--" if unexplained else "-", zorder=1)
+        unexplained = (g.master, g.start) in odd
+        bar(g.start, g.end, y_of[g.master], "unexplained" if unexplained else "etcd")
         if unexplained:
-            ax.text(b, y_of[g.master] + 0.4, " unexplained", fontsize=8, color="#e36209", va="bottom", zorder=5,
+            odd_shown.append((g.end, y_of[g.master]))
+    for (y, style), xs in bars.items():
+        face, edge, width, line, height = _BAR_STYLES[style]
+        ax.broken_barh(xs, (y - height / 2, height), facecolors=face, edgecolors=edge, linewidths=width,
+                       linestyles=line, zorder=1)
+    if len(odd_shown) <= _MAX_LABELS:
+        for end, y in odd_shown:
+            ax.text(_num(end), y + 0.4, " unexplained", fontsize=8, color="#e36209", va="bottom", zorder=5,
                     fontweight="bold")
+    points: dict[tuple[str, str], list[float]] = {}
     for t in rep.timeline:
         if t.lane not in y_of or not t0 <= t.time <= t1:
             continue
@@ -156,8 +184,10 @@ def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of
             offsets[t.kind] = ((len(offsets) % 5) - 2) * 0.13
         if t.kind not in seen:
             seen.append(t.kind)
-        ax.plot(_num(t.time), y_of[t.lane] + offsets[t.kind], marker="o" if t.kind.startswith("etcd") else "D", ms=6,
-                color=KIND_COLOURS.get(t.kind, "#333333"), mec="white", mew=0.5, zorder=4, ls="none")
+        points.setdefault((t.lane, t.kind), []).append(_num(t.time))
+    for (lane, kind), at in points.items():  # one artist per lane and kind: fast for big logs
+        ax.plot(at, [y_of[lane] + offsets[kind]] * len(at), marker="o" if kind.startswith("etcd") else "D", ms=6,
+                color=KIND_COLOURS.get(kind, "#333333"), mec="white", mew=0.5, zorder=4, ls="none")
     ax.yaxis.set_visible(False)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
@@ -193,7 +223,7 @@ def incident_chart(rep: IncidentReport, *, fmt: str = "png") -> bytes:
     height = 1.9 + 0.85 * len(lanes)
     fig, axes = plt.subplots(1, len(spans), figsize=(13, height), dpi=110, sharey=True,
                              gridspec_kw={"width_ratios": ratios, "wspace": 0.06}, squeeze=False)
-    fig.subplots_adjust(left=0.17, right=0.80, top=1 - 1.05 / height, bottom=0.8 / height)
+    fig.subplots_adjust(left=0.17, right=0.80, top=1 - 1.2 / height, bottom=0.8 / height)
     row = list(axes[0])
     offsets: dict[str, float] = {}
     seen: list[str] = []
@@ -211,7 +241,8 @@ def incident_chart(rep: IncidentReport, *, fmt: str = "png") -> bytes:
     from harvester_iac.incident._document import title
 
     fig.suptitle(title(rep), fontsize=12.5, fontweight="bold", x=0.02, ha="left")
-    fig.text(0.02, 1 - 0.62 / height, _subtitle(rep), fontsize=9, color="#3a3f44", ha="left")
+    fig.text(0.02, 1 - 0.5 / height, _subtitle(rep), fontsize=9, color="#3a3f44", ha="left", va="top",
+             linespacing=1.5)
     from matplotlib.lines import Line2D
 
     handles: list[Any] = [Line2D([], [], marker="o" if k.startswith("etcd") else "D", ls="none", ms=7,
@@ -241,20 +272,24 @@ def _break_marks(left: Any, right: Any) -> None:
 
 
 def _subtitle(rep: IncidentReport) -> str:
+    """Two lines under the title: the chain, then who else was (or was not) hit."""
     rows = [r for r in rep.chain if r.master and r.etcd]
-    if not rows:
-        return "No storage episode reached a master's etcd."
-    parts = [f"{r.host}:{r.device or '(disk?)'} → {(r.volume or '?')[:12]}… → {r.master}" for r in rows]
-    text = "Root cause chain: " + ",  ".join(parts)
+    parts = [f"{r.host}:{r.device or '(disk?)'} → {(r.volume or '?')[:12]}… → {r.master}" for r in rows[:6]]
+    if len(rows) > 6:
+        parts.append(f"… {len(rows) - 6} more")
+    first = ("Root cause chain: " + ",  ".join(parts)) if rows else "No storage episode reached a master's etcd."
+    second: list[str] = []
     if rep.unaffected:
-        text += f"   |   unaffected: {', '.join(rep.unaffected)}"
+        second.append(f"unaffected: {', '.join(rep.unaffected)}")
+    if rep.unexplained:
+        second.append(f"unexplained etcd warnings: {', '.join(sorted({u.master for u in rep.unexplained}))}")
     others = sorted({r.vm.split("/")[-1] for r in rep.chain if r.master is None and r.vm})
     if others:
-        text += f"   |   also hit (no master): {', '.join(others)}"
+        second.append(f"also hit (no master): {', '.join(others)}")
     stops = [r for r in rep.chain if r.stop is not None]
     if stops:
-        text += f"   |   {len(stops)} row(s) stop for missing evidence"
-    return text
+        second.append(f"{len(stops)} chain row(s) stop for missing evidence")
+    return first + ("\n" + "   |   ".join(second) if second else "")
 
 
 def _panel(spans: list[tuple[datetime, datetime]], t: datetime) -> int:
@@ -265,21 +300,20 @@ def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[date
            y_of: dict[str, int]) -> None:
     from matplotlib.patches import ConnectionPatch
 
-    from harvester_iac.incident._symptoms import in_lag
-
     drawn: set[tuple[int, str, datetime]] = set()
     for r in rep.chain:
+        if len(drawn) >= _MAX_DETAIL:
+            break
         if r.master is None or r.master not in y_of:
             continue
-        for g in r.etcd:
-            for i in r.episodes:
-                ep = rep.episodes[i]
-                if ep.host not in y_of or not in_lag(g, ep, rep.lag) or (i, g.master, g.start) in drawn:
-                    continue
-                drawn.add((i, g.master, g.start))
-                ta, tb = ep.start + (ep.end - ep.start) / 2, g.start + (g.end - g.start) / 2
-                link = ConnectionPatch(
-                    xyA=(_num(ta), y_of[ep.host] - 0.42), coordsA="data", axesA=row[_panel(spans, ta)],
-                    xyB=(_num(tb), y_of[g.master] + 0.38), coordsB="data", axesB=row[_panel(spans, tb)],
-                    arrowstyle="-|>", mutation_scale=11, color="#b3261e", lw=1.3, alpha=0.8, zorder=3)
-                fig.add_artist(link)
+        for i, n in r.blamed:
+            ep, g = rep.episodes[i], r.etcd[n]
+            if ep.host not in y_of or (i, g.master, g.start) in drawn:
+                continue
+            drawn.add((i, g.master, g.start))
+            ta, tb = ep.start + (ep.end - ep.start) / 2, g.start + (g.end - g.start) / 2
+            link = ConnectionPatch(
+                xyA=(_num(ta), y_of[ep.host] - 0.42), coordsA="data", axesA=row[_panel(spans, ta)],
+                xyB=(_num(tb), y_of[g.master] + 0.38), coordsB="data", axesB=row[_panel(spans, tb)],
+                arrowstyle="-|>", mutation_scale=11, color="#b3261e", lw=1.3, alpha=0.8, zorder=3)
+            fig.add_artist(link)
