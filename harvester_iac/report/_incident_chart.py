@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 import itertools
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -41,11 +42,17 @@ _LABELS = {
 }
 
 
-def _num(when: datetime) -> float:
-    """matplotlib's date number of ``when``."""
+@cache
+def _epoch() -> datetime:
     import matplotlib.dates as mdates
 
-    return float(mdates.date2num(when))  # type: ignore[no-untyped-call]
+    epoch: str = mdates.get_epoch()  # type: ignore[no-untyped-call]
+    return datetime.fromisoformat(epoch).replace(tzinfo=UTC)
+
+
+def _num(when: datetime) -> float:
+    """matplotlib's date number of ``when`` (days since its epoch; date2num, without its per-call cost)."""
+    return (when - _epoch()).total_seconds() / 86400.0
 
 
 #: Bar style → face, edge, line width, line style, height (in lane units).
@@ -106,7 +113,7 @@ def _master_status(rep: IncidentReport, name: str) -> str:
         return "unexplained warnings"
     if name in rep.unaffected:
         return "unaffected"
-    return ""
+    return "no log read (not observed)" if name in rep.not_observed else ""
 
 
 def _label_lanes(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of: dict[str, int]) -> None:
@@ -191,9 +198,9 @@ def _draw_panel(ax: Any, rep: IncidentReport, lanes: list[tuple[str, str]], y_of
     ax.yaxis.set_visible(False)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter(  # type: ignore[no-untyped-call]
-        "%H:%M:%S" if t1 - t0 < timedelta(minutes=3) else "%H:%M",
-                                                      tz=zone))
+    fmt = ("%H:%M:%S" if t1 - t0 < timedelta(minutes=3) else "%H:%M" if t1 - t0 < timedelta(hours=20)
+           else "%b %d\n%H:%M")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=zone))  # type: ignore[no-untyped-call]
     from matplotlib.ticker import MaxNLocator
 
     narrow = ax.get_position().width < 0.2
@@ -308,7 +315,7 @@ def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[date
             continue
         for i, n in r.blamed:
             ep, g = rep.episodes[i], r.etcd[n]
-            if ep.host not in y_of or (i, g.master, g.start) in drawn:
+            if ep.host not in y_of or (i, g.master, g.start) in drawn or len(drawn) >= _MAX_DETAIL:
                 continue
             drawn.add((i, g.master, g.start))
             ta, tb = ep.start + (ep.end - ep.start) / 2, g.start + (g.end - g.start) / 2
