@@ -169,15 +169,21 @@ def drop_overlaps(events: Sequence[Event]) -> tuple[tuple[Event, ...], int]:
     For each such key the file with the most occurrences is kept; lines of one file are
     never merged with each other.
     """
-    by_key: dict[tuple[object, ...], dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
+    by_key: dict[tuple[object, ...], list[Event]] = defaultdict(list)
     for e in events:
-        key = (e.time, e.host, e.source, e.kind, e.device, e.connection, e.session, e.iqn, e.took_ms)
-        by_key[key][e.file].append(e)
-    keep: set[int] = set()
-    for files in by_key.values():
-        best = max(files.values(), key=len)
-        keep.update(id(e) for e in best)
-    out = tuple(e for e in events if id(e) in keep)
+        by_key[(e.time, e.host, e.source, e.kind, e.device, e.connection, e.session, e.iqn, e.took_ms)].append(e)
+    drop: set[int] = set()
+    for same in by_key.values():
+        if len(same) < 2 or len({e.file for e in same}) < 2:
+            continue
+        files: dict[str, list[Event]] = defaultdict(list)
+        for e in same:
+            files[e.file].append(e)
+        keep = {id(e) for e in max(files.values(), key=len)}
+        drop.update(id(e) for e in same if id(e) not in keep)
+    if not drop:
+        return tuple(events), 0
+    out = tuple(e for e in events if id(e) not in drop)
     return out, len(events) - len(out)
 
 

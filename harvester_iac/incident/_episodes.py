@@ -33,13 +33,15 @@ def cite(event: Event) -> Cite:
     return Cite(file=event.file, line=event.line, text=event.raw.rstrip("\n"))
 
 
+_RANK = {k: i for i, k in enumerate(EventKind)}
+
+
 def count_kinds(events: Iterable[Event]) -> tuple[KindCount, ...]:
     """Occurrences per kind (``repeat`` counted), in :class:`EventKind` order."""
     counts: dict[EventKind, int] = defaultdict(int)
     for e in events:
         counts[e.kind] += e.repeat
-    order = list(EventKind)
-    return tuple(KindCount(k.value, n) for k, n in sorted(counts.items(), key=lambda kv: order.index(kv[0])))
+    return tuple(KindCount(k.value, n) for k, n in sorted(counts.items(), key=lambda kv: _RANK[kv[0]]))
 
 
 def named_session(event: Event) -> str | None:
