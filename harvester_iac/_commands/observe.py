@@ -60,7 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--longhorn", type=Path, metavar="DIR",
         help="file or directory of 'kubectl get volumes.longhorn.io,replicas.longhorn.io,"
-        "nodes.longhorn.io,settings.longhorn.io -n longhorn-system -o yaml' output",
+        "nodes.longhorn.io,settings.longhorn.io,engines.longhorn.io -n longhorn-system -o yaml' "
+        "output (the snapshot records which kinds it held)",
     )
     source.add_argument(
         "--kubeconfig", type=Path, metavar="F",
@@ -79,6 +80,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="host of log lines that name none: H for every file, H=PATH for one file or folder "
         "(repeatable). Without it a file in a folder given here takes the name of the first folder "
         "below it (logs/altra/dmesg.txt: altra), or the host of the iscsiadm listing its lines match",
+    )
+    parser.add_argument(
+        "--inventory", type=Path, metavar="F",
+        help="inventory whose host and master names (and aliases) name log files without a host: "
+        "altra-dmesg.txt, .../altra/kern.log",
     )
     parser.add_argument("--year", type=int, metavar="Y", help="year for syslog lines (no year)")
     parser.add_argument(
@@ -232,9 +238,14 @@ def run(args: argparse.Namespace) -> int:
             + (f", host {m.host}" if m.host else ", host not shown"),
         ))
     default, by_path = _hosts(args)
+    matcher = None
+    if args.inventory is not None:
+        from harvester_iac.model import HostMatcher, load_inventory
+
+        matcher = HostMatcher(load_inventory(args.inventory))
     events, log_sources = attribute_hosts(
         events, tuple(all_sources), by_path=by_path, default=default,
-        roots=[str(p) for p in args.paths if p.is_dir()], maps=maps)
+        roots=[str(p) for p in args.paths if p.is_dir()], maps=maps, matcher=matcher)
     all_sources = list(log_sources)
     if maps:
         for m in maps:

@@ -40,6 +40,7 @@ __all__ = [
     "coverage_line",
     "coverage_of",
     "derive_coverage",
+    "hosts_by_file",
 ]
 
 
@@ -92,9 +93,6 @@ class Coverage:
         return f"{what}: {word}" + (f" ({self.reason})" if self.reason else "")
 
 
-_RANK = {CoverageState.NONE: 0, CoverageState.PARTIAL: 1, CoverageState.FULL: 2}
-
-
 def combine(entries: Sequence[Coverage], kind: EvidenceKind, scope: str | None) -> Coverage:
     """Several entries for one kind and scope as one: all full is full, all none is none,
     anything else partial (some of it was read); reasons and sources are kept."""
@@ -118,11 +116,17 @@ def _state(s: SourceStatus) -> CoverageState:
             SourceState.FAILED: CoverageState.NONE}[s.state]
 
 
-def _log_coverage(sources: Sequence[SourceStatus], events: Sequence[Event]) -> list[Coverage]:
-    hosts_of: dict[str, set[str]] = defaultdict(set)
+def hosts_by_file(events: Iterable[Event]) -> dict[str, set[str]]:
+    """The host names each file's events carry."""
+    out: dict[str, set[str]] = defaultdict(set)
     for e in events:
         if e.host:
-            hosts_of[e.file].add(e.host)
+            out[e.file].add(e.host)
+    return out
+
+
+def _log_coverage(sources: Sequence[SourceStatus], events: Sequence[Event]) -> list[Coverage]:
+    hosts_of = hosts_by_file(events)
     out = []
     for s in sources:
         if s.kind is not SourceKind.LOG:
@@ -148,6 +152,12 @@ def _iscsiadm_coverage(sessions: Sequence[SessionMap]) -> list[Coverage]:
     return out
 
 
+def _counts(longhorn: LonghornState) -> dict[EvidenceKind, int]:
+    return {EvidenceKind.VOLUMES: len(longhorn.volumes), EvidenceKind.REPLICAS: len(longhorn.replicas),
+            EvidenceKind.NODES: len(longhorn.nodes), EvidenceKind.SETTINGS: len(longhorn.settings),
+            EvidenceKind.ENGINES: len(longhorn.engines)}
+
+
 def _longhorn_coverage(sources: Sequence[SourceStatus], longhorn: LonghornState | None) -> list[Coverage]:
     out: list[Coverage] = []
     live = [s for s in sources if s.kind is SourceKind.KUBERNETES]
@@ -161,9 +171,7 @@ def _longhorn_coverage(sources: Sequence[SourceStatus], longhorn: LonghornState 
     files = [s for s in sources if s.kind is SourceKind.LONGHORN_FILE]
     if files and longhorn is not None:
         names = tuple(s.location for s in files)
-        present = {EvidenceKind.VOLUMES: len(longhorn.volumes), EvidenceKind.REPLICAS: len(longhorn.replicas),
-                   EvidenceKind.NODES: len(longhorn.nodes), EvidenceKind.SETTINGS: len(longhorn.settings)}
-        for kind, n in present.items():
+        for kind, n in _counts(longhorn).items():
             if n:
                 out.append(Coverage(kind, None, CoverageState.FULL, None, names))
             else:
@@ -209,9 +217,7 @@ def _held(events: Sequence[Event], longhorn: LonghornState | None,
     out = [Coverage(EvidenceKind.EVENTS, h, CoverageState.FULL, why)
            for h in sorted({e.host for e in events if e.host})]
     if longhorn is not None:
-        held = {EvidenceKind.VOLUMES: longhorn.volumes, EvidenceKind.REPLICAS: longhorn.replicas,
-                EvidenceKind.NODES: longhorn.nodes, EvidenceKind.SETTINGS: longhorn.settings}
-        out += [Coverage(k, None, CoverageState.FULL, why) for k, objs in held.items() if objs]
+        out += [Coverage(k, None, CoverageState.FULL, why) for k, n in _counts(longhorn).items() if n]
     if metrics is not None:
         out += [Coverage(EvidenceKind.METRICS, n, CoverageState.FULL, why)
                 for n in sorted({str(s.name) for s in metrics.samples})]
@@ -239,10 +245,10 @@ def derive_coverage(
     failed_listings = [s for s in sources if s.kind is SourceKind.ISCSIADM and s.state is not SourceState.OK]
     out += [Coverage(EvidenceKind.ISCSIADM, None, _state(s), s.error, (s.location,)) for s in failed_listings]
     out += _longhorn_coverage(sources, longhorn)
-    if any(s.kind in (SourceKind.KUBERNETES, SourceKind.LONGHORN_FILE) for s in sources):
-        if not any(c.kind is EvidenceKind.ENGINES for c in out):
+    if any(s.kind is SourceKind.KUBERNETES for s in sources):
+        if not any(c.kind is EvidenceKind.ENGINES for c in out):  # older snapshots
             out.append(Coverage(EvidenceKind.ENGINES, None, CoverageState.NONE,
-                                "Engine objects are not read (no rule needs them)"))
+                                "Engine objects were not listed from the API"))
     out += _metric_coverage(sources, metrics)
     order = list(EvidenceKind)
     return tuple(sorted(out, key=lambda c: (order.index(c.kind), c.scope is None, c.scope or "")))

@@ -6,10 +6,12 @@ a host from, in order:
 
 1. a ``HOST=PATH`` argument naming the file or a folder above it;
 2. ``--host HOST`` (every file);
-3. the folder convention: a file inside a folder given on the command line takes the
+3. with an inventory (``observe --inventory F``): a file name or folder that names one of
+   its machines (``altra-dmesg.txt``, ``.../altra.lan/kern.log``: see ``HostMatcher.from_path``);
+4. the folder convention: a file inside a folder given on the command line takes the
    name of the first folder below it (``observe logs/`` reads ``logs/altra/dmesg.txt`` as
    ``altra``'s);
-4. the iscsiadm listings: when the file's lines name sessions, disks or SCSI hosts of
+5. the iscsiadm listings: when the file's lines name sessions, disks or SCSI hosts of
    exactly one listing whose host is known (its shell prompt, or ``--iscsiadm HOST=F``).
 
 Lines that name their host keep it. Each file's source status records the hosts it
@@ -24,6 +26,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from harvester_iac.model._identity import HostMatcher
+from harvester_iac.observe._coverage import hosts_by_file
 from harvester_iac.observe._iscsiadm import SessionMap
 from harvester_iac.observe._join import listing_match
 from harvester_iac.observe._source import SourceKind, SourceStatus
@@ -63,14 +67,17 @@ def _listing_host(events: Sequence[Event], maps: Sequence[SessionMap]) -> tuple[
 
 
 def _decide(file: str, events: Sequence[Event], *, by_path: Sequence[tuple[str, str]],
-            default: str | None, roots: Sequence[str],
-            maps: Sequence[SessionMap]) -> tuple[str, str] | None:
+            default: str | None, roots: Sequence[str], maps: Sequence[SessionMap],
+            matcher: HostMatcher | None) -> tuple[str, str] | None:
     named = [(h, p) for h, p in by_path if _under(file, p)]
     if named:
         host, path = max(named, key=lambda hp: len(os.path.abspath(hp[1])))  # the nearest wins
         return host, f"{host}={path} argument"
     if default is not None:
         return default, "--host"
+    known = matcher.from_path(file) if matcher is not None else None
+    if known is not None:
+        return known.name, f"{known.via}, an inventory name"
     return _folder_host(file, roots) or _listing_host(events, maps)
 
 
@@ -82,6 +89,7 @@ def attribute_hosts(
     default: str | None = None,
     roots: Sequence[str] = (),
     maps: Sequence[SessionMap] = (),
+    matcher: HostMatcher | None = None,
 ) -> tuple[tuple[Event, ...], tuple[SourceStatus, ...]]:
     """Events with hosts filled in where the rules above give one, and the log sources
     with ``hosts`` and ``host_from`` set; other sources are returned unchanged."""
@@ -94,16 +102,13 @@ def attribute_hosts(
             continue
         without = [e for e in per_file.get(s.location, ()) if e.host is None]
         found = _decide(s.location, without, by_path=by_path, default=default, roots=roots,
-                        maps=maps)
+                        maps=maps, matcher=matcher)
         if found is not None:
             decided[s.location] = found
     out_events = tuple(
         dataclasses.replace(e, host=decided[e.file][0]) if e.host is None and e.file in decided else e
         for e in events)
-    hosts_of: dict[str, set[str]] = defaultdict(set)
-    for e in out_events:
-        if e.host:
-            hosts_of[e.file].add(e.host)
+    hosts_of = hosts_by_file(out_events)
     out_sources = []
     for s in sources:
         if s.kind is not SourceKind.LOG:

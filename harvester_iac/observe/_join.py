@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
+from harvester_iac.model._identity import HostMatcher
 from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe.logs._event import Event, EventKind
@@ -125,14 +126,16 @@ def join_volumes(
     """Return the events with ``iqn``, ``volume`` and ``session`` filled where they can be.
 
     ``host`` is the host the iscsiadm listing was taken on (default: the host in its
-    shell prompt, if any); listing joins apply only to that host's events and to events
-    of unknown host. Log-derived joins apply per host. Without a listing, only the logs
+    shell prompt, if any); listing joins apply only to that host's events (its short name
+    or FQDN too) and to events of unknown host. Log-derived joins apply per host. Without a listing, only the logs
     and the IQNs the lines name are used.
     """
     events = tuple(events)
     bindings = _Bindings(events)
     where = host or (sessions.host if sessions is not None else None)
     listing = sessions.file if sessions is not None and sessions.file else "iscsiadm listing"
+    # the listing's host as the logs may write it: altra.lan is altra (host identity)
+    same_host = HostMatcher.of_names([where]).resolve if where else (lambda _: None)
     out: list[Event] = []
     for event in events:
         changes: dict[str, str | tuple[tuple[str, str], ...]] = {}
@@ -146,7 +149,7 @@ def join_volumes(
         if (
             iqn is None
             and sessions is not None
-            and (where is None or event.host in (None, where))
+            and (where is None or event.host is None or same_host(event.host))
         ):
             found, via = _from_map(event, sessions, bindings)
             if found is not None and found.target is not None:

@@ -26,13 +26,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harvester_iac.core import SnapshotError
+from harvester_iac.core import InputError, Located, SnapshotError, map_foreign_errors, schema_problem
 from harvester_iac.observe._coverage import Coverage, derive_coverage
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe._prometheus import PrometheusMetrics
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._summary import Summaries, summarize
-from harvester_iac.observe._tree import Tree, pointer_escape
 from harvester_iac.observe.logs._event import Event
 from harvester_iac.observe.longhorn._objects import LonghornState
 
@@ -283,7 +282,7 @@ def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
 # -- decoding -------------------------------------------------------------------------
 
 
-def _decode(tp: Any, node: Tree | None) -> Any:
+def _decode(tp: Any, node: Located | None) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         if node is None:
@@ -331,7 +330,7 @@ def _optional(tp: Any) -> bool:
     )
 
 
-def _decode_dataclass(cls: type, node: Tree) -> Any:
+def _decode_dataclass(cls: type, node: Located) -> Any:
     hints = _hints(cls)
     values = {}
     for f in _fields(cls):
@@ -349,7 +348,7 @@ def _decode_dataclass(cls: type, node: Tree) -> Any:
     return cls(**values)
 
 
-def _parse_time(node: Tree) -> datetime:
+def _parse_time(node: Located) -> datetime:
     text = node.as_str()
     try:
         value = datetime.fromisoformat(text)
@@ -360,7 +359,7 @@ def _parse_time(node: Tree) -> datetime:
     return value.astimezone(UTC)
 
 
-def _decode_source(node: Tree) -> SourceStatus:
+def _decode_source(node: Located) -> SourceStatus:
     kind = _decode(SourceKind, node.require("kind", "a source kind"))
     hosts = node.get("hosts")
     location = node.opt_str("url") if kind in _URL_KINDS else node.opt_str("path")
@@ -377,7 +376,7 @@ def _decode_source(node: Tree) -> SourceStatus:
     )
 
 
-def _decode_sessions(node: Tree) -> tuple[SessionMap, ...]:
+def _decode_sessions(node: Located) -> tuple[SessionMap, ...]:
     groups: dict[tuple[str | None, str | None, str | None], list[IscsiSession]] = {}
     for row in node.items():
         key = (row.opt_str("listing"), row.opt_str("host"), row.opt_str("open_iscsi_version"))
@@ -398,7 +397,7 @@ def snapshot_schema() -> dict[str, Any]:
     return schema
 
 
-def _schema_error(doc: Any, file: str) -> SnapshotError | None:
+def _schema_error(doc: Any, file: str) -> InputError | None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(snapshot_schema())
@@ -406,23 +405,22 @@ def _schema_error(doc: Any, file: str) -> SnapshotError | None:
     error = jsonschema.exceptions.best_match(errors)
     if error is None:
         return None
-    pointer = "".join(f"/{pointer_escape(str(p))}" for p in error.absolute_path) or "/"
-    message = error.message
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties", {}))
-        unknown = sorted(k for k in error.instance if k not in known)
-        message = "unknown member " + ", ".join(repr(k) for k in unknown)
-    expected = {
-        "type": f"a value of type {error.validator_value}",
-        "enum": "one of " + ", ".join(json.dumps(v) for v in error.validator_value or ()),
-        "const": json.dumps(error.validator_value),
-        "required": "the member(s) " + ", ".join(map(str, error.validator_value or ())),
-        "additionalProperties": "only the members the snapshot schema defines",
-    }.get(str(error.validator), f"a value matching the schema's {error.validator!r} rule")
-    if isinstance(error.schema, dict) and error.schema.get("format") == "date-time":
-        expected = "an RFC 3339 time in UTC such as 2025-12-28T00:52:05Z"
-        message = f"not a UTC time: {json.dumps(error.instance)}"
-    return SnapshotError(message, file=file, where=pointer, expected=expected, more=len(errors) - 1)
+    return Located(doc, file).problem(schema_problem(error), more=len(errors) - 1)
+
+
+def _older(root: Any, coverage: tuple[Coverage, ...]) -> tuple[Coverage, ...]:
+    """Coverage of a snapshot written before coverage existed: its writer read no Engine
+    objects, so their absence says nothing."""
+    from harvester_iac.observe._coverage import CoverageState, EvidenceKind
+
+    lh = root.get("longhorn")
+    if lh is None or lh.get("engines") is not None:
+        return coverage
+    return tuple(
+        Coverage(c.kind, c.scope, CoverageState.NONE,
+                 "not read by the harvester-iac that wrote this snapshot", c.sources)
+        if c.kind is EvidenceKind.ENGINES else c
+        for c in coverage)
 
 
 def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
@@ -430,7 +428,7 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
     problem = _schema_error(doc, file)
     if problem is not None:
         raise problem
-    root = Tree(doc, file)
+    root = Located(doc, file)
     hints = _hints(HealthSnapshot)
     sources = tuple(_decode_source(s) for s in root.require("sources", "a list").items())
     events = _decode(hints["events"], root.require("events", "a list"))
@@ -439,8 +437,8 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
     metrics = _decode(hints["metrics"], root.get("metrics"))
     covered = root.get("coverage")
     coverage = (_decode(hints["coverage"], covered) if covered is not None else
-                derive_coverage(sources=sources, events=events, sessions=sessions,
-                                longhorn=longhorn, metrics=metrics))
+                _older(root, derive_coverage(sources=sources, events=events, sessions=sessions,
+                                             longhorn=longhorn, metrics=metrics)))
     return HealthSnapshot(
         collected_at=_parse_time(root.require("collected_at", "a time")),
         window=_decode(TimeWindow, root.require("window", "an object")),
@@ -467,22 +465,6 @@ def load_snapshot(path: str | os.PathLike[str]) -> HealthSnapshot:
         raise SnapshotError(
             f"cannot read the snapshot: {exc}", file=name, expected="UTF-8 JSON text"
         ) from None
-    try:
-        doc = json.loads(text)
-    except RecursionError:
-        raise SnapshotError(
-            "nested too deeply to be a snapshot", file=name, expected="a health snapshot"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"not valid JSON: {exc.msg}",
-            file=name,
-            where=f"{exc.lineno}:{exc.colno}",
-            expected="a health snapshot (JSON) written by 'observe -o'",
-        ) from None
-    try:
-        return parse_snapshot(doc, file=name)
-    except RecursionError:
-        raise SnapshotError(
-            "nested too deeply to be a snapshot", file=name, expected="a health snapshot"
-        ) from None
+    with map_foreign_errors(file=name, error=SnapshotError,
+                            expected="a health snapshot (JSON) written by 'observe -o'"):
+        return parse_snapshot(json.loads(text), file=name)

@@ -31,8 +31,9 @@ Host identity: events count for an inventory host by its name, an alias (`hosts[
 its address, or as short name vs FQDN (`altra.lan` is `altra`). Lines without a host take it
 from `observe --host HOST=PATH` or `--host HOST`, the folder convention (a file in a folder
 given to observe takes the name of the first folder below it: `logs/altra/dmesg.txt`), the
-iscsiadm listing its lines match (`--iscsiadm HOST=F` names a listing's host), or, at
-validate time, a path that names an inventory machine (`altra-dmesg.txt`, `.../altra/...`);
+iscsiadm listing its lines match (`--iscsiadm HOST=F` names a listing's host), or a path
+that names an inventory machine (`altra-dmesg.txt`, `.../altra/...`: at validate time, or
+at observe time with `observe --inventory F`);
 on a single-host site, host-less storage lines are that host's. Events of unknown hosts, and
 events left without a host, are HIAC-EVIDENCE-002 findings naming the host and the count.
 

@@ -209,6 +209,9 @@ def run_rules(
     )
 
 
+_NAMED = 8  # up to this many hosts and masters, the coverage line names each
+
+
 def _coverage_line(ctx: RuleContext) -> str:
     """What was and was not seen, per evidence kind, resolved to the inventory's names."""
     if ctx.observed is None:
@@ -216,8 +219,15 @@ def _coverage_line(ctx: RuleContext) -> str:
     from harvester_iac.observe import EvidenceKind
 
     machines = [h.name for h in ctx.inventory.hosts] + [m.name for m in ctx.inventory.control_plane.masters]
-    logs = ", ".join(f"{m} {ctx.coverage('events', m).state.value}" for m in machines)
-    parts = [f"logs {logs}"]
+    states = {m: ctx.coverage("events", m).state.value for m in machines}
+    if len(machines) <= _NAMED:
+        logs = ", ".join(f"{m} {state}" for m, state in states.items())
+    else:  # a large site: count the full ones, name the others
+        full = sum(state == "full" for state in states.values())
+        logs = f"{full} of {len(machines)} full" + "".join(
+            f", {word}: " + " ".join(m for m, state in states.items() if state == word)
+            for word in ("partial", "none") if word in states.values())
+    parts = [f"events {logs}"]
     if ctx.hosts.unknown:
         parts[-1] += " (+ unknown hosts " + ", ".join(sorted(ctx.hosts.unknown)) + ")"
     for kind in (EvidenceKind.ISCSIADM, EvidenceKind.NODES, EvidenceKind.VOLUMES,

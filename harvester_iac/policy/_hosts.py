@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from harvester_iac.model import HostMatcher, Inventory
+from harvester_iac.model import HostMatcher, Identity, Inventory
 from harvester_iac.policy._observed import Observed
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ class HostIndex:
         self.hostless: list[Event] = []
         #: file -> (machine, how) its host-less lines were given ("altra", "file name altra-dmesg.txt")
         self.derived: dict[str, tuple[str, str]] = {}
+        self._by_file: dict[str, Identity | None] = {}
         self._coverage: tuple[Coverage, ...] = observed.coverage if observed is not None else ()
         if observed is None:
             return
@@ -48,7 +49,9 @@ class HostIndex:
         if e.host is not None:
             found = self.matcher.resolve(e.host)
             return found.name if found is not None else None
-        by_path = self.matcher.from_path(e.file)
+        if e.file not in self._by_file:
+            self._by_file[e.file] = self.matcher.from_path(e.file)
+        by_path = self._by_file[e.file]
         if by_path is not None:
             self.derived.setdefault(e.file, (by_path.name, by_path.via))
             return by_path.name

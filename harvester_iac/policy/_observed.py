@@ -29,10 +29,11 @@ if TYPE_CHECKING:
         LonghornReplica,
         LonghornState,
         MetricSample,
+        SessionMap,
     )
     from harvester_iac.policy._hosts import HostIndex
 
-__all__ = ["Observed", "Trouble", "TroubleIndex", "device_base", "event_ref"]
+__all__ = ["Observed", "Trouble", "TroubleIndex", "device_base", "event_ref", "longhorn_node"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,7 +43,8 @@ class Observed:
     ``source`` is the snapshot file (or the logs folder); ``collected_at`` when the
     evidence was taken (``None``: unknown); ``window`` the time span it covers;
     ``coverage`` what was observed per kind (``observe.Coverage``); ``failed_sources`` and
-    ``partial_sources`` the sources read not at all or in part, each as one line.
+    ``partial_sources`` the sources read not at all or in part, each as one line;
+    ``sessions`` the iscsiadm session maps.
     """
 
     source: str
@@ -56,6 +58,7 @@ class Observed:
     partial_sources: tuple[str, ...] = ()
     log_sources: tuple[str, ...] = ()
     coverage: tuple[Coverage, ...] = ()
+    sessions: tuple[SessionMap, ...] = ()
     _replicas: dict[str, tuple[LonghornReplica, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
@@ -81,6 +84,18 @@ class Observed:
         if self.longhorn is None:
             return None
         return next((n for n in self.longhorn.nodes if n.name == name), None)
+
+
+def longhorn_node(inv: Inventory, observed: Observed, host: str) -> LonghornNode | None:
+    """The Longhorn Node of inventory host ``host``: the node of that name, else the one
+    whose name is an alias or the FQDN of the host (host identity)."""
+    found = observed.node(host)
+    if found is not None or observed.longhorn is None:
+        return found
+    from harvester_iac.model import HostMatcher
+
+    matcher = HostMatcher(inv)
+    return next((n for n in observed.longhorn.nodes if matcher.host(n.name) == host), None)
 
 
 def event_ref(e: Event) -> SourceRef:

@@ -2,9 +2,10 @@
 
 The join follows the Longhorn Volume → PVC → VM disk chain (``observe.root_volume``),
 never a volume name pattern alone. Where replicas are concerned, Replica objects are the
-evidence; when they were not observed, the Volume object still says how many replicas
-the volume has (``spec.numberOfReplicas``, and ``status.robustness`` whether all of them
-run), which bounds how many failure domains it spans today. Every answer states its
+evidence; when they were not observed, its Engine object says how many replicas it
+writes to (``status.replicaModeMap``), else the Volume object how many it has
+(``spec.numberOfReplicas``, and ``status.robustness`` whether all of them run); either
+bounds how many failure domains it spans today. Every answer states its
 derivation; where nothing says, the answer is unknown (``None``).
 """
 
@@ -85,8 +86,23 @@ def replicas_today(inv: Inventory, observed: Observed | None, volume: str) -> To
         spots = observed_spots(inv, observed, volume)
         return Today(volume=volume, spots=spots, count=len(spots),
                      derivation=f"Longhorn Replica objects of {volume}")
-    lv = observed.longhorn.volume(volume) if observed is not None and observed.longhorn else None
+    lh = observed.longhorn if observed is not None else None
+    engines = lh.engines_of(volume) if lh is not None else ()
+    if engines and any(e.replica_modes for e in engines):
+        rw = max(e.writable for e in engines)
+        modes = ", ".join(f"{r} {m}" for e in engines for r, m in e.replica_modes)
+        return Today(volume=volume, spots=None, count=rw, derivation=(
+            f"Longhorn Engine of {volume}: {rw} replica(s) RW in status.replicaModeMap ({modes}); "
+            "no Replica object observed"))
+    lv = lh.volume(volume) if lh is not None else None
     if lv is None:
+        served = [f"iSCSI session {s.sid} on {m.host or 'an unnamed host'} ({m.file})"
+                  for m in (observed.sessions if observed is not None else ())
+                  for s in m.sessions if s.volume == volume]
+        if served:
+            return Today(volume=volume, spots=None, count=None, derivation=(
+                f"Longhorn volume {volume} is served by {', '.join(served)} (iscsiadm map); "
+                "its Volume and Replica objects were not observed, so its replicas are unknown"))
         return Today(volume=volume, spots=None, count=None,
                      derivation=f"Longhorn Volume {volume} not observed")
     n = lv.number_of_replicas

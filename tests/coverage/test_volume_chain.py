@@ -56,3 +56,38 @@ def test_volume_name_in_the_inventory_decides() -> None:
     found = root_volume(state, vm="kube-master-00", volume_name="pvc-da7a0000")
     assert found is not None and found.via.startswith("inventory volumeName pvc-da7a0000; PVC default/")
     assert root_volume(state, vm="kube-master-00", volume_name="pvc-missing") is None
+
+
+def test_snapshots_written_before_coverage_derive_the_same_coverage() -> None:
+    """Backward compatibility: a snapshot without ``coverage`` (and without the sources'
+    ``hosts``/``host_from``), as written before coverage existed, loads and gets the same
+    coverage from its sources as the committed example records."""
+    import json
+    from pathlib import Path
+
+    from harvester_iac.observe import parse_snapshot
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "observed" / "incident.snapshot.json"
+    doc = json.loads(path.read_text())
+    recorded = parse_snapshot(doc, file=str(path)).coverage
+    doc.pop("coverage")
+    doc["longhorn"].pop("engines")
+    for s in doc["sources"]:
+        s.pop("hosts", None)
+        s.pop("host_from", None)
+    old = parse_snapshot(doc, file="old.json").coverage
+    assert [c for c in old if c.kind != "engines"] == [c for c in recorded if c.kind != "engines"]
+    (engines,) = [c for c in old if c.kind == "engines"]
+    assert engines.state == "none" and "not read by the harvester-iac that wrote" in (engines.reason or "")
+    assert len(recorded) > 5
+
+
+def test_the_master_summary_lists_only_volumes_the_vm_uses() -> None:
+    from datetime import UTC, datetime
+
+    from harvester_iac.observe import Event, EventKind, summarize
+
+    stall = Event(time=datetime(2025, 12, 28, tzinfo=UTC), host="kube-master-00", source="etcd",
+                  kind=EventKind.ETCD_SLOW_APPLY, file="k3s.log", line=1, raw="apply request took too long")
+    (master,) = summarize([stall], _state(ROOT, LEFTOVER)).masters
+    assert master.volumes == ("pvc-928c70bb",)

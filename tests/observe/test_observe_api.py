@@ -24,6 +24,7 @@ EXPECTED = [
     "LiveOptions",
     "LonghornCondition",
     "LonghornDisk",
+    "LonghornEngine",
     "LonghornNode",
     "LonghornReplica",
     "LonghornSetting",

@@ -136,7 +136,7 @@ def test_markdown_and_text_name_every_finding() -> None:
     assert "waived" in md
     *_, verdict, coverage = text.rstrip().splitlines()
     assert verdict.startswith("FAILED:")
-    assert coverage.startswith("coverage: logs altra full, kube-master-00 full") and "engines none" in coverage
+    assert coverage.startswith("coverage: events altra full, kube-master-00 full") and "engines none" in coverage
 
 
 def test_text_explains_each_rule_once() -> None:

@@ -37,7 +37,7 @@ def _mutate(pointer: list[str | int], value: object) -> dict[str, object]:
 
 CASES: list[tuple[str, object, str, str]] = [
     # (id, document or raw text, expected "where", fragment of the message)
-    ("malformed", '{"nodes": [\n  {"name": "a",}]}', "2:16", "malformed JSON"),
+    ("malformed", '{"nodes": [\n  {"name": "a",}]}', "2:16", "invalid JSON"),
     ("not-an-object", "[1, 2]", "/", "must be a JSON object"),
     ("unknown-top-key", _mutate(["shedule"], 2), "/shedule", 'did you mean "schedule"?'),
     ("unknown-node-key", _mutate(["nodes", 0, "disk"], []), "/nodes/0/disk", 'did you mean "disks"?'),
@@ -58,7 +58,7 @@ CASES: list[tuple[str, object, str, str]] = [
     ("bad-time", _mutate(["now"], "yesterday"), "/now", "not an RFC 3339 time"),
     ("naive-time", _mutate(["now"], "2015-01-02T00:00:00"), "/now", "time zone"),
     ("tags-not-strings", _mutate(["nodes", 0, "tags"], [1]), "/nodes/0/tags/0", "expected a string"),
-    ("nodes-not-list", _mutate(["nodes"], {"n1": {}}), "/nodes", "JSON array"),
+    ("nodes-not-list", _mutate(["nodes"], {"n1": {}}), "/nodes", "expected an array"),
     ("node-name-null", _mutate(["nodes", 0, "name"], None), "/nodes/0/name", "expected a string"),
     ("node-without-name", {"nodes": [{"zone": "z1"}]}, "/nodes/0", 'a node needs a "name"'),
     ("duplicate-node", _mutate(["nodes", 1, "name"], "n1"), "/nodes/1/name", 'duplicate node name "n1"'),
@@ -99,7 +99,7 @@ def test_bad_case_exits_2(tmp_path: Path, run_cli: Callable[..., tuple[int, str,
     ("content", "fragment"),
     [
         (b"\xff\xfe{}", "not UTF-8"),
-        (b"", "malformed JSON"),
+        (b"", "invalid JSON"),
         ('{"schedule": 1, "schedule": 2}', 'duplicate key "schedule"'),
         ('{"schedule": NaN}', "NaN is not valid JSON"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),

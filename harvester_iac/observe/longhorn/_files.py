@@ -17,9 +17,8 @@ from typing import Any
 
 import yaml
 
-from harvester_iac.core import SnapshotError
+from harvester_iac.core import Located, SnapshotError, map_foreign_errors
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
-from harvester_iac.observe._tree import Tree
 from harvester_iac.observe.longhorn._objects import (
     LONGHORN_KINDS,
     LonghornObject,
@@ -54,7 +53,7 @@ class LonghornObjects:
     skipped: int
 
 
-def objects_in_document(doc: Tree) -> Iterator[tuple[str, Tree]]:
+def objects_in_document(doc: Located) -> Iterator[tuple[str, Located]]:
     """Yield ``(kind, object)`` for each Longhorn Volume/Replica/Node/Setting in a document.
 
     Lists are walked (``items``); a list's ``VolumeList`` kind and ``apiVersion`` apply to
@@ -91,7 +90,7 @@ def _is_longhorn(api: object, kind: object) -> bool:
     return isinstance(api, str) and api.startswith("longhorn.io/") and kind in LONGHORN_KINDS
 
 
-def _collect(doc: Tree) -> tuple[list[LonghornObject], int]:
+def _collect(doc: Located) -> tuple[list[LonghornObject], int]:
     objects: list[LonghornObject] = []
     skipped = 0
     for kind, obj in objects_in_document(doc):
@@ -104,14 +103,9 @@ def _collect(doc: Tree) -> tuple[list[LonghornObject], int]:
 
 def parse_longhorn_text(text: str, *, file: str) -> LonghornObjects:
     """Parse YAML or JSON text holding Longhorn objects."""
-    try:
+    with map_foreign_errors(file=file, error=SnapshotError,
+                            expected="the YAML/JSON of 'kubectl get ... -o yaml|json'"):
         return _parse(text, file)
-    except RecursionError:
-        raise SnapshotError(
-            "nested too deeply to be kubectl output",
-            file=file,
-            expected="the YAML/JSON of 'kubectl get ... -o yaml|json'",
-        ) from None
 
 
 def _parse(text: str, file: str) -> LonghornObjects:
@@ -119,37 +113,18 @@ def _parse(text: str, file: str) -> LonghornObjects:
     objects: list[LonghornObject] = []
     skipped = 0
     if stripped.startswith(("{", "[")):
-        try:
-            data: Any = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(
-                f"not valid JSON: {exc.msg}",
-                file=file,
-                where=f"{exc.lineno}:{exc.colno}",
-                expected="the JSON of 'kubectl get ... -o json'",
-            ) from None
+        data: Any = json.loads(text)
         docs = data if isinstance(data, list) else [data]
         for i, d in enumerate(docs):
-            tree = Tree(d, file, f"/{i}" if isinstance(data, list) else "")
+            tree = Located(d, file, f"/{i}" if isinstance(data, list) else "")
             got, n = _collect(tree)
             objects += got
             skipped += n
         return LonghornObjects(tuple(objects), skipped)
-    try:
-        docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SnapshotError(
-            f"not valid YAML: {problem}",
-            file=file,
-            where=where,
-            expected="the YAML of 'kubectl get ... -o yaml'",
-        ) from None
+    docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
     for i, d in enumerate(docs):
         name = file if len(docs) == 1 else f"{file} (document {i + 1})"
-        got, n = _collect(Tree(d, name))
+        got, n = _collect(Located(d, name))
         objects += got
         skipped += n
     return LonghornObjects(tuple(objects), skipped)

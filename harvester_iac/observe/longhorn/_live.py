@@ -1,6 +1,6 @@
 """Read Longhorn objects live through the Kubernetes API (``kubernetes`` client).
 
-Lists ``longhorn.io/v1beta2`` volumes, replicas, nodes and settings in
+Lists ``longhorn.io/v1beta2`` volumes, replicas, nodes, settings and engines in
 ``longhorn-system`` with paging (``limit`` / ``continue``). Every list is one source
 status: a 403, a timeout, a refused connection, a missing CRD (404) or an expired
 ``continue`` token is recorded as ``failed`` (nothing read) or ``partial`` (some pages
@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harvester_iac.core import InputError, SourceError
+from harvester_iac.core import InputError, Located, SourceError, map_foreign_errors, source_failure
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
-from harvester_iac.observe._tree import Tree
 from harvester_iac.observe.longhorn._files import objects_in_document
 from harvester_iac.observe.longhorn._objects import LonghornObject, LonghornState, parse_longhorn_object
 
@@ -32,6 +31,7 @@ LONGHORN_PLURALS: tuple[tuple[str, str], ...] = (
     ("replicas", "Replica"),
     ("nodes", "Node"),
     ("settings", "Setting"),
+    ("engines", "Engine"),
 )
 
 GROUP = "longhorn.io"
@@ -66,25 +66,23 @@ def _default_client(kubeconfig: Path, context: str | None) -> Any:
 
     # Read it ourselves first: binary or malformed YAML gets file:line:col, not the client's traceback.
     doc = load_yaml(read_text(kubeconfig), file=str(kubeconfig))
-    if not isinstance(doc.data, dict):
+    if not isinstance(doc.value, dict):
         raise InputError("not a kubeconfig", file=str(kubeconfig), where="1:1",
                          expected="a YAML mapping with clusters, users and contexts")
     configuration = client.Configuration()
     load: Any = config.load_kube_config  # the client ships no type hints
     try:
-        load(
-            config_file=str(kubeconfig),
-            context=context,
-            client_configuration=configuration,
-            persist_config=False,
-        )
-    except config.ConfigException as exc:
-        raise InputError(
-            f"cannot use the kubeconfig: {str(exc).strip()}",
-            file=str(kubeconfig),
-            where=f"context {context!r}" if context else None,
-            expected="a kubeconfig with a cluster, a user and the named context",
-        ) from None
+        with map_foreign_errors(file=str(kubeconfig),
+                                expected="a kubeconfig with a cluster, a user and the named context"):
+            load(
+                config_file=str(kubeconfig),
+                context=context,
+                client_configuration=configuration,
+                persist_config=False,
+            )
+    except InputError as exc:
+        exc.where = f"context {context!r}" if context else exc.where
+        raise
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise InputError(
             f"cannot use the kubeconfig: {type(exc).__name__}: {exc}",
@@ -94,45 +92,6 @@ def _default_client(kubeconfig: Path, context: str | None) -> Any:
     # One attempt per request: a refused or timed-out call is recorded, not retried 3x.
     configuration.retries = False
     return client.ApiClient(configuration)
-
-
-def _describe(exc: BaseException, plural: str) -> str:
-    """One line saying why a list call failed, in terms an operator can act on."""
-    status = getattr(exc, "status", None)
-    if isinstance(status, int) and status:
-        reason = getattr(exc, "reason", "") or ""
-        message = ""
-        body = getattr(exc, "body", None)
-        if isinstance(body, str | bytes):
-            import json
-
-            try:
-                decoded = json.loads(body)
-                if isinstance(decoded, dict):
-                    message = str(decoded.get("message") or "")
-            except ValueError:
-                message = ""
-        head = f"HTTP {status} {reason}".strip()
-        if status == 403:
-            return f"{head}: forbidden to list {plural}.{GROUP} ({message or 'RBAC'})"
-        if status == 401:
-            return f"{head}: the credentials were refused ({message or 'unauthorized'})"
-        if status == 404:
-            return (
-                f"{head}: {plural}.{GROUP}/{VERSION} is not served by this cluster "
-                "(Longhorn not installed, or a Longhorn older than 1.3)"
-            )
-        if status == 410:
-            return f"{head}: the continue token expired before the list was complete"
-        return f"{head}: {message}" if message else head
-    text = str(exc).strip().splitlines()
-    detail = text[-1] if text else ""
-    name = type(exc).__name__
-    if "timed out" in str(exc).lower() or "Timeout" in name:
-        return f"timed out: {name} {detail}".strip()
-    if "refused" in str(exc).lower():
-        return f"connection refused: {detail}"
-    return f"{name}: {detail}" if detail else name
 
 
 def _list_all(
@@ -155,10 +114,12 @@ def _list_all(
                 GROUP, VERSION, options.namespace, plural, **kwargs
             )
         except Exception as exc:  # foreign errors end here, recorded with their reason
-            error = _describe(exc, plural)
+            error = source_failure(exc, action=f"list {plural}.{GROUP}", not_found=(
+                f"{plural}.{GROUP}/{VERSION} is not served by this cluster "
+                "(Longhorn not installed, or a Longhorn older than 1.3)"))
             break
         pages += 1
-        tree = Tree(body, location, f"/page/{pages}", SourceError)
+        tree = Located(body, location, f"/page/{pages}", SourceError)
         try:
             for found_kind, obj in objects_in_document(tree):
                 if found_kind == kind:

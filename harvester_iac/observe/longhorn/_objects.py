@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from harvester_iac.core import AntiAffinity, DataLocality, DiskType, Robustness
-from harvester_iac.observe._tree import Tree
+from harvester_iac.core import AntiAffinity, DataLocality, DiskType, Located, Robustness
 
 __all__ = [
     "LONGHORN_KINDS",
@@ -28,6 +27,7 @@ __all__ = [
     "DiskType",
     "LonghornCondition",
     "LonghornDisk",
+    "LonghornEngine",
     "LonghornNode",
     "LonghornReplica",
     "LonghornSetting",
@@ -39,8 +39,8 @@ __all__ = [
     "vm_name_of",
 ]
 
-#: The object kinds this reader keeps; other longhorn.io kinds (Engine, ...) are skipped.
-LONGHORN_KINDS: tuple[str, ...] = ("Volume", "Replica", "Node", "Setting")
+#: The object kinds this reader keeps; other longhorn.io kinds (InstanceManager, ...) are skipped.
+LONGHORN_KINDS: tuple[str, ...] = ("Volume", "Replica", "Node", "Setting", "Engine")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +167,23 @@ class LonghornNode:
 
 
 @dataclass(frozen=True, slots=True)
+class LonghornEngine:
+    """A volume's engine (its iSCSI frontend): where it runs and the mode of each replica it
+    writes to (``status.replicaModeMap``: replica name → ``RW``, ``WO`` rebuilding, ``ERR``)."""
+
+    name: str
+    volume: str | None = None
+    node: str | None = None
+    current_state: str | None = None
+    replica_modes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def writable(self) -> int:
+        """Replicas the engine reads and writes (mode ``RW``)."""
+        return sum(mode == "RW" for _, mode in self.replica_modes)
+
+
+@dataclass(frozen=True, slots=True)
 class LonghornSetting:
     """A Longhorn setting (``replica-soft-anti-affinity`` → ``"false"``); values stay strings."""
 
@@ -183,6 +200,7 @@ class LonghornState:
     replicas: tuple[LonghornReplica, ...] = ()
     nodes: tuple[LonghornNode, ...] = ()
     settings: tuple[LonghornSetting, ...] = ()
+    engines: tuple[LonghornEngine, ...] = ()
     _volumes: dict[str, LonghornVolume] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -193,13 +211,16 @@ class LonghornState:
 
     @property
     def empty(self) -> bool:
-        return not (self.volumes or self.replicas or self.nodes or self.settings)
+        return not (self.volumes or self.replicas or self.nodes or self.settings or self.engines)
 
     def volume(self, name: str) -> LonghornVolume | None:
         return self._volumes.get(name)
 
     def replicas_of(self, volume: str) -> tuple[LonghornReplica, ...]:
         return tuple(r for r in self.replicas if r.volume == volume)
+
+    def engines_of(self, volume: str) -> tuple[LonghornEngine, ...]:
+        return tuple(e for e in self.engines if e.volume == volume)
 
     def setting(self, name: str) -> str | None:
         return next((s.value for s in self.settings if s.name == name), None)
@@ -211,6 +232,7 @@ class LonghornState:
         reps: dict[str, LonghornReplica] = {}
         nodes: dict[str, LonghornNode] = {}
         sets: dict[str, LonghornSetting] = {}
+        engs: dict[str, LonghornEngine] = {}
         for obj in objects:
             if isinstance(obj, LonghornVolume):
                 vols.setdefault(obj.name, obj)
@@ -218,6 +240,8 @@ class LonghornState:
                 reps.setdefault(obj.name, obj)
             elif isinstance(obj, LonghornNode):
                 nodes.setdefault(obj.name, obj)
+            elif isinstance(obj, LonghornEngine):
+                engs.setdefault(obj.name, obj)
             else:
                 sets.setdefault(obj.name, obj)
         return LonghornState(
@@ -225,16 +249,17 @@ class LonghornState:
             replicas=tuple(reps[k] for k in sorted(reps)),
             nodes=tuple(nodes[k] for k in sorted(nodes)),
             settings=tuple(sets[k] for k in sorted(sets)),
+            engines=tuple(engs[k] for k in sorted(engs)),
         )
 
     def merged(self, other: LonghornState) -> LonghornState:
         return LonghornState.of(
-            [*self.volumes, *self.replicas, *self.nodes, *self.settings,
-             *other.volumes, *other.replicas, *other.nodes, *other.settings]
+            [*self.volumes, *self.replicas, *self.nodes, *self.settings, *self.engines,
+             *other.volumes, *other.replicas, *other.nodes, *other.settings, *other.engines]
         )
 
 
-LonghornObject = LonghornVolume | LonghornReplica | LonghornNode | LonghornSetting
+LonghornObject = LonghornVolume | LonghornReplica | LonghornNode | LonghornSetting | LonghornEngine
 
 # -- VM names -------------------------------------------------------------------------
 
@@ -265,7 +290,7 @@ def vm_name_of(
 _E = TypeVar("_E", bound=StrEnum)
 
 
-def _enum(node: Tree | None, enum: type[_E]) -> _E | None:
+def _enum(node: Located | None, enum: type[_E]) -> _E | None:
     if node is None:
         return None
     text = node.as_str()
@@ -277,11 +302,11 @@ def _enum(node: Tree | None, enum: type[_E]) -> _E | None:
         raise node.fail("one of " + ", ".join(repr(e.value) for e in enum)) from None
 
 
-def _conditions(node: Tree | None) -> tuple[LonghornCondition, ...]:
+def _conditions(node: Located | None) -> tuple[LonghornCondition, ...]:
     """Conditions arrive as a list (v1beta2) or, in old objects, a map keyed by type."""
     if node is None:
         return ()
-    pairs: Iterable[tuple[str | None, Tree]]
+    pairs: Iterable[tuple[str | None, Located]]
     if isinstance(node.value, list):
         pairs = ((None, item) for item in node.items())
     else:
@@ -310,13 +335,13 @@ def _condition_true(conds: tuple[LonghornCondition, ...], type_: str) -> bool | 
     return None if found is None else found.true
 
 
-def _name(obj: Tree) -> str:
+def _name(obj: Located) -> str:
     return obj.require("metadata", "the object's metadata").require(
         "name", "the object's name"
     ).as_str()
 
 
-def _volume(obj: Tree) -> LonghornVolume:
+def _volume(obj: Located) -> LonghornVolume:
     spec = obj.get("spec") or obj.child("spec", {})
     status = obj.get("status") or obj.child("status", {})
     k8s = status.get("kubernetesStatus") or status.child("kubernetesStatus", {})
@@ -365,7 +390,7 @@ def _volume(obj: Tree) -> LonghornVolume:
     )
 
 
-def _replica(obj: Tree) -> LonghornReplica:
+def _replica(obj: Located) -> LonghornReplica:
     spec = obj.get("spec") or obj.child("spec", {})
     status = obj.get("status") or obj.child("status", {})
     disk_path = spec.opt_str("diskPath")
@@ -390,9 +415,9 @@ def _replica(obj: Tree) -> LonghornReplica:
     )
 
 
-def _disk(name: str, spec: Tree | None, status: Tree | None) -> LonghornDisk:
-    s = spec or Tree({}, "", "")
-    st = status or Tree({}, "", "")
+def _disk(name: str, spec: Located | None, status: Located | None) -> LonghornDisk:
+    s = spec or Located({}, "", "")
+    st = status or Located({}, "", "")
     scheduled = st.get("scheduledReplica")
     return LonghornDisk(
         name=name,
@@ -413,7 +438,7 @@ def _disk(name: str, spec: Tree | None, status: Tree | None) -> LonghornDisk:
     )
 
 
-def _node(obj: Tree) -> LonghornNode:
+def _node(obj: Located) -> LonghornNode:
     spec = obj.get("spec") or obj.child("spec", {})
     status = obj.get("status") or obj.child("status", {})
     spec_disks = dict((spec.get("disks") or spec.child("disks", {})).members())
@@ -436,7 +461,7 @@ def _node(obj: Tree) -> LonghornNode:
     )
 
 
-def _setting(obj: Tree) -> LonghornSetting:
+def _setting(obj: Located) -> LonghornSetting:
     status = obj.get("status")
     value = obj.get("value")
     return LonghornSetting(
@@ -446,15 +471,29 @@ def _setting(obj: Tree) -> LonghornSetting:
     )
 
 
-_PARSERS: dict[str, Callable[[Tree], LonghornObject]] = {
+def _engine(obj: Located) -> LonghornEngine:
+    spec = obj.get("spec") or obj.child("spec", {})
+    status = obj.get("status") or obj.child("status", {})
+    modes = status.get("replicaModeMap")
+    return LonghornEngine(
+        name=_name(obj),
+        volume=spec.opt_str("volumeName"),
+        node=spec.opt_str("nodeID"),
+        current_state=status.opt_str("currentState"),
+        replica_modes=tuple(sorted((k, v.as_str()) for k, v in modes.members())) if modes else (),
+    )
+
+
+_PARSERS: dict[str, Callable[[Located], LonghornObject]] = {
     "Volume": _volume,
     "Replica": _replica,
     "Node": _node,
     "Setting": _setting,
+    "Engine": _engine,
 }
 
 
-def parse_longhorn_object(obj: Tree, kind: str) -> LonghornObject:
+def parse_longhorn_object(obj: Located, kind: str) -> LonghornObject:
     """Parse one object of ``kind`` (one of :data:`LONGHORN_KINDS`)."""
     obj.mapping()
     return _PARSERS[kind](obj)

@@ -40,10 +40,12 @@ class EtcdStalledByStorage(Rule):
     unknown_when = (
         'no log was observed at all (the whole rule); a master whose own logs were not observed o'
         'r read only in part (that master: its stalls are unknown); a master that stalled while t'
-        'he logs of its host were not observed in full (whether storage caused it is unknown). To'
-        "day's failure domains of its root volume come from Replica objects, else from the Volume"
-        ' object (numberOfReplicas and robustness bound them), with the derivation in the evidenc'
-        'e.'
+        'he logs of its host were not observed in full (whether storage caused it is unknown); a '
+        'stall near storage events when the plan gives the root volume more than one failure doma'
+        'in and nothing observed says how many it has today (whether the plan answers it is unkno'
+        "wn). Today's failure domains come from Replica objects, else from the Engine (replicaMod"
+        'eMap) or the Volume object (numberOfReplicas and robustness bound them), with the deriva'
+        'tion in the evidence.'
     )
     why = (
         "Slow applies or slow fdatasync on a master that coincide with iSCSI or I/O errors on "
@@ -99,7 +101,13 @@ class EtcdStalledByStorage(Rule):
                 evidence.append(Observation("failure domains of the planned root volume",
                                             ", ".join(planned) or "none placed"))
                 bound = self._bound(ctx, m.name)
-                if bound is not None and len(planned) > bound:
+                if bound is None and len(planned) > 1:
+                    # the stall is real, but whether this plan answers it rests on where the
+                    # replicas are today, which nothing observed says
+                    yield self.unknown(res[0], needs=[Need.REPLICAS, Need.VOLUMES], evidence=evidence,
+                                       reason=msg + "; whether this plan spreads its root volume "
+                                       f"over more failure domains than today is unknown ({derivation})")
+                elif bound is not None and len(planned) > bound:
                     yield self.finding(
                         resources=res, evidence=evidence, key=m.name, severity=Severity.WARNING,
                         message=msg + f"; this plan spreads its root volume from {bound} to "
@@ -128,7 +136,8 @@ class EtcdStalledByStorage(Rule):
         for vp in ctx.placement.masters:
             if vp.volume.vm == master:
                 link = ctx.link(vp.volume)
-                return replicas_today(ctx.inventory, ctx.observed, link.volume) if link else None
+                name = link.volume if link is not None else vp.volume.volume_name
+                return replicas_today(ctx.inventory, ctx.observed, name) if name else None
         return None
 
     def _bound(self, ctx: RuleContext, master: str) -> int | None:

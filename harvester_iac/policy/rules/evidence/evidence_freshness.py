@@ -83,18 +83,16 @@ class EvidenceFreshness(Rule):
                     resources=res, severity=sev, key="future", evidence=ev,
                     message=f"the health evidence was collected {_age(age)} after now: a clock "
                             "is wrong or --now is too early")
-        for part in obs.partial_sources:
-            yield self.finding(
-                resources=res, severity=sev, key=f"partial:{part}",
-                message=f"a source of the health evidence was read only in part: {part}",
-                evidence=[Observation("partial source", part)],
-                fix="Fix what stopped the read (access, timeouts, a damaged file) and observe again.")
-        for failed in obs.failed_sources:
-            yield self.finding(
-                resources=res, severity=sev, key=f"failed:{failed}",
-                message=f"a source of the health evidence could not be read: {failed}",
-                evidence=[Observation("failed source", failed)],
-                fix="Fix access to the source (path, kubeconfig, URL) and observe again.")
+        for state, said, sources, fix in (
+                ("partial", "was read only in part", obs.partial_sources,
+                 "Fix what stopped the read (access, timeouts, a damaged file) and observe again."),
+                ("failed", "could not be read", obs.failed_sources,
+                 "Fix access to the source (path, kubeconfig, URL) and observe again.")):
+            for source in sources:
+                yield self.finding(
+                    resources=res, severity=sev, key=f"{state}:{source}", fix=fix,
+                    message=f"a source of the health evidence {said}: {source}",
+                    evidence=[Observation(f"{state} source", source)])
 
 
 RULE = EvidenceFreshness()

@@ -16,6 +16,7 @@ from harvester_iac.core import (
 )
 from harvester_iac.model import Host, clean_path
 from harvester_iac.policy._context import RuleContext
+from harvester_iac.policy._observed import longhorn_node
 from harvester_iac.policy._rule import Category, Need, Rule
 
 if TYPE_CHECKING:
@@ -39,10 +40,8 @@ class DeclaredDiskNotLive(Rule):
     def _node(ctx: RuleContext, host: Host) -> LonghornNode | None:
         """The Longhorn Node of ``host``: by its name, else by an alias (host identity)."""
         obs = ctx.observed
-        if obs is None or obs.longhorn is None:
-            return None
-        return obs.node(host.name) or next(
-            (n for n in obs.longhorn.nodes if ctx.hosts.matcher.host(n.name) == host.name), None)
+        return longhorn_node(ctx.inventory, obs, host.name) if obs is not None else None
+
     why = (
         "The simulation places replicas on the disks the inventory declares. A disk that "
         "Longhorn does not have, or has but not Ready, takes no replica, so the real "
