@@ -4,6 +4,7 @@ Each renderer takes a :class:`~harvester_iac.policy.ValidationReport` and return
 ``render(report, fmt)`` picks one by its ``--format`` name and imports only that one (the
 gate runs on every commit, so it does not pay for XML or URL modules it does not use). The
 JSON format is documented by ``validate-report.schema.json``, shipped in this package.
+``incident_chart`` draws the timeline of ``harvester-iac incident`` (matplotlib, on first use).
 """
 
 from __future__ import annotations
