@@ -70,7 +70,7 @@ def validation_blocks(rep: IncidentReport, inv: Inventory) -> list[Block]:
     out.append(Bullets((
         f"`journalctl -k` on {join_names(hosts)} shows **no new iSCSI NOP timeouts** or **buffer I/O errors**.",
         "`journalctl -u k3s` on masters shows **no new slow-apply warnings** over a 30–60 minute window.",
-        "The master root volumes are healthy with their replicas on two disks.",
+        "The master root volumes are `healthy`, their replicas on more than one disk (Longhorn Volumes and Replicas).",
     )))
     cmds: list[str] = []
     for h in hosts:
