@@ -27,6 +27,7 @@ from harvester_iac.incident._model import (
     Unexplained,
 )
 from harvester_iac.incident._symptoms import DEFAULT_LAG, EpisodeIndex, symptom_groups
+from harvester_iac.incident._words import plural
 from harvester_iac.model import HostMatcher, Inventory, MachineKind
 from harvester_iac.observe import (
     ETCD_KINDS,
@@ -150,8 +151,9 @@ def _notes(inp: IncidentInput, maps: dict[str, SessionMap], episodes: Sequence[E
     notes: list[str] = []
     hostless = sum(1 for e in inp.events if e.host is None and e.kind in STORAGE_KINDS)
     if hostless:
-        notes.append(f"{hostless} storage line(s) carry no host name (dmesg or bare kernel logs): they are "
-                     f"shown as host {UNKNOWN_HOST!r}; give such files with --host.")
+        notes.append(f"No host name on {plural(hostless, 'storage line')} (dmesg or bare kernel logs): shown as "
+                     f"host {UNKNOWN_HOST!r}; give such files with --host H=PATH or put them in a folder named after "
+                     "the host.")
     for h in sorted({ep.host for ep in episodes} - set(maps) - {UNKNOWN_HOST}):
         notes.append(f"No iscsiadm listing of {h} was given (--iscsiadm): devices of {h} are tied to "
                      "sessions and volumes only where its iscsid lines name them.")
@@ -221,10 +223,10 @@ def analyze(inp: IncidentInput, *, fix: bool = False) -> IncidentReport:
         joined = join_volumes(joined, m, host=host)
     inp = dataclasses.replace(inp, events=joined)
     if renamed:
-        notes.append(f"{renamed} line(s) name their host differently from the inventory (FQDN, alias) or not at "
-                     "all: they were given the inventory's host name (by name, or by their file's path).")
+        notes.append(f"Host names differ from the inventory's (FQDN, alias) or are missing on "
+                     f"{plural(renamed, 'line')}: they were given the inventory's host name (by name, or by their file's path).")
     if dropped:
-        notes.append(f"{dropped} line(s) repeat lines of another file (overlapping or rotated logs, or the "
+        notes.append(f"{plural(dropped, 'line')} duplicated in another file (overlapping or rotated logs, or the "
                      "journal and its rsyslog copy): counted once.")
     episodes = find_episodes(inp.events, gap=inp.gap, map_disks=_map_disks(maps))
     etcd_hosts = {e.host for e in inp.events if e.kind in ETCD_KINDS and e.host}

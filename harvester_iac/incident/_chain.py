@@ -20,6 +20,7 @@ from harvester_iac.incident._episodes import UNKNOWN_HOST, cite, named_session
 from harvester_iac.incident._masters import MasterIndex
 from harvester_iac.incident._model import ChainRow, ChainStop, Cite, Episode, Link, SymptomGroup
 from harvester_iac.incident._symptoms import SymptomIndex
+from harvester_iac.incident._words import plural
 from harvester_iac.model import Inventory
 from harvester_iac.observe import (
     STORAGE_KINDS,
@@ -143,7 +144,7 @@ class _Row:
         listed = _listing_session(self.map, iqn=iqn, disk=disk)
         first = evs[0]
         self.links.append(Link("episode → line", first.kind.value, cite(first),
-                               f"{len(evs)} storage line(s) on {self.host}"))
+                               f"{plural(len(evs), 'storage line')} on {self.host}"))
         # device
         if disk is not None and dev_ev is not None:
             part = f" (partition of {disk})" if dev_ev.device != disk else ""
@@ -257,7 +258,7 @@ class _Row:
         blamed = tuple(sorted({(i, where[id(g)]) for i, g in pairs}))
         ref = next((r for r in inp.masters.refs if r.name == master), None)
         if groups:
-            self.links.append(Link("master → etcd", f"{len(groups)} burst(s)", groups[0].first,
+            self.links.append(Link("master → etcd", plural(len(groups), "burst"), groups[0].first,
                                    f"etcd warnings within {_minutes(inp.lag)} of the episode"))
         elif ref is not None and not ref.log_hosts:
             self._stop(f"master {master}", f"etcd lines of {master}: its k3s journal is not among the logs, "

@@ -35,6 +35,7 @@ from harvester_iac.incident._words import (
     join_names,
     local,
     offset_label,
+    plural,
     zone_label,
 )
 from harvester_iac.model import Inventory
@@ -90,11 +91,11 @@ def _summary(rep: IncidentReport) -> list[Block]:
                      "and are listed as unexplained, not blamed on the storage.")
     others = [r for r in rep.chain if r.master is None and r.vm]
     if others and rows:
-        extra.append(f"The same episode also hit {len(others)} non-master volume(s) "
+        extra.append(f"The same episode also hit {plural(len(others), 'non-master volume')} "
                      f"({join_names([r.vm.split('/', 1)[1] for r in others if r.vm])}).")
     stops = [r for r in rep.chain if r.stop is not None]
     if stops:
-        extra.append(f"{len(stops)} chain row(s) stop short for missing evidence (see Root Cause).")
+        extra.append(f"{plural(len(stops), 'chain row')} stop short for missing evidence (see Root Cause).")
     if extra:
         out.append(Para(" ".join(extra)))
     return out

@@ -19,6 +19,7 @@ from harvester_iac.incident._words import (
     join_names,
     local,
     local_range,
+    plural,
     zone_label,
 )
 from harvester_iac.model import Inventory
@@ -70,8 +71,8 @@ def storage_evidence(rep: IncidentReport) -> list[Block]:
                     if "target_shutdown" in kinds and vols:
                         tail += ", including master root volumes"
                     mass = "mass " if b.connections >= 3 else ""
-                    iscsid.append(f"**{when}** — {mass}{kinds_words(kinds)} across {b.connections or n} iSCSI "
-                                  f"connection(s){tail} (`{b.first}`).")
+                    links = plural(b.connections or n, "iSCSI connection")
+                    iscsid.append(f"**{when}** — {mass}{kinds_words(kinds)} across {links}{tail} (`{b.first}`).")
         if len(all_eps) > len(eps):
             more = (f"… and {len(all_eps) - len(eps)} more episodes on `{host}` until "
                     f"{local(all_eps[-1].end, zone)} (all in the Timeline and in `--format json`).")

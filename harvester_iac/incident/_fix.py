@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from harvester_iac.incident._model import ChainRow, FixChange, FixPlan, IncidentReport
+from harvester_iac.incident._words import plural
 from harvester_iac.model import Inventory, StorageClass
 from harvester_iac.observe import (
     Event,
@@ -88,7 +89,8 @@ def _class_changes(inv: Inventory, rows: Sequence[ChainRow], longhorn: LonghornS
         sc = inv.storage_class(name)
         assert sc is not None
         details = (f"Storage class `{sc.name}`: {_class_words(sc)}",
-                   *(f"Root volume of `{m}` uses it (Longhorn shows {today[m]} replica(s) today)" for m in masters))
+                   *(f"Root volume of `{m}` uses it (Longhorn shows {plural(today[m], 'replica')} today)"
+                     for m in masters))
         path = f"storageclass-{sc.name}.yaml"
         out.append(FixChange(kind="storage_class",
                              title=f"Let the master root volumes spread (`{sc.name}`)", details=details,

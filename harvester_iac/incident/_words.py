@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-__all__ = ["KIND_WORDS", "count_word", "join_names", "local", "local_range", "offset_label", "zone_label"]
+__all__ = ["KIND_WORDS", "count_word", "join_names", "local", "local_range", "offset_label", "plural", "zone_label"]
 
 #: Event kind → the phrase the report uses for several of them.
 KIND_WORDS: dict[str, str] = {
@@ -76,3 +76,8 @@ def join_names(names: Sequence[str], *, code: bool = True) -> str:
 
 def count_word(n: int) -> str:
     return _NUMBERS.get(n, str(n))
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 volume``, ``2 volumes`` (``many`` for irregular plurals)."""
+    return f"{n} {word if n == 1 else many or word + 's'}"

@@ -295,7 +295,7 @@ def _subtitle(rep: IncidentReport) -> str:
         second.append(f"also hit (no master): {', '.join(others)}")
     stops = [r for r in rep.chain if r.stop is not None]
     if stops:
-        second.append(f"{len(stops)} chain row(s) stop for missing evidence")
+        second.append(f"{len(stops)} chain row{'s' if len(stops) > 1 else ''} stop for missing evidence")
     return first + ("\n" + "   |   ".join(second) if second else "")
 
 

@@ -145,3 +145,10 @@ def test_lag_decides_what_is_blamed(capsys: pytest.CaptureFixture[str]) -> None:
     early = {(u["master"], u["kind"]) for u in doc["unexplained"]}
     assert ("kube-master-00", "etcd_read_index_slow") in early
     assert all(u["time_utc"].startswith("2025-12-28T00:46:45.") for u in doc["unexplained"])
+
+
+def test_the_committed_example_report_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/observed/incident.report.md is this command's output (see examples/observed/README.md)."""
+    code, md, _ = run(SEED_ARGS, capsys)
+    assert code == 0
+    assert (ROOT / "examples" / "observed" / "incident.report.md").read_text(encoding="utf-8") == md

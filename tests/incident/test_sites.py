@@ -60,4 +60,4 @@ def test_fqdn_and_address_hosts_resolve_to_the_inventory(tmp_path: Path, capsys:
     assert {m: r["volume"] for m, r in rows.items()} == {m: v for m, (v, _, _) in MASTER_VOLUMES.items()}
     assert all(r["etcd_kinds"] for r in rows.values())
     assert set(doc["event_counts"]) == {"altra", *MASTER_VOLUMES}
-    assert any("FQDN, alias" in n for n in doc["evidence"]["notes"])
+    assert any("(FQDN, alias)" in n for n in doc["evidence"]["notes"])
