@@ -224,7 +224,8 @@ def analyze(inp: IncidentInput, *, fix: bool = False) -> IncidentReport:
     inp = dataclasses.replace(inp, events=joined)
     if renamed:
         notes.append(f"Host names differ from the inventory's (FQDN, alias) or are missing on "
-                     f"{plural(renamed, 'line')}: they were given the inventory's host name (by name, or by their file's path).")
+                     f"{plural(renamed, 'line')}: they were given the inventory's host name (by name, or by "
+                     "their file's path).")
     if dropped:
         notes.append(f"{plural(dropped, 'line')} duplicated in another file (overlapping or rotated logs, or the "
                      "journal and its rsyslog copy): counted once.")
