@@ -45,7 +45,10 @@ def evidence(tmp: Path, dmesg: str = "altra-dmesg.txt") -> Path:
         in iscsid])
     # rsyslog's copy of the same lines (overlap), high-precision stamps with offset
     write(logs / "altra" / "messages", [f"{t.isoformat(timespec='microseconds')} {host} {ident}[{pid}]: {msg}"
-                                        for t, host, ident, pid, msg in iscsid[10:]])
+                                        for t, host, ident, pid, msg in iscsid[10:]]
+          # rsyslog folds a repeated line; it stands for 3 login failures
+          + ["2025-12-27T16:52:08.000000-08:00 altra iscsid[2291]: message repeated 3 times: [ connect to "
+             "10.52.0.58:3260 failed (Connection refused)]"])
     kernel = _seed("altra/kernel.log")
     write(logs / dmesg, [f"[{t.strftime('%a %b %d %H:%M:%S %Y')}] {msg}" for t, _, _, _, msg in kernel])
     for m in MASTER_VOLUMES:
@@ -77,8 +80,9 @@ def test_mixed_envelopes_give_the_seed_chain_without_a_map(tmp_path: Path, capsy
     for r in rows.values():
         assert r["device"] is None  # no iscsiadm listing: the iscsid lines name sessions, not disks
         assert r["etcd_first_utc"].startswith("2025-12-28T00:46:45.")
-    # overlapping files: each iscsid line counted once
+    # overlapping files: each iscsid line counted once; rsyslog's repeat counts 3
     assert doc["event_counts"]["altra"]["target_shutdown"] == 5
+    assert doc["event_counts"]["altra"]["login_error"] == 3
     assert any("counted once" in n for n in doc["evidence"]["notes"])
     # distractor: the detached volume never shows up
     assert all(r["volume"] != "pvc-0dd0beef-0000-4000-8000-000000000001" for r in doc["chain"])
