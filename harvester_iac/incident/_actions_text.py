@@ -20,6 +20,11 @@ __all__ = ["fix_blocks", "validation_blocks"]
 def fix_blocks(rep: IncidentReport, inv: Inventory) -> list[Block]:
     fix: FixPlan | None = rep.fix
     if fix is None:
+        hosts = [h for h in rep.hosts_with_episode if inv.host(h) is None]
+        if hosts:
+            return [Para(f"No fix: the inventory (`{rep.inventory}`) names none of the hosts with a storage episode "
+                         f"({join_names(hosts)}). Give this site's inventory with `--inventory`; the fix is what it "
+                         "declares over this evidence, checked by the gate.")]
         return [Para("No fix was computed.")]
     out: list[Block] = []
     if fix.changes:

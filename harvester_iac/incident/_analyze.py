@@ -255,6 +255,9 @@ def analyze(inp: IncidentInput, *, fix: bool = False) -> IncidentReport:
         timeline=_timeline(inp.events, masters), site_hosts=tuple(h.name for h in inp.inventory.hosts))
     if not fix:
         return report
+    strangers = [h for h in report.hosts_with_episode if inp.inventory.host(h) is None]
+    if strangers and len(strangers) == len(report.hosts_with_episode):
+        return report  # the inventory is not this site's: a fix from it would be about another site
     from harvester_iac.incident._fix import evidence_snapshot, plan_fix
 
     snapshot = evidence_snapshot(events=inp.events, sessions=inp.sessions, longhorn=inp.longhorn,

@@ -112,9 +112,15 @@ def _scope(rep: IncidentReport, inv: Inventory) -> list[Block]:
     for name in rep.hosts_with_episode:
         if inv.host(name) is None:
             items.append(f"Host `{name}`: in the logs, not in the inventory")
-    masters = [m for m in rep.masters]
-    addr = ", ".join(m.address or m.name for m in masters)
-    items.append(f"K3s control planes (VMs): {addr}" if masters else "K3s control planes: none known")
+    masters = list(rep.masters)
+    addr = ", ".join(m.address or m.name for m in masters if m.in_inventory)
+    strangers = [m.name for m in masters if not m.in_inventory]
+    if addr:
+        items.append(f"K3s control planes (VMs): {addr}")
+    if strangers:
+        items.append(f"etcd members in the logs, not in the inventory: {join_names(strangers)}")
+    if not masters:
+        items.append("K3s control planes: none known")
     storage_hosts = sorted({m.host for m in masters if m.host}) or [h.name for h in inv.hosts]
     items.append(f"Storage: Longhorn {inv.longhorn.version} on {join_names(storage_hosts)} using iSCSI")
     items.append(f"Timezone: **{zone_label(zone, at)}** ({offset_label(zone, at)}; `{rep.timezone}`)")

@@ -61,3 +61,24 @@ def test_fqdn_and_address_hosts_resolve_to_the_inventory(tmp_path: Path, capsys:
     assert all(r["etcd_kinds"] for r in rows.values())
     assert set(doc["event_counts"]) == {"altra", *MASTER_VOLUMES}
     assert any("(FQDN, alias)" in n for n in doc["evidence"]["notes"])
+
+
+def test_an_inventory_of_another_site_gives_no_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The three-host site's logs with the default (homelab) inventory: no fix is invented for it.
+
+    The chain still reaches k3s-server-2: a host that logs etcd warnings is an etcd member,
+    and Longhorn names its VM as the user of the hit volume (the report says it is not in
+    the inventory)."""
+    from tests.incident.test_three_hosts import site
+
+    args = [a for a in site(tmp_path) if a != str(THREE_NODE)]
+    args.remove("--inventory")
+    doc = run_json(args, capsys)
+    assert doc["hosts_with_storage_episode"] == ["hv-2"]
+    assert doc["evidence"]["fix"] is None
+    assert list(rows_by_master(doc)) == ["k3s-server-2"]
+    ref = next(m for m in doc["evidence"]["masters"] if m["name"] == "k3s-server-2")
+    assert ref["in_inventory"] is False
+    assert {u["master"] for u in doc["unexplained"]} == {"k3s-server-1"}
+    code, md, _ = run(args, capsys)
+    assert code == 0 and "No fix: the inventory (`<default inventory default-inventory.yaml>`) names none" in md
