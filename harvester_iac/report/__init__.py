@@ -18,7 +18,7 @@ from harvester_iac._lazy import lazy_exports
 if TYPE_CHECKING:
     from harvester_iac.policy import ValidationReport
     from harvester_iac.report._github import render_github
-    from harvester_iac.report._incident_chart import KIND_COLOURS, incident_chart
+    from harvester_iac.report._incident_chart import incident_chart
     from harvester_iac.report._json import (
         REPORT_SCHEMA_NAME,
         render_json,
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from harvester_iac.report._text import render_text
 
 __all__ = [
-    "KIND_COLOURS",
     "REPORT_SCHEMA_NAME",
     "SARIF_SCHEMA_URI",
     "Format",
@@ -49,7 +48,6 @@ __all__ = [
 ]
 
 _HOME: dict[str, str] = {
-    "KIND_COLOURS": "harvester_iac.report._incident_chart",
     "REPORT_SCHEMA_NAME": "harvester_iac.report._json",
     "SARIF_SCHEMA_URI": "harvester_iac.report._sarif",
     "incident_chart": "harvester_iac.report._incident_chart",
