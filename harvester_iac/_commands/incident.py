@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harvester_iac._commands.observe import _hosts, _pair
+from harvester_iac._commands.observe import _hosts, _pair, _time, _zone
 from harvester_iac.errors import UsageError
 from harvester_iac.model import Inventory, default_inventory, load_inventory
 
@@ -47,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chart", type=Path, metavar="FILE.png|.svg", help="write the timeline chart here")
     parser.add_argument("--year", type=int, metavar="Y", help="year of syslog lines without one (default: from "
                                                               "the file's date)")
+    parser.add_argument("--boot-time", metavar="T",
+                        help="boot time of the host whose raw dmesg '[secs]' lines are given (ISO 8601; a time "
+                             "without zone is read in --tz)")
     parser.add_argument("--host", action="append", default=[], metavar="H|H=PATH",
                         help="host of log lines that carry none (dmesg): H for every such file, H=PATH for the "
                              "files under PATH (default: the folder below a given directory, the file name, or "
@@ -90,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
     lag = parse_duration(args.lag, flag="--lag")
     inv = _inventory(args.inventory)
     zone = args.tz or "UTC"
-    scan = scan_logs(list(args.paths), ScanOptions(tz=zone, year=args.year, progress=sys.stderr.isatty()))
+    boot = _time(args.boot_time, "--boot-time", _zone(zone))
+    scan = scan_logs(list(args.paths), ScanOptions(tz=zone, year=args.year, boot_time=boot,
+                                                   progress=sys.stderr.isatty()))
     sources: list[SourceStatus] = []
     maps: list[SessionMap] = []
     for text in args.iscsiadm:
