@@ -143,8 +143,14 @@ def _timeline(events: Sequence[Event], masters: MasterIndex) -> tuple[TimelineEv
 
 
 def _source_lines(inp: IncidentInput) -> tuple[SourceLine, ...]:
-    return tuple(SourceLine(kind=s.kind.value, location=s.location, state=s.state.value,
-                            detail=s.detail or s.error or "") for s in inp.sources)
+    """Each input as read; a log whose lines had no host says which host it was given and why."""
+    out = []
+    for s in inp.sources:
+        detail = s.detail or s.error or ""
+        if s.host_from:
+            detail += f"{'; ' if detail else ''}host {', '.join(s.hosts)} from {s.host_from}"
+        out.append(SourceLine(kind=s.kind.value, location=s.location, state=s.state.value, detail=detail))
+    return tuple(out)
 
 
 def _notes(inp: IncidentInput, maps: dict[str, SessionMap], episodes: Sequence[Episode]) -> list[str]:

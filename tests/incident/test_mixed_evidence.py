@@ -107,7 +107,7 @@ def test_hostless_dmesg_takes_the_host_given_with_host(tmp_path: Path, capsys: p
     doc = run_json([*_args(evidence(tmp_path, dmesg="dmesg-T.txt")), "--host", "altra"], capsys)
     assert doc["hosts_with_storage_episode"] == ["altra"]
     dmesg = next(s for s in doc["evidence"]["sources"] if s["location"].endswith("dmesg-T.txt"))
-    assert dmesg["kind"] == "log"
+    assert dmesg["kind"] == "log" and dmesg["detail"].endswith("host altra from --host")
     assert doc["event_counts"]["altra"]["buffer_io_error"] == 5
 
 
