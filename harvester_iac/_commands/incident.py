@@ -43,7 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lag", metavar="DURATION", default="10m",
                         help="how long before an episode starts and after it ends etcd warnings are blamed on it "
                              "(default 10m)")
-    parser.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
+    parser.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
+                        help="stdout: the report in Markdown (default), JSON (harvester_iac/incident/"
+                             "incident.schema.json) or one HTML page with the chart embedded")
     parser.add_argument("--chart", type=Path, metavar="FILE.png|.svg", help="write the timeline chart here")
     parser.add_argument("--year", type=int, metavar="Y", help="year of syslog lines without one (default: from "
                                                               "the file's date)")
