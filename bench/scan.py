@@ -176,7 +176,7 @@ def _warm(paths: list[Path]) -> None:
 
 
 def _rg(paths: list[Path]) -> tuple[float, int]:
-    from harvester_iac.observe._patterns import PREFILTERS
+    from harvester_iac.observe.logs._prefilter import PREFILTERS
 
     rg = shutil.which("rg")
     if rg is None:
@@ -193,8 +193,8 @@ def _rg(paths: list[Path]) -> tuple[float, int]:
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from harvester_iac.observe._scan import ScanOptions, scan_logs
-from harvester_iac.observe._engine import active_engine
+from harvester_iac.observe.logs._scan import ScanOptions, scan_logs
+from harvester_iac.observe.logs._prefilter import active_engine
 t = time.perf_counter()
 r = scan_logs([Path(p) for p in sys.argv[2:]], ScanOptions(jobs=int(sys.argv[1])))
 took = time.perf_counter() - t

@@ -15,36 +15,16 @@ from typing import TYPE_CHECKING
 from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from harvester_iac.observe._event import ETCD_KINDS, STORAGE_KINDS, Event, EventKind
+    from harvester_iac.observe._devices import LONGHORN_IQN_PREFIX, base_disk, longhorn_volume_from_iqn
     from harvester_iac.observe._iscsiadm import (
-        LONGHORN_IQN_PREFIX,
         IscsiSession,
         MappingRow,
         ScsiDevice,
         SessionMap,
-        longhorn_volume_from_iqn,
         parse_iscsiadm,
         read_iscsiadm,
     )
     from harvester_iac.observe._join import join_volumes
-    from harvester_iac.observe._longhorn import (
-        AntiAffinity,
-        DataLocality,
-        DiskType,
-        LonghornCondition,
-        LonghornDisk,
-        LonghornNode,
-        LonghornReplica,
-        LonghornSetting,
-        LonghornState,
-        LonghornVolume,
-        Robustness,
-        Workload,
-        vm_name_of,
-    )
-    from harvester_iac.observe._longhorn_files import parse_longhorn_text, read_longhorn_files
-    from harvester_iac.observe._longhorn_live import LiveOptions, read_longhorn_live
-    from harvester_iac.observe._patterns import base_disk
     from harvester_iac.observe._prometheus import (
         MetricName,
         MetricSample,
@@ -53,7 +33,6 @@ if TYPE_CHECKING:
         decode_robustness,
         query_prometheus,
     )
-    from harvester_iac.observe._scan import ScanOptions, ScanResult, scan_logs
     from harvester_iac.observe._snapshot import (
         HealthSnapshot,
         TimeWindow,
@@ -76,37 +55,56 @@ if TYPE_CHECKING:
         summarize,
     )
     from harvester_iac.observe._text import format_summary
+    from harvester_iac.observe.logs._event import ETCD_KINDS, STORAGE_KINDS, Event, EventKind
+    from harvester_iac.observe.logs._scan import ScanOptions, ScanResult, scan_logs
+    from harvester_iac.observe.longhorn._files import parse_longhorn_text, read_longhorn_files
+    from harvester_iac.observe.longhorn._live import LiveOptions, read_longhorn_live
+    from harvester_iac.observe.longhorn._objects import (
+        AntiAffinity,
+        DataLocality,
+        DiskType,
+        LonghornCondition,
+        LonghornDisk,
+        LonghornNode,
+        LonghornReplica,
+        LonghornSetting,
+        LonghornState,
+        LonghornVolume,
+        Robustness,
+        Workload,
+        vm_name_of,
+    )
 
 _HOME: dict[str, str] = {
-    "AntiAffinity": "harvester_iac.observe._longhorn",
-    "DataLocality": "harvester_iac.observe._longhorn",
+    "AntiAffinity": "harvester_iac.observe.longhorn._objects",
+    "DataLocality": "harvester_iac.observe.longhorn._objects",
     "DiskSummary": "harvester_iac.observe._summary",
-    "DiskType": "harvester_iac.observe._longhorn",
-    "ETCD_KINDS": "harvester_iac.observe._event",
-    "Event": "harvester_iac.observe._event",
+    "DiskType": "harvester_iac.observe.longhorn._objects",
+    "ETCD_KINDS": "harvester_iac.observe.logs._event",
+    "Event": "harvester_iac.observe.logs._event",
     "EventCounts": "harvester_iac.observe._summary",
-    "EventKind": "harvester_iac.observe._event",
+    "EventKind": "harvester_iac.observe.logs._event",
     "HealthSnapshot": "harvester_iac.observe._snapshot",
     "HostSummary": "harvester_iac.observe._summary",
     "IscsiSession": "harvester_iac.observe._iscsiadm",
-    "LONGHORN_IQN_PREFIX": "harvester_iac.observe._iscsiadm",
-    "LiveOptions": "harvester_iac.observe._longhorn_live",
-    "LonghornCondition": "harvester_iac.observe._longhorn",
-    "LonghornDisk": "harvester_iac.observe._longhorn",
-    "LonghornNode": "harvester_iac.observe._longhorn",
-    "LonghornReplica": "harvester_iac.observe._longhorn",
-    "LonghornSetting": "harvester_iac.observe._longhorn",
-    "LonghornState": "harvester_iac.observe._longhorn",
-    "LonghornVolume": "harvester_iac.observe._longhorn",
+    "LONGHORN_IQN_PREFIX": "harvester_iac.observe._devices",
+    "LiveOptions": "harvester_iac.observe.longhorn._live",
+    "LonghornCondition": "harvester_iac.observe.longhorn._objects",
+    "LonghornDisk": "harvester_iac.observe.longhorn._objects",
+    "LonghornNode": "harvester_iac.observe.longhorn._objects",
+    "LonghornReplica": "harvester_iac.observe.longhorn._objects",
+    "LonghornSetting": "harvester_iac.observe.longhorn._objects",
+    "LonghornState": "harvester_iac.observe.longhorn._objects",
+    "LonghornVolume": "harvester_iac.observe.longhorn._objects",
     "MappingRow": "harvester_iac.observe._iscsiadm",
     "MasterSummary": "harvester_iac.observe._summary",
     "MetricName": "harvester_iac.observe._prometheus",
     "MetricSample": "harvester_iac.observe._prometheus",
     "PrometheusMetrics": "harvester_iac.observe._prometheus",
-    "Robustness": "harvester_iac.observe._longhorn",
-    "STORAGE_KINDS": "harvester_iac.observe._event",
-    "ScanOptions": "harvester_iac.observe._scan",
-    "ScanResult": "harvester_iac.observe._scan",
+    "Robustness": "harvester_iac.observe.longhorn._objects",
+    "STORAGE_KINDS": "harvester_iac.observe.logs._event",
+    "ScanOptions": "harvester_iac.observe.logs._scan",
+    "ScanResult": "harvester_iac.observe.logs._scan",
     "ScsiDevice": "harvester_iac.observe._iscsiadm",
     "SessionMap": "harvester_iac.observe._iscsiadm",
     "SourceKind": "harvester_iac.observe._source",
@@ -116,27 +114,27 @@ _HOME: dict[str, str] = {
     "TimeWindow": "harvester_iac.observe._snapshot",
     "VolumeRobustnessSample": "harvester_iac.observe._prometheus",
     "VolumeSummary": "harvester_iac.observe._summary",
-    "Workload": "harvester_iac.observe._longhorn",
-    "base_disk": "harvester_iac.observe._patterns",
+    "Workload": "harvester_iac.observe.longhorn._objects",
+    "base_disk": "harvester_iac.observe._devices",
     "build_snapshot": "harvester_iac.observe._snapshot",
     "decode_robustness": "harvester_iac.observe._prometheus",
     "dumps_snapshot": "harvester_iac.observe._snapshot",
     "format_summary": "harvester_iac.observe._text",
     "join_volumes": "harvester_iac.observe._join",
     "load_snapshot": "harvester_iac.observe._snapshot",
-    "longhorn_volume_from_iqn": "harvester_iac.observe._iscsiadm",
+    "longhorn_volume_from_iqn": "harvester_iac.observe._devices",
     "parse_iscsiadm": "harvester_iac.observe._iscsiadm",
-    "parse_longhorn_text": "harvester_iac.observe._longhorn_files",
+    "parse_longhorn_text": "harvester_iac.observe.longhorn._files",
     "parse_snapshot": "harvester_iac.observe._snapshot",
     "query_prometheus": "harvester_iac.observe._prometheus",
     "read_iscsiadm": "harvester_iac.observe._iscsiadm",
-    "read_longhorn_files": "harvester_iac.observe._longhorn_files",
-    "read_longhorn_live": "harvester_iac.observe._longhorn_live",
-    "scan_logs": "harvester_iac.observe._scan",
+    "read_longhorn_files": "harvester_iac.observe.longhorn._files",
+    "read_longhorn_live": "harvester_iac.observe.longhorn._live",
+    "scan_logs": "harvester_iac.observe.logs._scan",
     "snapshot_schema": "harvester_iac.observe._snapshot",
     "snapshot_to_dict": "harvester_iac.observe._snapshot",
     "summarize": "harvester_iac.observe._summary",
-    "vm_name_of": "harvester_iac.observe._longhorn",
+    "vm_name_of": "harvester_iac.observe.longhorn._objects",
     "write_snapshot": "harvester_iac.observe._snapshot",
 }
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from harvester_iac.observe._longhorn import Robustness
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
+from harvester_iac.observe.longhorn._objects import Robustness
 
 __all__ = [
     "QUERIES",

@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from harvester_iac.errors import SnapshotError
-from harvester_iac.observe._event import Event
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
-from harvester_iac.observe._longhorn import LonghornState
 from harvester_iac.observe._prometheus import PrometheusMetrics
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._summary import Summaries, summarize
 from harvester_iac.observe._tree import Tree, pointer_escape
+from harvester_iac.observe.logs._event import Event
+from harvester_iac.observe.longhorn._objects import LonghornState
 
 __all__ = [
     "SNAPSHOT_API_VERSION",

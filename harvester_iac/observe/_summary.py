@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from harvester_iac.observe._event import ETCD_KINDS, Event, EventKind
-from harvester_iac.observe._longhorn import LonghornState
-from harvester_iac.observe._patterns import base_disk
+from harvester_iac.observe._devices import base_disk
+from harvester_iac.observe.logs._event import ETCD_KINDS, Event, EventKind
+from harvester_iac.observe.longhorn._objects import LonghornState
 
 __all__ = [
     "DiskSummary",

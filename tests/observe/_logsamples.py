@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from harvester_iac.observe._event import Event
-from harvester_iac.observe._scan import ScanOptions, scan_logs
+from harvester_iac.observe.logs._event import Event
+from harvester_iac.observe.logs._scan import ScanOptions, scan_logs
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "log-samples"
 #: Label keys that name a field of the event (``line``, ``source``, ``note`` do not).

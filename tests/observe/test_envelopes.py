@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from harvester_iac.errors import UsageError
-from harvester_iac.observe._envelopes import parse_envelope, strip_decorations
-from harvester_iac.observe._event import Event, EventKind
-from harvester_iac.observe._scan import ScanOptions, scan_logs, scan_text
+from harvester_iac.observe.logs._envelopes import parse_envelope, strip_decorations
+from harvester_iac.observe.logs._event import Event, EventKind
+from harvester_iac.observe.logs._scan import ScanOptions, scan_logs, scan_text
 
 NOW = datetime(2025, 12, 29, 12, 0, tzinfo=UTC)  # "file modification time" for year inference
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harvester_iac.observe._detect import detect_line
-from harvester_iac.observe._envelopes import parse_envelope
-from harvester_iac.observe._event import EventKind
-from harvester_iac.observe._reader import MAX_LINE
-from harvester_iac.observe._scan import ScanOptions, ScanResult, scan_logs, scan_text
+from harvester_iac.observe.logs._detect import detect_line
+from harvester_iac.observe.logs._envelopes import parse_envelope
+from harvester_iac.observe.logs._event import EventKind
+from harvester_iac.observe.logs._reader import MAX_LINE
+from harvester_iac.observe.logs._scan import ScanOptions, ScanResult, scan_logs, scan_text
 from tests.observe._logsamples import labels
 
 REAL_LINES = [label.text for label in labels()]

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from harvester_iac.observe._event import EventKind
-from harvester_iac.observe._scan import ScanOptions, scan_logs
+from harvester_iac.observe.logs._event import EventKind
+from harvester_iac.observe.logs._scan import ScanOptions, scan_logs
 
 DELAY_US = 400_000
 BUDGET_S = 60.0

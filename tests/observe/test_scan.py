@@ -17,11 +17,11 @@ from types import ModuleType
 import pytest
 
 from harvester_iac.errors import InputError, LogFormatError, UsageError
-from harvester_iac.observe._engine import ENGINE_ENV, active_engine, get_finder
-from harvester_iac.observe._event import EventKind
-from harvester_iac.observe._filescan import plan_ranges
-from harvester_iac.observe._progress import ProgressBar
-from harvester_iac.observe._scan import ScanOptions, ScanResult, scan_logs, scan_paths
+from harvester_iac.observe.logs._event import EventKind
+from harvester_iac.observe.logs._prefilter import ENGINE_ENV, active_engine, get_finder
+from harvester_iac.observe.logs._progress import ProgressBar
+from harvester_iac.observe.logs._scan import ScanOptions, ScanResult, scan_logs, scan_paths
+from harvester_iac.observe.logs._scan_file import plan_ranges
 from tests.observe._logsamples import SAMPLES, log_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,8 +209,8 @@ def test_progress_bar_only_when_asked(capsys: pytest.CaptureFixture[str], genera
 def test_a_detector_failure_on_one_line_is_reported_not_raised(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import harvester_iac.observe._filescan as filescan
-    from harvester_iac.observe._detect import detect_line
+    import harvester_iac.observe.logs._scan_file as filescan
+    from harvester_iac.observe.logs._detect import detect_line
 
     def flaky(line: str) -> object:
         if "sdo16" in line:

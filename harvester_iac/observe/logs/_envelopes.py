@@ -5,7 +5,7 @@ etcd's zap JSON, a Docker json-file record carrying capnslog text, a shipper's J
 carrying a syslog line. ``parse_envelope`` peels them from the outside in; the innermost
 message is what the pattern table searches. Times are kept as the line gives them
 (``Stamp``): whether a zone, a year or a boot time must still be supplied is decided later,
-per file, by the scan driver. JSON envelopes are read in ``_envjson``.
+per file, by the scan driver. JSON envelopes are read in ``_envelopes_json``.
 
 Paste decorations (indentation, ``│``, ``> ``, ``cat -n`` numbers, quotes, ``grep -n`` and
 support-bundle ``path.log:`` prefixes) are removed first. A line in no known envelope is a
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
-from harvester_iac.observe._envcore import (
+from harvester_iac.observe.logs._envelope_parts import (
     HMS,
     MAX_DEPTH,
     MON,
@@ -33,7 +33,7 @@ from harvester_iac.observe._envcore import (
     time_value,
     zone_of,
 )
-from harvester_iac.observe._envjson import parse_json_text
+from harvester_iac.observe.logs._envelopes_json import parse_json_text
 
 __all__ = ["Envelope", "Stamp", "parse_envelope", "strip_decorations"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from harvester_iac.observe._engine import Finder
+from harvester_iac.observe.logs._prefilter import Finder
 
 __all__ = [
     "CHUNK_SIZE",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from harvester_iac.observe._envcore import MAX_DEPTH, Acc, epoch, level_of, time_value
+from harvester_iac.observe.logs._envelope_parts import MAX_DEPTH, Acc, epoch, level_of, time_value
 
 __all__ = ["parse_json_text"]
 

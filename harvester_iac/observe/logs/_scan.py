@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from harvester_iac.errors import LogFormatError, UsageError
-from harvester_iac.observe._clock import load_zone
-from harvester_iac.observe._event import Event
-from harvester_iac.observe._filescan import (
+from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
+from harvester_iac.observe.logs._clock import load_zone
+from harvester_iac.observe.logs._event import Event
+from harvester_iac.observe.logs._progress import ProgressBar
+from harvester_iac.observe.logs._scan_file import (
     SPLIT_MIN_BYTES,
     FileSettings,
     Part,
@@ -32,8 +34,6 @@ from harvester_iac.observe._filescan import (
     read_bytes,
     read_part,
 )
-from harvester_iac.observe._progress import ProgressBar
-from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 
 __all__ = ["ScanOptions", "ScanResult", "scan_logs", "scan_text"]
 

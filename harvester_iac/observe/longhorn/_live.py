@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from harvester_iac.errors import InputError, SourceError
-from harvester_iac.observe._longhorn import LonghornObject, LonghornState, parse_longhorn_object
-from harvester_iac.observe._longhorn_files import objects_in_document
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._tree import Tree
+from harvester_iac.observe.longhorn._files import objects_in_document
+from harvester_iac.observe.longhorn._objects import LonghornObject, LonghornState, parse_longhorn_object
 
 __all__ = ["LONGHORN_PLURALS", "ClientFactory", "LiveOptions", "read_longhorn_live"]
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from harvester_iac.observe._clock import NoYear, boot_from_hints, load_zone, resolve_years, to_utc
-from harvester_iac.observe._detect import Detection, detect_line
-from harvester_iac.observe._engine import get_finder
-from harvester_iac.observe._envelopes import Stamp, parse_envelope
-from harvester_iac.observe._event import Event
-from harvester_iac.observe._reader import (
+from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
+from harvester_iac.observe.logs._clock import NoYear, boot_from_hints, load_zone, resolve_years, to_utc
+from harvester_iac.observe.logs._detect import Detection, detect_line
+from harvester_iac.observe.logs._envelopes import Stamp, parse_envelope
+from harvester_iac.observe.logs._event import Event
+from harvester_iac.observe.logs._prefilter import get_finder
+from harvester_iac.observe.logs._reader import (
     CHUNK_SIZE,
     MAX_LINE,
     LineReader,
@@ -32,7 +33,6 @@ from harvester_iac.observe._reader import (
     numpy_module,
     open_log,
 )
-from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 
 __all__ = [
     "SPLIT_MIN_BYTES",

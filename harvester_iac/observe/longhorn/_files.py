@@ -18,14 +18,14 @@ from typing import Any
 import yaml
 
 from harvester_iac.errors import SnapshotError
-from harvester_iac.observe._longhorn import (
+from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
+from harvester_iac.observe._tree import Tree
+from harvester_iac.observe.longhorn._objects import (
     LONGHORN_KINDS,
     LonghornObject,
     LonghornState,
     parse_longhorn_object,
 )
-from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
-from harvester_iac.observe._tree import Tree
 
 __all__ = ["LonghornObjects", "objects_in_document", "parse_longhorn_text", "read_longhorn_files"]
 
