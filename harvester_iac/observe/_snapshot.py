@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 import tempfile
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester_iac.errors import SnapshotError
+from harvester_iac.observe._encoders import encode_value, encoder_of, is_pairs, snapshot_time
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe._prometheus import PrometheusMetrics
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
@@ -113,19 +114,8 @@ def build_snapshot(
 
 # -- encoding -------------------------------------------------------------------------
 
-
-def _time(value: datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime {value!r} in a snapshot; times must be UTC-aware")
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _float(value: float) -> float | str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    return value
+_time = snapshot_time
+_is_pairs = is_pairs
 
 
 @cache
@@ -137,49 +127,12 @@ def _fields(cls: type) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(cls) if f.init]
 
 
-def _is_pairs(tp: Any) -> bool:
-    """``tuple[tuple[str, X], ...]``: pairs kept as a JSON object."""
-    if typing.get_origin(tp) is not tuple:
-        return False
-    args = typing.get_args(tp)
-    if len(args) != 2 or args[1] is not Ellipsis:
-        return False
-    inner = args[0]
-    inner_args = typing.get_args(inner)
-    return (
-        typing.get_origin(inner) is tuple
-        and len(inner_args) == 2
-        and isinstance(inner_args[0], type)
-        and issubclass(inner_args[0], str)
-    )
-
-
 def _encode(tp: Any, value: Any) -> Any:
     if value is None:
         return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        (inner,) = (a for a in typing.get_args(tp) if a is not type(None))
-        return _encode(inner, value)
-    if _is_pairs(tp):
-        value_tp = typing.get_args(typing.get_args(tp)[0])[1]
-        return {str(k): _encode(value_tp, v) for k, v in value}
-    if origin is tuple:
-        item_tp = typing.get_args(tp)[0]
-        return [_encode(item_tp, v) for v in value]
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, datetime):
-        return _time(value)
-    if isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return _float(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        cls = type(value)
-        hints = _hints(cls)
-        return {f.name: _encode(hints[f.name], getattr(value, f.name)) for f in _fields(cls)}
-    raise TypeError(f"cannot encode {type(value).__name__} in a snapshot")
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return encoder_of(tp)(value)
+    return encode_value(value)
 
 
 def _encode_source(s: SourceStatus) -> dict[str, Any]:
@@ -197,7 +150,6 @@ def _encode_source(s: SourceStatus) -> dict[str, Any]:
 
 
 def _encode_sessions(maps: tuple[SessionMap, ...]) -> list[dict[str, Any]]:
-    hints = _hints(IscsiSession)
     rows = []
     for m in maps:
         for s in m.sessions:
@@ -207,13 +159,12 @@ def _encode_sessions(maps: tuple[SessionMap, ...]) -> list[dict[str, Any]]:
                 "open_iscsi_version": m.version,
                 "volume": s.volume,
             }
-            row.update({f.name: _encode(hints[f.name], getattr(s, f.name)) for f in _fields(IscsiSession)})
+            row.update(encoder_of(IscsiSession)(s))
             rows.append(row)
     return rows
 
 
-def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
-    """The JSON document of a snapshot (plain dicts and lists), in schema order."""
+def _document(snapshot: HealthSnapshot, events: Any) -> dict[str, Any]:
     from harvester_iac.observe._version import tool_version
 
     return {
@@ -223,7 +174,7 @@ def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
         "collected_at": _time(snapshot.collected_at),
         "window": _encode(TimeWindow, snapshot.window),
         "sources": [_encode_source(s) for s in snapshot.sources],
-        "events": [_encode(Event, e) for e in snapshot.events],
+        "events": events,
         "sessions": _encode_sessions(snapshot.sessions),
         "longhorn": _encode(LonghornState, snapshot.longhorn),
         "metrics": _encode(PrometheusMetrics, snapshot.metrics),
@@ -231,9 +182,40 @@ def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
     }
 
 
+def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
+    """The JSON document of a snapshot (plain dicts and lists), in schema order."""
+    encode = encoder_of(Event)
+    return _document(snapshot, [encode(e) for e in snapshot.events])
+
+
+#: Stands in for the event list while the rest of the document is laid out.
+_EVENTS_MARK = "\u0000events\u0000"
+_EVENT_BLOCK = 2048
+
+
+def iter_snapshot_text(snapshot: HealthSnapshot) -> Iterator[str]:
+    """The snapshot's JSON text in pieces: 2-space indent, one event per line (compact),
+    UTF-8, trailing newline. Events are encoded a block at a time, never all at once."""
+    text = json.dumps(_document(snapshot, _EVENTS_MARK), indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+    head, tail = text.split(json.dumps(_EVENTS_MARK), 1)
+    events = snapshot.events
+    if not events:
+        yield head + "[]" + tail
+        return
+    encode = encoder_of(Event)
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+    yield head + "["
+    for start in range(0, len(events), _EVENT_BLOCK):
+        block = events[start:start + _EVENT_BLOCK]
+        lead = "\n    " if start == 0 else ",\n    "
+        yield lead + ",\n    ".join(dumps(encode(e)) for e in block)
+    yield "\n  ]" + tail
+
+
 def dumps_snapshot(snapshot: HealthSnapshot) -> str:
-    """Deterministic JSON text (2-space indent, UTF-8, trailing newline)."""
-    return json.dumps(snapshot_to_dict(snapshot), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """Deterministic JSON text (see :func:`iter_snapshot_text`)."""
+    return "".join(iter_snapshot_text(snapshot))
 
 
 def _umask() -> int:
@@ -244,7 +226,6 @@ def _umask() -> int:
 
 def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
     """Write atomically: a temp file in the same directory, then ``os.replace``."""
-    text = dumps_snapshot(snapshot)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -257,7 +238,7 @@ def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a snapshot is a normal file
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.writelines(iter_snapshot_text(snapshot))
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
