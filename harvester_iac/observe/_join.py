@@ -19,10 +19,12 @@ What a line names itself always wins. Each joined event records how in ``extra``
 from __future__ import annotations
 
 import dataclasses
+import operator
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from harvester_iac.observe._devices import longhorn_volume_from_iqn
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
@@ -99,6 +101,17 @@ def _any_in(times: list[datetime], low: datetime, high: datetime, *, right_open:
     return times[i] < high if right_open else times[i] <= high
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+_VALUES = operator.attrgetter(*_FIELDS)
+
+
+def _with(event: Event, changes: dict[str, Any]) -> Event:
+    """``dataclasses.replace`` without its per-call introspection (one per joined event)."""
+    values = dict(zip(_FIELDS, _VALUES(event), strict=True))
+    values.update(changes)
+    return Event(**values)
+
+
 def _sid(event: Event) -> str | None:
     sid = event.session
     if sid is None and event.connection:
@@ -165,5 +178,5 @@ def join_volumes(
                 changes["volume"] = volume
         if how and ("iqn" in changes or "volume" in changes):
             changes["extra"] = (*event.extra, ("joined_by", how))
-        out.append(dataclasses.replace(event, **changes) if changes else event)  # type: ignore[arg-type]
+        out.append(_with(event, changes) if changes else event)
     return tuple(out)

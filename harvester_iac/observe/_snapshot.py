@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester_iac.errors import SnapshotError
+from harvester_iac.observe._cap import cap_events
 from harvester_iac.observe._decoders import Bail, decoder_of
 from harvester_iac.observe._encoders import encode_value, encoder_of, is_pairs, snapshot_time
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
@@ -77,6 +78,8 @@ class HealthSnapshot:
     longhorn: LonghornState
     metrics: PrometheusMetrics | None
     summaries: Summaries
+    #: raw events counted in the summaries but not listed (``--max-events``)
+    events_dropped: int = 0
 
 
 def build_snapshot(
@@ -88,8 +91,10 @@ def build_snapshot(
     sessions: tuple[SessionMap, ...] = (),
     longhorn: LonghornState | None = None,
     metrics: PrometheusMetrics | None = None,
+    max_events: int | None = None,
 ) -> HealthSnapshot:
-    """Assemble a snapshot; events are sorted by time and the summaries computed."""
+    """Assemble a snapshot; events are sorted by time and the summaries computed from all
+    of them. With ``max_events`` at most that many are listed (``_cap``)."""
     ordered = tuple(
         sorted(
             events,
@@ -102,6 +107,10 @@ def build_snapshot(
             ),
         )
     )
+    summaries = summarize(ordered, longhorn)
+    dropped = 0
+    if max_events is not None:
+        ordered, dropped = cap_events(ordered, max_events)
     return HealthSnapshot(
         collected_at=collected_at,
         window=window,
@@ -110,7 +119,8 @@ def build_snapshot(
         sessions=sessions,
         longhorn=longhorn or LonghornState(),
         metrics=metrics,
-        summaries=summarize(ordered, longhorn),
+        summaries=summaries,
+        events_dropped=dropped,
     )
 
 
@@ -169,7 +179,7 @@ def _encode_sessions(maps: tuple[SessionMap, ...]) -> list[dict[str, Any]]:
 def _document(snapshot: HealthSnapshot, events: Any) -> dict[str, Any]:
     from harvester_iac.observe._version import tool_version
 
-    return {
+    doc = {
         "apiVersion": SNAPSHOT_API_VERSION,
         "kind": SNAPSHOT_KIND,
         "tool": {"name": "harvester-iac", "version": tool_version()},
@@ -182,6 +192,9 @@ def _document(snapshot: HealthSnapshot, events: Any) -> dict[str, Any]:
         "metrics": _encode(PrometheusMetrics, snapshot.metrics),
         "summaries": _encode(Summaries, snapshot.summaries),
     }
+    if snapshot.events_dropped:
+        doc["events_dropped"] = snapshot.events_dropped
+    return doc
 
 
 def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
@@ -438,6 +451,7 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
         longhorn=_decode(LonghornState, root.require("longhorn", "an object")),
         metrics=_decode(hints["metrics"], root.get("metrics")),
         summaries=_decode(Summaries, root.require("summaries", "an object")),
+        events_dropped=_decode(int, root.get("events_dropped")) if root.get("events_dropped") else 0,
     )
 
 
