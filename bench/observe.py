@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/observe.py                  # 6.8k, 68k and 646k event lines
     .venv/bin/python bench/observe.py --events 68000   # one size
+    .venv/bin/python bench/observe.py --max-events 100000   # snapshots list 100k events
 
 Generates journal-style logs of three hosts into bench/.data/ (gitignored, reused) where
 most lines are storage events: iSCSI sessions that log in ("operational now") and out,
@@ -126,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, action="append", help="event lines (repeatable)")
     parser.add_argument("--keep", action="store_true", help="keep the snapshots")
+    parser.add_argument("--max-events", type=int, help="pass --max-events N to observe")
     args = parser.parse_args()
     cli = shutil.which("harvester-iac", path=str(Path(sys.executable).parent))
     if cli is None:
@@ -136,8 +138,9 @@ def main() -> None:
     for events in args.events or SIZES:
         log = _data(events)
         snap = DATA / f"dense-{events}.snapshot.json"
+        cap = ["--max-events", str(args.max_events)] if args.max_events is not None else []
         took, rss, _ = _child([cli, "observe", str(log), "--year", "2025", "--tz", "UTC",
-                               "-o", str(snap)])
+                               "-o", str(snap), *cap])
         v_took, v_rss, _ = _child([cli, "validate", "--observed", str(snap),
                                    "--now", "2025-12-29T00:00:00Z", "--format", "json"])
         growth = ""
