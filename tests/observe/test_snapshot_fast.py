@@ -18,13 +18,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harvester_iac.core import Located
 from harvester_iac.errors import SnapshotError
 from harvester_iac.observe import Event, _snapshot, load_snapshot, parse_snapshot, snapshot_schema
 from harvester_iac.observe._decoders import Bail, decoder_of
 from harvester_iac.observe._encoders import encode_value, encoder_of
 from harvester_iac.observe._schema_fast import compile_check
 from harvester_iac.observe._summary import Summaries
-from harvester_iac.observe._tree import Tree
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "observed").glob("*.snapshot.json"))
@@ -74,7 +74,7 @@ def test_event_decoder_equals_the_located_decoder(event: Any) -> None:
     def slow() -> Any:
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(_snapshot, "decoder_of", _always_bail)
-            return _snapshot._decode(Event, Tree(event, "<test>"))
+            return _snapshot._decode(Event, Located(event, "<test>"))
 
     try:
         fast = decoder_of(Event)(event)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 from harvester_iac.observe.logs._patterns import PATTERNS, Pattern, literal
 
 __all__ = ["CACHE_ENV", "ENGINE_ENV", "PREFILTERS", "Finder", "active_engine", "get_finder"]

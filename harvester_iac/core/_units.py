@@ -7,13 +7,16 @@ because Longhorn and Harvester would refuse it too (or worse, read it differentl
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from harvester_iac.core._errors import SizeError
+
 __all__ = [
     "Size",
-    "SizeError",
+    "clean_path",
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_qualified_name",
@@ -23,14 +26,6 @@ _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei"
 _DECIMAL = {"k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18}
 _QUANTITY = re.compile(r"^(?P<num>[0-9]+(?:\.[0-9]+)?)(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
 _NEAR_MISS = re.compile(r"^(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?P<suffix>[A-Za-z]+)$")
-
-
-class SizeError(ValueError):
-    """A size that is not a Kubernetes quantity; ``hint`` suggests what was meant."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 @dataclass(frozen=True, order=True)
@@ -131,3 +126,8 @@ def is_qualified_name(tag: str) -> bool:
     if prefix and not is_dns1123_subdomain(prefix):
         return False
     return 0 < len(name) <= 63 and bool(_QUALIFIED_NAME.match(name))
+
+
+def clean_path(path: str) -> str:
+    """A disk path as Longhorn compares them (``filepath.Clean``)."""
+    return posixpath.normpath(path) if path else path
