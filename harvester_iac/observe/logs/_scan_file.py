@@ -262,6 +262,13 @@ class _Shared:
             return value
         return self._seen.setdefault(value, value)  # type: ignore[return-value]
 
+    def time(self, value: datetime | None) -> datetime | None:
+        """Equal datetimes may differ in zone object: share only the very same one."""
+        if value is None:
+            return None
+        found: datetime = self._seen.setdefault((value, value.tzinfo), value)  # type: ignore[assignment]
+        return found
+
 
 _T = TypeVar("_T")
 
@@ -271,7 +278,7 @@ def _event(
     host: str | None, share: _Shared,
 ) -> Event:
     return Event(
-        time=share(when), host=share(det.host or host), source=share(det.source),
+        time=share.time(when), host=share(det.host or host), source=share(det.source),
         kind=det.kind, file=path, line=lineno, raw=raw, device=share(det.device),
         disk=share(det.disk), hctl=share(det.hctl), connection=share(det.connection),
         session=share(det.session), portal=share(det.portal), iqn=share(det.iqn),
