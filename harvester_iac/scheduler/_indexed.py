@@ -196,6 +196,10 @@ def _first_of(parts: Sequence[Part], attr: str, skip: Collection[int]) -> int:
 def _heads(lists: Sequence[list[_Key]], skip: Collection[int], extra: Sequence[_Key],
            k: int) -> list[_Key]:
     """The ``k`` smallest keys of the lists without ``skip``, plus ``extra``."""
+    if not skip and not extra:
+        out = [key for keys in lists for key in keys[:k]]
+        out.sort()
+        return out[:k]
     out = list(extra)
     for keys in lists:
         if not skip:
@@ -255,7 +259,7 @@ def _balance(index: ClusterIndex, pool: Pool, req: Request, view: _View, count: 
     if nodes.top1 + size >= _EXACT:
         return None
     sums = pool.node_sum
-    value_of = {n: s for n, s in view.modified.items()}
+    value_of = view.modified
     choices = {nodes.top1_at, nodes.bot1_at}
     others = [key for key in heads if key[1] not in choices]
     if others:
@@ -283,13 +287,20 @@ def _balance(index: ClusterIndex, pool: Pool, req: Request, view: _View, count: 
 def _disk(index: ClusterIndex, pool: Pool, req: Request, view: _View, count: int,
           node: int) -> int | None:
     size = req.size
-    disks, _ = _spread(view.parts, False, view.skip_disks, (), count, view.total)
+    skip = view.skip_disks
+    usable = index.usable
+    mine = [d for d in pool.disks_of[node] if d not in skip] if skip else pool.disks_of[node]
+    if len(mine) == 1:  # the score only ranks disks of this node: one needs no spread
+        d = mine[0]
+        return d if not req.disk_must_fit or max(usable[d], 0) >= size else \
+            _first_of(view.parts, "most_keys", skip)
+    disks, _ = _spread(view.parts, False, skip, (), count, view.total)
     mean = float(view.total - size) / float(count)
     best, best_score = -1, 0.0
-    for d in pool.disks_of[node]:
-        if d in view.skip_disks:
-            continue
-        u = _value(index, d)
+    for d in mine:
+        u = usable[d]
+        if u < 0:
+            u = 0
         if req.disk_must_fit and u < size:
             continue
         score = disks.range_with(d, u - size) / mean
