@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -22,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -240,6 +238,8 @@ def _umask() -> int:
 
 def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
     """Write atomically: a temp file in the same directory, then ``os.replace``."""
+    import tempfile  # here: observe without -o, and validate, never write
+
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -385,6 +385,8 @@ def _decode_sessions(node: Located) -> tuple[SessionMap, ...]:
 @cache
 def snapshot_schema() -> dict[str, Any]:
     """The shipped JSON Schema of the snapshot (``observe/snapshot.schema.json``)."""
+    from importlib import resources  # it imports tempfile: only readers of a snapshot pay
+
     text = resources.files("harvester_iac.observe").joinpath("snapshot.schema.json").read_text(
         encoding="utf-8"
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -96,6 +95,8 @@ def _hyperscan_database(hyperscan: Any) -> Any:
     db.compile(expressions=expressions, ids=list(range(len(expressions))),
                elements=len(expressions), flags=0)
     try:
+        import tempfile  # only when compiling: a cached start does not pay for it
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
