@@ -51,6 +51,8 @@ class Observed:
     metrics: tuple[MetricSample, ...] = ()
     failed_sources: tuple[str, ...] = ()
     log_sources: tuple[str, ...] = ()
+    #: raw events the snapshot counted but did not list (``observe --max-events``)
+    events_dropped: int = 0
     _replicas: dict[str, tuple[LonghornReplica, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 

@@ -58,7 +58,7 @@ def observed_from_snapshot(snap: HealthSnapshot, *, source: str) -> Observed:
         window_start=snap.window.since, window_end=snap.window.until,
         events=snap.events, longhorn=snap.longhorn,
         metrics=snap.metrics.samples if snap.metrics is not None else (),
-        failed_sources=failed,
+        failed_sources=failed, events_dropped=snap.events_dropped,
         log_sources=tuple(s.location for s in snap.sources
                           if s.kind is SourceKind.LOG and s.state is not SourceState.FAILED))
 

@@ -59,3 +59,22 @@ def test_every_host_and_kind_keeps_its_first_and_last(tmp_path: Path) -> None:
 def test_negative_cap_is_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*INCIDENT_ARGS, "--max-events", "-1"]) == 2
     assert "--max-events" in capsys.readouterr().err
+
+
+def test_the_gate_says_a_capped_snapshot_is_partial(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capped = tmp_path / "capped.json"
+    assert main([*INCIDENT_ARGS, "-o", str(capped), "--max-events", "10"]) == 0
+    capsys.readouterr()
+    inventory = "examples/inventories/altra-before-fix.yaml"
+    main(["validate", "--inventory", inventory, "--observed", str(capped), "--format", "json",
+          "--now", "2025-12-28T01:00:00Z"])
+    out = capsys.readouterr().out
+    assert "44 left out by observe --max-events" in out
+    full = tmp_path / "full.json"
+    assert main([*INCIDENT_ARGS, "-o", str(full)]) == 0
+    capsys.readouterr()
+    main(["validate", "--inventory", inventory, "--observed", str(full), "--format", "json",
+          "--now", "2025-12-28T01:00:00Z"])
+    assert "--max-events" not in capsys.readouterr().out
