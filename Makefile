@@ -1,0 +1,17 @@
+# The real-kernel fault lab (lab/README.md): build the VM's root, run the three scenarios,
+# check `harvester-iac observe` against what the kernel and etcd wrote.
+PY ?= .venv/bin/python
+RUNS ?= build/lab/runs
+SCENARIOS ?= stall-short stall-long none
+
+.PHONY: lab lab-root lab-fixtures
+lab: lab-root
+	@for s in $(SCENARIOS); do echo "lab: running $$s" >&2; $(PY) -m lab.vm $$s $(RUNS)/$$s || exit 1; done
+	$(PY) -m lab.check $(addprefix $(RUNS)/,$(SCENARIOS))
+
+lab-root:
+	$(PY) -m lab.rootfs
+
+# copy the last runs into examples/lab/ as fixtures (with their labels)
+lab-fixtures:
+	$(PY) -m lab.fixtures $(RUNS) examples/lab
