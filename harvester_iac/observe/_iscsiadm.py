@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harvester_iac.errors import InputError
+from harvester_iac.core import InputError
 from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn
 
 __all__ = [

@@ -6,11 +6,7 @@ Rules live one per module in ``policy/rules/<area>/`` and register themselves at
 messages for the CDK stacks' validation hook. Nothing here imports the CDK runtime.
 """
 
-from harvester_iac.policy._baseline import load_baseline, parse_baseline
-from harvester_iac.policy._context import DEFAULT_MAX_AGE, Domain, RuleContext
-from harvester_iac.policy._docs import rules_markdown
-from harvester_iac.policy._engine import FailOn, Outcome, RuleResult, ValidationReport, run_rules
-from harvester_iac.policy._finding import (
+from harvester_iac.core import (
     Evidence,
     Finding,
     Observation,
@@ -20,6 +16,10 @@ from harvester_iac.policy._finding import (
     SourceRef,
     Status,
 )
+from harvester_iac.policy._baseline import load_baseline, parse_baseline
+from harvester_iac.policy._context import DEFAULT_MAX_AGE, Domain, RuleContext
+from harvester_iac.policy._docs import rules_markdown
+from harvester_iac.policy._engine import FailOn, Outcome, RuleResult, ValidationReport, run_rules
 from harvester_iac.policy._observed import Observed, Trouble, TroubleIndex
 from harvester_iac.policy._placement import (
     DiskLoad,
@@ -32,13 +32,12 @@ from harvester_iac.policy._rule import Category, Need, Rule, RuleError, all_rule
 from harvester_iac.policy._simulation import plan_placement
 from harvester_iac.policy._thresholds import Thresholds, TroubleGroup, parse_duration
 from harvester_iac.policy._validate import (
-    GateLine,
     Placer,
     build_context,
-    gate_lines,
     gate_messages,
     load_observed,
     observed_from_snapshot,
+    open_findings,
     validate,
 )
 from harvester_iac.policy._waivers import Waiver, load_waivers, parse_waivers
@@ -51,7 +50,6 @@ __all__ = [
     "Evidence",
     "FailOn",
     "Finding",
-    "GateLine",
     "Need",
     "Observation",
     "Observed",
@@ -78,13 +76,13 @@ __all__ = [
     "Waiver",
     "all_rules",
     "build_context",
-    "gate_lines",
     "gate_messages",
     "get_rule",
     "load_baseline",
     "load_observed",
     "load_waivers",
     "observed_from_snapshot",
+    "open_findings",
     "parse_baseline",
     "parse_duration",
     "parse_waivers",

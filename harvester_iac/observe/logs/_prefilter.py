@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Protocol, cast
 
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 from harvester_iac.observe.logs._patterns import PATTERNS, Pattern, literal
 
 __all__ = ["ENGINE_ENV", "PREFILTERS", "Finder", "active_engine", "get_finder"]
