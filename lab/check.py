@@ -4,7 +4,7 @@
 
 A run directory holds what the VM wrote (``syslog.log`` with iscsid and the kernel through
 klogd, ``dmesg.log``, ``etcd.log``, ``iscsiadm-P3.txt``) and ``timeline.json``. The check
-runs the real CLI (``observe ... --format json``) and compares its events with the lab's
+runs the CLI (``observe ... -o snapshot.json``) and compares its events with the lab's
 labels (``<file>.labels.json`` when committed, else lab.labels), line by line; then that
 every storage event is joined to the run's volume, and that every event other than the
 initial login lies inside the recorded fault window (the no-fault run: no such event).
@@ -12,8 +12,9 @@ initial login lies inside the recorded fault window (the no-fault run: no such e
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -56,17 +57,28 @@ def _time(text: object) -> datetime:
 
 
 def observe_run(run: Path, files: tuple[str, ...] = INPUTS, *extra: str) -> list[dict[str, object]]:
-    """The events of ``harvester-iac observe`` (the real CLI) on a run's files."""
+    """The events of ``harvester-iac observe ... -o SNAPSHOT`` on a run's files.
+
+    The CLI's own entry point, in this process (no interpreter start per call); ``file``
+    of each event is the name inside the run folder.
+    """
+    from harvester_iac.cli import main as cli_main
+
     timeline = json.loads((run / "timeline.json").read_text())
     with tempfile.TemporaryDirectory() as tmp:
         snapshot = Path(tmp) / "snapshot.json"
-        cmd = [sys.executable, "-m", "harvester_iac", "observe", *files, "--iscsiadm", ISCSIADM,
-               "--host", str(timeline["host"]), *extra, "-o", str(snapshot)]
-        proc = subprocess.run(cmd, cwd=run, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            raise RuntimeError(f"observe failed (exit {proc.returncode}) in {run}: {proc.stderr.strip()}")
+        argv = ["observe", *(str(run / f) for f in files), "--iscsiadm", str(run / ISCSIADM),
+                "--host", str(timeline["host"]), "--year", str(timeline["boot_utc"])[:4], *extra,
+                "-o", str(snapshot)]
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_main(argv)
+        if code != 0:
+            raise RuntimeError(f"observe failed (exit {code}) in {run}: {err.getvalue().strip()}")
         events: list[dict[str, object]] = json.loads(snapshot.read_text())["events"]
-        return events
+    for e in events:
+        e["file"] = Path(str(e["file"])).name
+    return events
 
 
 def _labels(run: Path, name: str) -> list[dict[str, object]]:

@@ -114,7 +114,7 @@ _MARK = re.compile(r"^\[\s*(\d+\.\d+)\] lab-mark (\d+\.\d+) ")
 def _timeline(out: Path, *, scenario: Scenario, cmdline: str, elapsed_s: float) -> dict[str, object]:
     events: list[dict[str, str]] = []
     for line in (out / "timeline.tsv").read_text().splitlines():
-        t, event, detail = (line.split("\t") + ["", ""])[:3]
+        t, event, detail = [*line.split("\t"), "", ""][:3]
         events.append({"time_utc": _utc(float(t)), "epoch": t, "event": event, "detail": detail})
     offsets = [float(m[2]) - float(m[1]) for line in (out / "dmesg.log").read_text().splitlines()
                if (m := _MARK.match(line))]

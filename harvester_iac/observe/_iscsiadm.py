@@ -113,12 +113,17 @@ class SessionMap:
     _by_disk: dict[str, IscsiSession] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _by_hctl: dict[str, IscsiSession] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for s in self.sessions:
             self._by_sid.setdefault(s.sid, s)
             for d in s.devices or ():
                 self._by_disk.setdefault(base_disk(d.device), s)
+                if d.hctl:
+                    self._by_hctl.setdefault(d.hctl, s)
 
     def by_sid(self, sid: int) -> IscsiSession | None:
         return self._by_sid.get(sid)
@@ -126,6 +131,10 @@ class SessionMap:
     def by_device(self, device: str) -> IscsiSession | None:
         """The session of a disk or of one of its partitions (``sdo16`` → ``sdo``)."""
         return self._by_disk.get(base_disk(device))
+
+    def by_hctl(self, hctl: str) -> IscsiSession | None:
+        """The session of the SCSI device at ``H:C:T:L`` (``sd 0:0:0:1: rejecting I/O ...``)."""
+        return self._by_hctl.get(hctl)
 
     def mapping(self) -> tuple[MappingRow, ...]:
         """One row per attached disk, in listing order."""

@@ -9,7 +9,8 @@ A kernel line says ``Buffer I/O error on dev sdo16``; an iscsid line says
    a line at time T gets the IQN of the latest bind before T (if the session was not shut
    down in between) or of the first shutdown after T (if it was not re-bound in between).
 2. The ``iscsiadm -m session -P 3`` listing (a picture of one later moment): session N →
-   IQN, and ``sdo`` → its session → IQN. A session id is not taken from the listing when
+   IQN, ``sdo`` → its session → IQN, and the SCSI address ``H:C:T:L`` of an ``sd`` line
+   (``rejecting I/O to offline device``) → its session → IQN. A session id is not taken from the listing when
    the logs show that session id bound again after the line.
 
 What a line names itself always wins. Each joined event records how in ``extra``
@@ -89,6 +90,10 @@ def _from_map(
             found = sessions.by_device(name)
             if found is not None:
                 return found, f"device {name}"
+    if event.hctl:
+        found = sessions.by_hctl(event.hctl)
+        if found is not None:
+            return found, f"SCSI device {event.hctl}"
     return None, ""
 
 

@@ -1,0 +1,65 @@
+"""observe on the committed lab runs (examples/lab/): real kernel, iscsid and etcd output.
+
+Each fixture is one run of the lab VM (lab/README.md); the checks are lab.check's: observe's
+events equal the line labels exactly, every storage event is joined to the run's volume
+through the real iscsiadm listing, and after etcd is up every event lies in the fault
+window (the no-fault run: none at all).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from lab.check import RunCheck
+from lab.check import check_run as _check_run
+from lab.fixtures import LABELLED
+from lab.labels import label_file
+
+FIXTURES = Path(__file__).resolve().parents[2] / "examples" / "lab"
+SCENARIOS = ("stall-short", "stall-long", "none")
+
+
+@cache
+def check_run(folder: Path) -> RunCheck:
+    """One check per fixture (each runs the observe CLI three times)."""
+    return _check_run(folder)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_observe_finds_exactly_what_the_lab_wrote(scenario: str) -> None:
+    result = check_run(FIXTURES / scenario)
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_committed_labels_are_the_lab_labels(scenario: str) -> None:
+    """The sidecars were made by lab.labels and read by hand; they must not drift apart."""
+    for name in LABELLED:
+        committed = json.loads((FIXTURES / scenario / f"{name}.labels.json").read_text())
+        assert committed == label_file(FIXTURES / scenario / name), name
+
+
+def test_short_stall_is_nop_timeouts_and_a_recovery() -> None:
+    result = check_run(FIXTURES / "stall-short")
+    assert result.kinds == {"etcd_slow_fdatasync": 1, "nop_timeout": 3, "session_recovered": 1}
+
+
+def test_long_stall_reaches_io_buffer_and_ext4_errors() -> None:
+    result = check_run(FIXTURES / "stall-long")
+    assert result.kinds == {
+        "buffer_io_error": 2, "etcd_slow_fdatasync": 1, "fs_error": 5, "io_error": 3,
+        "nop_timeout": 3, "scsi_offline": 1, "session_recovered": 1, "session_timeout": 1,
+    }
+    timeline = json.loads((FIXTURES / "stall-long" / "timeline.json").read_text())
+    assert {e["volume"] for e in result.watched if not str(e["kind"]).startswith("etcd_")} == {timeline["volume"]}
+
+
+def test_no_fault_reports_nothing() -> None:
+    result = check_run(FIXTURES / "none")
+    assert result.watched == []
+    # before etcd was up: the login, and etcd's own bootstrap on an emulated CPU
+    assert sorted(str(e["kind"]) for e in result.events) == ["etcd_slow_apply", "session_up"]
