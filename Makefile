@@ -2,7 +2,7 @@
 # check `harvester-iac observe` against what the kernel and etcd wrote.
 PY ?= .venv/bin/python
 RUNS ?= build/lab/runs
-SCENARIOS ?= stall-short stall-long none
+SCENARIOS ?= stall-short stall-long target-restart none
 
 .PHONY: lab lab-root lab-fixtures
 lab: lab-root

@@ -1,6 +1,6 @@
 """Run one lab scenario in a QEMU VM (TCG) and collect what it wrote.
 
-    python -m lab.vm SCENARIO OUT_DIR       # stall-short | stall-long | none
+    python -m lab.vm SCENARIO OUT_DIR       # stall-short | stall-long | target-restart | none
 
 The guest (lab/guest/init) writes its logs to /out and, at the end, sends them as a
 base64 tar over the second serial port; this module unpacks them into OUT_DIR and adds
@@ -46,11 +46,13 @@ SCENARIOS: dict[str, Scenario] = {
                  "tgtd stopped 6 s: NOP timeouts, recovery inside the replacement timeout, slow etcd"),
         Scenario("stall-long", {"stall": "20"},
                  "tgtd stopped 20 s, past the 8 s replacement timeout: I/O, buffer and ext4 errors"),
+        Scenario("target-restart", {"stall": "4"},
+                 "tgtd killed and restarted after 4 s: connection closed, refused logins, recovery"),
         Scenario("none", {"quiet": "8"}, "no fault: nothing may be detected"),
     )
 }
 # Shared by every scenario: NOP interval/timeout 2 s, replacement timeout 8 s, login timeout 4 s.
-COMMON = {"nop": "2", "replacement": "8", "login": "4", "host": "harvester-lab"}
+COMMON = {"nop": "2", "replacement": "8", "login": "4", "host": "harvester-lab", "member": "lab-master-00"}
 BEGIN, END = b"==LAB-OUT-BEGIN==", b"==LAB-OUT-END=="
 
 
@@ -133,6 +135,7 @@ def _timeline(out: Path, *, scenario: Scenario, cmdline: str, elapsed_s: float) 
         "scenario": scenario.name,
         "why": scenario.why,
         "host": args.get("host"),
+        "etcd_member": args.get("member"),
         "device": fields.get("device"),
         "iqn": iqn,
         "volume": iqn.rpartition(":")[2] or None,

@@ -10,8 +10,10 @@ A kernel line says ``Buffer I/O error on dev sdo16``; an iscsid line says
    down in between) or of the first shutdown after T (if it was not re-bound in between).
 2. The ``iscsiadm -m session -P 3`` listing (a picture of one later moment): session N →
    IQN, ``sdo`` → its session → IQN, and the SCSI address ``H:C:T:L`` of an ``sd`` line
-   (``rejecting I/O to offline device``) → its session → IQN. A session id is not taken from the listing when
-   the logs show that session id bound again after the line.
+   (``rejecting I/O to offline device``) → its session → IQN; a portal
+   (``connect to 127.0.0.1:3260 failed``) → IQN only when one session uses that portal.
+   A session id is not taken from the listing when the logs show that session id bound
+   again after the line.
 
 What a line names itself always wins. Each joined event records how in ``extra``
 (``joined_by``), because a join is evidence to weigh, not a fact the line stated.
@@ -94,6 +96,10 @@ def _from_map(
         found = sessions.by_hctl(event.hctl)
         if found is not None:
             return found, f"SCSI device {event.hctl}"
+    if event.portal:
+        found = sessions.by_portal(event.portal)
+        if found is not None:
+            return found, f"portal {event.portal} (its only session)"
     return None, ""
 
 

@@ -20,7 +20,7 @@ from lab.fixtures import LABELLED
 from lab.labels import label_file
 
 FIXTURES = Path(__file__).resolve().parents[2] / "examples" / "lab"
-SCENARIOS = ("stall-short", "stall-long", "none")
+SCENARIOS = ("stall-short", "stall-long", "target-restart", "none")
 
 
 @cache
@@ -51,11 +51,19 @@ def test_short_stall_is_nop_timeouts_and_a_recovery() -> None:
 def test_long_stall_reaches_io_buffer_and_ext4_errors() -> None:
     result = check_run(FIXTURES / "stall-long")
     assert result.kinds == {
-        "buffer_io_error": 2, "etcd_slow_fdatasync": 1, "fs_error": 5, "io_error": 3,
+        "buffer_io_error": 2, "etcd_slow_fdatasync": 1, "fs_error": 5, "io_error": 5,
         "nop_timeout": 3, "scsi_offline": 1, "session_recovered": 1, "session_timeout": 1,
     }
     timeline = json.loads((FIXTURES / "stall-long" / "timeline.json").read_text())
     assert {e["volume"] for e in result.watched if not str(e["kind"]).startswith("etcd_")} == {timeline["volume"]}
+
+
+def test_target_restart_is_a_closed_connection_and_a_refused_login() -> None:
+    result = check_run(FIXTURES / "target-restart")
+    assert result.kinds == {"conn_error": 2, "etcd_slow_fdatasync": 1, "login_error": 1, "session_recovered": 1}
+    timeline = json.loads((FIXTURES / "target-restart" / "timeline.json").read_text())
+    (refused,) = (e for e in result.watched if e["kind"] == "login_error")
+    assert refused["volume"] == timeline["volume"]  # the portal has one session in the listing
 
 
 def test_no_fault_reports_nothing() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from lab.check import RunCheck, check_run
+from lab.incident import check_incident
 from lab.rootfs import LabSetupError
 from lab.vm import SCENARIOS, run_scenario
 
@@ -50,8 +51,19 @@ def test_long_stall_fails_io_past_the_replacement_timeout(runs: dict[str, RunChe
     assert any(k.startswith("etcd_") for k in kinds)
 
 
+def test_target_restart_closes_the_connection_and_refuses_logins(runs: dict[str, RunCheck]) -> None:
+    kinds = runs["target-restart"].kinds
+    assert kinds.get("conn_error", 0) >= 1 and kinds.get("session_recovered") == 1
+    assert not {"nop_timeout", "session_timeout", "io_error"} & kinds.keys()
+
+
 def test_no_fault_run_reports_nothing(runs: dict[str, RunCheck]) -> None:
     assert runs["none"].watched == []
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_incident_names_the_chain_the_vm_caused(runs: dict[str, RunCheck], scenario: str) -> None:
+    assert check_incident(runs[scenario].run) == []
 
 
 def test_a_missing_qemu_fails_with_the_reason(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
