@@ -1,5 +1,5 @@
-# The real-kernel fault lab (lab/README.md): build the VM's root, run the three scenarios,
-# check `harvester-iac observe` against what the kernel and etcd wrote.
+# The real-kernel fault lab (lab/README.md): build the VM's root, run the four scenarios,
+# check `harvester-iac observe` and `incident` against what the kernel and etcd wrote.
 PY ?= .venv/bin/python
 RUNS ?= build/lab/runs
 SCENARIOS ?= stall-short stall-long target-restart none
@@ -8,6 +8,7 @@ SCENARIOS ?= stall-short stall-long target-restart none
 lab: lab-root
 	@for s in $(SCENARIOS); do echo "lab: running $$s" >&2; $(PY) -m lab.vm $$s $(RUNS)/$$s || exit 1; done
 	$(PY) -m lab.check $(addprefix $(RUNS)/,$(SCENARIOS))
+	$(PY) -m lab.incident $(addprefix $(RUNS)/,$(SCENARIOS))
 
 lab-root:
 	$(PY) -m lab.rootfs

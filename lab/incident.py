@@ -26,7 +26,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-__all__ = ["LAG", "IncidentUnavailable", "check_incident", "incident_run", "lab_inventory"]
+__all__ = ["LAG", "IncidentUnavailable", "check_incident", "has_incident", "incident_run", "lab_inventory"]
 
 LAG = "5s"
 SLACK = timedelta(seconds=1)  # syslog times have whole seconds
@@ -64,13 +64,19 @@ controlPlane:
 """
 
 
+def has_incident() -> bool:
+    """Whether this harvester-iac has the ``incident`` command (issue 12)."""
+    from harvester_iac.cli import COMMANDS
+
+    return "incident" in COMMANDS
+
+
 def incident_run(run: Path) -> dict[str, object]:
     """``harvester-iac incident ... --format json`` on a run (the CLI's entry point, in-process)."""
-    from harvester_iac.cli import COMMANDS
     from harvester_iac.cli import main as cli_main
 
-    if "incident" not in COMMANDS:
-        raise IncidentUnavailable("this harvester-iac has no 'incident' command")
+    if not has_incident():
+        raise IncidentUnavailable("this harvester-iac has no 'incident' command (issue 12, branch incident)")
     timeline = json.loads((run / "timeline.json").read_text())
     with tempfile.TemporaryDirectory() as tmp:
         inventory = Path(tmp) / "inventory.yaml"
@@ -146,6 +152,10 @@ def main(argv: list[str]) -> int:
     if not argv:
         print("usage: python -m lab.incident RUN_DIR [RUN_DIR ...]", file=sys.stderr)
         return 2
+    if not has_incident():
+        print("lab.incident: FAILED: this harvester-iac has no 'incident' command (issue 12, branch "
+              "incident): the lab's incident check cannot run", file=sys.stderr)
+        return 1
     failed = 0
     for arg in argv:
         run = Path(arg)

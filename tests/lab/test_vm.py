@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lab.check import RunCheck, check_run
-from lab.incident import check_incident
+from lab.incident import IncidentUnavailable, check_incident, has_incident
 from lab.rootfs import LabSetupError
 from lab.vm import SCENARIOS, run_scenario
 
@@ -61,6 +61,8 @@ def test_no_fault_run_reports_nothing(runs: dict[str, RunCheck]) -> None:
     assert runs["none"].watched == []
 
 
+@pytest.mark.xfail(not has_incident(), raises=IncidentUnavailable, strict=True,
+                   reason="harvester-iac has no incident command yet (issue 12)")
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_incident_names_the_chain_the_vm_caused(runs: dict[str, RunCheck], scenario: str) -> None:
     assert check_incident(runs[scenario].run) == []
