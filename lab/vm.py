@@ -101,7 +101,9 @@ def run_scenario(name: str, out: Path, *, timeout_s: float = 300.0) -> Path:
     timeline = _timeline(out, scenario=scenario, cmdline=cmdline, elapsed_s=elapsed)
     (out / "timeline.json").write_text(json.dumps(timeline, indent=2) + "\n")
     (out / "timeline.tsv").unlink()
-    if any(e["event"] == "failed" for e in timeline["events"]):
+    events = timeline["events"]
+    assert isinstance(events, list)
+    if any(e["event"] == "failed" for e in events):
         raise LabSetupError(f"the lab VM ({name}) failed inside: see {out}/timeline.json and {console}")
     return out
 
