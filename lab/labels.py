@@ -54,6 +54,7 @@ ETCD_KINDS: dict[str, str] = {
     "failed to publish local member to cluster through raft": "etcd_publish_timeout",
     "waiting for ReadIndex response took too long, retrying": "etcd_read_index_slow",
     "timed out waiting for read index response": "etcd_read_index_slow",
+    "timed out waiting for read index response (local node might have slow network)": "etcd_read_index_slow",
     "leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk":
         "etcd_heartbeat_slow",
 }

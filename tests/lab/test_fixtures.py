@@ -45,14 +45,16 @@ def test_committed_labels_are_the_lab_labels(scenario: str) -> None:
 
 def test_short_stall_is_nop_timeouts_and_a_recovery() -> None:
     result = check_run(FIXTURES / "stall-short")
-    assert result.kinds == {"etcd_slow_fdatasync": 1, "nop_timeout": 3, "session_recovered": 1}
+    assert result.kinds == {"etcd_read_index_slow": 9, "etcd_slow_apply": 1, "etcd_slow_fdatasync": 1,
+                            "nop_timeout": 3, "session_recovered": 1}
 
 
 def test_long_stall_reaches_io_buffer_and_ext4_errors() -> None:
     result = check_run(FIXTURES / "stall-long")
     assert result.kinds == {
-        "buffer_io_error": 2, "etcd_slow_fdatasync": 1, "fs_error": 5, "io_error": 5,
-        "nop_timeout": 3, "scsi_offline": 1, "session_recovered": 1, "session_timeout": 1,
+        "buffer_io_error": 12, "etcd_read_index_slow": 21, "etcd_slow_apply": 1, "etcd_slow_fdatasync": 1,
+        "fs_error": 5, "io_error": 14, "nop_timeout": 3, "scsi_offline": 1, "session_recovered": 1,
+        "session_timeout": 1,
     }
     timeline = json.loads((FIXTURES / "stall-long" / "timeline.json").read_text())
     assert {e["volume"] for e in result.watched if not str(e["kind"]).startswith("etcd_")} == {timeline["volume"]}
@@ -60,7 +62,8 @@ def test_long_stall_reaches_io_buffer_and_ext4_errors() -> None:
 
 def test_target_restart_is_a_closed_connection_and_a_refused_login() -> None:
     result = check_run(FIXTURES / "target-restart")
-    assert result.kinds == {"conn_error": 2, "etcd_slow_fdatasync": 1, "login_error": 1, "session_recovered": 1}
+    assert result.kinds == {"conn_error": 4, "etcd_read_index_slow": 9, "etcd_slow_apply": 1,
+                            "etcd_slow_fdatasync": 1, "login_error": 1, "session_recovered": 1}
     timeline = json.loads((FIXTURES / "target-restart" / "timeline.json").read_text())
     (refused,) = (e for e in result.watched if e["kind"] == "login_error")
     assert refused["volume"] == timeline["volume"]  # the portal has one session in the listing

@@ -79,7 +79,7 @@ def test_the_check_accepts_the_expected_report_and_names_each_wrong_link() -> No
     assert "chain row" in check_incident(run, _report(master=None))[0]
     assert "chain row" in check_incident(run, _report(volume="pvc-other"))[0]
     assert "outside the fault window" in check_incident(run, _report(etcd_first_utc="2026-12-03T10:00:00.000Z"))[0]
+    start = json.loads((run / "timeline.json").read_text())["fault_windows"][0]["start_utc"]
     assert "unexplained" in check_incident(
-        run, _report(unexplained=[{"master": "lab-master-00", "time_utc": "2026-12-03T10:19:52.481Z",
-                                   "kind": "etcd_slow_fdatasync"}]))[0]
+        run, _report(unexplained=[{"master": "lab-master-00", "time_utc": start, "kind": "etcd_slow_fdatasync"}]))[0]
     assert "no fault was injected" in check_incident(FIXTURES / "none", _report())[0]
