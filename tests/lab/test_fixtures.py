@@ -74,3 +74,14 @@ def test_no_fault_reports_nothing() -> None:
     assert result.watched == []
     # before etcd was up: the login, and etcd's own bootstrap on an emulated CPU
     assert sorted(str(e["kind"]) for e in result.events) == ["etcd_slow_apply", "session_up"]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_real_listing_maps_the_disk_to_the_target_the_lab_logged_in_to(scenario: str) -> None:
+    """``iscsiadm -m session -P 3`` from open-iscsi 2.1.8 against tgt: LUN 1 is the disk."""
+    from harvester_iac.observe import read_iscsiadm
+
+    timeline = json.loads((FIXTURES / scenario / "timeline.json").read_text())
+    for listing in ("iscsiadm-P3.txt", "iscsiadm-P3-after.txt"):
+        rows = [(r.device, r.target, r.sid, r.hctl) for r in read_iscsiadm(FIXTURES / scenario / listing).mapping()]
+        assert rows == [(timeline["device"], timeline["iqn"], 1, "0:0:0:1")], listing
