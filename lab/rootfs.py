@@ -11,6 +11,7 @@ tgtadm), etcd-server/etcd-client, e2fsprogs (mke2fs) are copied with the shared 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -161,7 +162,16 @@ def build_initramfs(*, force: bool = False) -> Path:
     if target.is_file() and not force:
         return target
     BUILD.mkdir(parents=True, exist_ok=True)
-    staging = BUILD / "root.tmp"
+    with (BUILD / ".build.lock").open("w") as lock:  # parallel test workers build it once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.is_file() and not force:
+            return target
+        _build(kernel, target)
+    return target
+
+
+def _build(kernel: Kernel, target: Path) -> None:
+    staging = BUILD / f"root.{os.getpid()}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     for d in ("bin", "sbin", "usr/bin", "usr/sbin", "etc/iscsi", "proc", "sys", "dev", "run",
               "tmp", "var/lib/iscsi", "mnt/lun", "out", "lab"):
@@ -202,7 +212,6 @@ def build_initramfs(*, force: bool = False) -> Path:
         old.unlink()
     tmp.rename(target)
     shutil.rmtree(staging)
-    return target
 
 
 def _versions(kernel: Kernel) -> dict[str, str]:
@@ -214,11 +223,6 @@ def _versions(kernel: Kernel) -> dict[str, str]:
     versions = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
     versions["kernel"] = kernel.release
     return versions
-
-
-def versions() -> dict[str, str]:
-    """The package versions the current initramfs was built from."""
-    return _versions(find_kernel())
 
 
 if __name__ == "__main__":
