@@ -6,8 +6,9 @@ A run directory holds what the VM wrote (``syslog.log`` with iscsid and the kern
 klogd, ``dmesg.log``, ``etcd.log``, ``iscsiadm-P3.txt``) and ``timeline.json``. The check
 runs the CLI (``observe ... -o snapshot.json``) and compares its events with the lab's
 labels (``<file>.labels.json`` when committed, else lab.labels), line by line; then that
-every storage event is joined to the run's volume, and that every event other than the
-initial login lies inside the recorded fault window (the no-fault run: no such event).
+every storage event is joined to the run's volume, and that every event after etcd is up
+lies inside the recorded fault window (the no-fault run: no such event) — except etcd slow
+applies under a second on a starved emulated CPU, which are listed as ``noise``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from lab.labels import label_file
 
-__all__ = ["INPUTS", "RunCheck", "check_run", "observe_run"]
+__all__ = ["INPUTS", "RunCheck", "check_run", "is_starved_cpu", "observe_run"]
 
 # The observe inputs of a run; the kernel lines come through syslog (klogd), so dmesg.log is
 # read separately (with the lab's boot time) to cross-check the dmesg envelope.
@@ -32,6 +33,8 @@ ISCSIADM = "iscsiadm-P3.txt"
 ETCD_PREFIX = "etcd_"
 # syslog times have whole seconds: an event may read up to 1 s before the instant it happened.
 SLACK = timedelta(seconds=1)
+STARVED_CPU_KINDS = frozenset({"etcd_slow_apply", "etcd_slow_fdatasync"})
+STARVED_CPU_MAX_MS = 1000.0
 
 
 @dataclass
@@ -42,14 +45,33 @@ class RunCheck:
     scenario: str
     events: list[dict[str, object]] = field(default_factory=list)
     watched: list[dict[str, object]] = field(default_factory=list)
+    noise: list[dict[str, object]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def in_window(self) -> list[dict[str, object]]:
+        """The events after etcd was up, without the starved-CPU noise."""
+        return [e for e in self.watched if e not in self.noise]
 
     @property
     def kinds(self) -> dict[str, int]:
         out: dict[str, int] = {}
-        for e in self.watched:
+        for e in self.in_window:
             out[str(e["kind"])] = out.get(str(e["kind"]), 0) + 1
         return dict(sorted(out.items()))
+
+
+def is_starved_cpu(event: dict[str, object]) -> bool:
+    """An etcd slow apply/fdatasync under a second: the emulated CPU was starved, not the disk.
+
+    On a loaded machine QEMU's one vCPU thread can wait long enough for etcd 3.4's fixed
+    100 ms apply warning with no fault at all. Such a warning outside every fault window is
+    real and correctly detected, but no evidence about storage; the lab's faults make etcd
+    wait 5 s and more. Storage events, read-index waits and longer stalls never count here.
+    """
+    took = event.get("took_ms")
+    return (event["kind"] in STARVED_CPU_KINDS and isinstance(took, int | float)
+            and took < STARVED_CPU_MAX_MS)
 
 
 def _time(text: object) -> datetime:
@@ -136,9 +158,13 @@ def check_run(run: Path) -> RunCheck:
     for e in watched:
         when = _time(e["time"])
         # a fault's events start with it and end by the run's end (recovery, late etcd warnings)
-        if not any(start - SLACK <= when <= end for start, _ in windows):
-            result.problems.append(f"{e['file']}:{e['line']} {e['kind']}: at {e['time']}, outside the "
-                                   f"fault window(s) {timeline['fault_windows'] or '(none injected)'}")
+        if any(start - SLACK <= when <= end for start, _ in windows):
+            continue
+        if is_starved_cpu(e):
+            result.noise.append(e)
+            continue
+        result.problems.append(f"{e['file']}:{e['line']} {e['kind']}: at {e['time']}, outside the "
+                               f"fault window(s) {timeline['fault_windows'] or '(none injected)'}")
     if windows and not watched:
         result.problems.append("a fault was injected but observe found no event after etcd was up")
     return result
@@ -156,6 +182,9 @@ def main(argv: list[str]) -> int:
               f"{result.kinds or 'nothing'}")
         for problem in result.problems:
             print(f"  - {problem}")
+        for e in result.noise:
+            print(f"  note: {e['file']}:{e['line']} {e['kind']} ({e['took_ms']} ms) outside the fault window: "
+                  "etcd on a starved emulated CPU, not storage")
         failed += bool(result.problems)
     return 1 if failed else 0
 

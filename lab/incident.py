@@ -26,6 +26,8 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from lab.check import is_starved_cpu, observe_run
+
 __all__ = ["LAG", "IncidentUnavailable", "check_incident", "has_incident", "incident_run", "lab_inventory"]
 
 LAG = "5s"
@@ -115,7 +117,9 @@ def check_incident(run: Path, report: dict[str, object] | None = None) -> list[s
     episodes = report["episodes"]
     chain = report["chain"]
     assert isinstance(episodes, list) and isinstance(chain, list)
-    unexplained = [u for u in report["unexplained"] if _time(u["time_utc"]) >= watched_from]  # type: ignore[attr-defined]
+    starved = {_time(e["time"]) for e in observe_run(run, ("etcd.log",)) if is_starved_cpu(e)}
+    unexplained = [u for u in report["unexplained"]  # type: ignore[attr-defined]
+                   if _time(u["time_utc"]) >= watched_from and _time(u["time_utc"]) not in starved]
     if unexplained:
         problems.append(f"etcd symptoms left unexplained after etcd was up: {unexplained}")
     if not starts:

@@ -87,7 +87,7 @@ def test_target_restart_closes_the_connection_and_refuses_logins(runs: Callable[
 
 
 def test_no_fault_run_reports_nothing(runs: Callable[[str], RunCheck]) -> None:
-    assert runs("none").watched == []
+    assert runs("none").in_window == []
 
 
 @pytest.mark.xfail(not has_incident(), raises=IncidentUnavailable, strict=True,
