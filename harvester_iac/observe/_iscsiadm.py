@@ -113,28 +113,32 @@ class SessionMap:
     _by_disk: dict[str, IscsiSession] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    _by_hctl: dict[str, IscsiSession] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
 
     def __post_init__(self) -> None:
         for s in self.sessions:
             self._by_sid.setdefault(s.sid, s)
             for d in s.devices or ():
                 self._by_disk.setdefault(base_disk(d.device), s)
-                if d.hctl:
-                    self._by_hctl.setdefault(d.hctl, s)
 
     def by_sid(self, sid: int) -> IscsiSession | None:
         return self._by_sid.get(sid)
 
+    def by_scsi_host(self, number: int) -> IscsiSession | None:
+        """The session on SCSI host ``number`` (``sd 6:0:0:1`` and ``scsi host6`` name host 6)."""
+        for s in self.sessions:
+            if s.host_number == number or any(
+                d.hctl and d.hctl.split(":", 1)[0] == str(number) for d in s.devices or ()
+            ):
+                return s
+        return None
+
+    def device_at(self, hctl: str) -> ScsiDevice | None:
+        """The attached disk at SCSI address ``hctl`` (``6:0:0:1``), if the listing shows it."""
+        return next((d for s in self.sessions for d in s.devices or () if d.hctl == hctl), None)
+
     def by_device(self, device: str) -> IscsiSession | None:
         """The session of a disk or of one of its partitions (``sdo16`` → ``sdo``)."""
         return self._by_disk.get(base_disk(device))
-
-    def by_hctl(self, hctl: str) -> IscsiSession | None:
-        """The session of the SCSI device at ``H:C:T:L`` (``sd 0:0:0:1: rejecting I/O ...``)."""
-        return self._by_hctl.get(hctl)
 
     def by_portal(self, portal: str) -> IscsiSession | None:
         """The one session to the portal ``ip:port`` (or ``ip``); ``None`` when none or several.

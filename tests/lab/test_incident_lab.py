@@ -41,7 +41,7 @@ def test_long_stall_chain_is_target_device_volume_member() -> None:
     (row,) = report("stall-long")["chain"]  # type: ignore[misc]
     assert (row["device"], row["session"], row["iqn"], row["master"]) == (
         "sda", "1", timeline["iqn"], "lab-master-00")
-    assert row["etcd_kinds"] == ["etcd_slow_fdatasync"]
+    assert row["etcd_kinds"] == ["etcd_read_index_slow", "etcd_slow_apply", "etcd_slow_fdatasync"]
     (episode,) = report("stall-long")["episodes"]  # type: ignore[misc]
     assert episode["volumes"] == [timeline["volume"]]
 

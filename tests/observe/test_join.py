@@ -115,10 +115,8 @@ def test_an_sd_address_joins_through_the_listing() -> None:
     sessions = read_iscsiadm(lab / "iscsiadm-P3.txt")
     (target,) = {s.target for s in sessions.sessions}
     (e,) = join_volumes([_event(EventKind.SCSI_OFFLINE, None, 1, hctl="0:0:0:1", host="harvester-lab")], sessions)
-    assert (e.iqn, e.volume, e.session) == (target, target.removeprefix(IQN), "1")
-    assert dict(e.extra)["joined_by"].startswith("SCSI device 0:0:0:1 in ")
-    (other,) = join_volumes([_event(EventKind.SCSI_OFFLINE, None, 1, hctl="0:0:0:0")], sessions)
-    assert other.volume is None  # LUN 0 is tgt's controller, not a disk
+    assert (e.iqn, e.volume, e.session, e.device) == (target, target.removeprefix(IQN), "1", "sda")
+    assert dict(e.extra)["joined_by"].startswith("SCSI host 0 in ")
 
 
 def test_a_portal_joins_only_when_one_session_uses_it() -> None:
