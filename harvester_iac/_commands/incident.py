@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harvester_iac._commands.observe import _hosts, _pair
+from harvester_iac._commands.observe import _hosts, _pair, _time, _zone
 from harvester_iac.errors import UsageError
 from harvester_iac.model import Inventory, default_inventory, load_inventory
 
@@ -43,10 +43,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lag", metavar="DURATION", default="10m",
                         help="how long before an episode starts and after it ends etcd warnings are blamed on it "
                              "(default 10m)")
-    parser.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
+    parser.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
+                        help="stdout: the report in Markdown (default), JSON (harvester_iac/incident/"
+                             "incident.schema.json) or one HTML page with the chart embedded")
     parser.add_argument("--chart", type=Path, metavar="FILE.png|.svg", help="write the timeline chart here")
     parser.add_argument("--year", type=int, metavar="Y", help="year of syslog lines without one (default: from "
                                                               "the file's date)")
+    parser.add_argument("--boot-time", metavar="T",
+                        help="boot time of the host whose raw dmesg '[secs]' lines are given (ISO 8601; a time "
+                             "without zone is read in --tz)")
     parser.add_argument("--host", action="append", default=[], metavar="H|H=PATH",
                         help="host of log lines that carry none (dmesg): H for every such file, H=PATH for the "
                              "files under PATH (default: the folder below a given directory, the file name, or "
@@ -90,7 +95,9 @@ def run(args: argparse.Namespace) -> int:
     lag = parse_duration(args.lag, flag="--lag")
     inv = _inventory(args.inventory)
     zone = args.tz or "UTC"
-    scan = scan_logs(list(args.paths), ScanOptions(tz=zone, year=args.year, progress=sys.stderr.isatty()))
+    boot = _time(args.boot_time, "--boot-time", _zone(zone))
+    scan = scan_logs(list(args.paths), ScanOptions(tz=zone, year=args.year, boot_time=boot,
+                                                   progress=sys.stderr.isatty()))
     sources: list[SourceStatus] = []
     maps: list[SessionMap] = []
     for text in args.iscsiadm:

@@ -143,8 +143,14 @@ def _timeline(events: Sequence[Event], masters: MasterIndex) -> tuple[TimelineEv
 
 
 def _source_lines(inp: IncidentInput) -> tuple[SourceLine, ...]:
-    return tuple(SourceLine(kind=s.kind.value, location=s.location, state=s.state.value,
-                            detail=s.detail or s.error or "") for s in inp.sources)
+    """Each input as read; a log whose lines had no host says which host it was given and why."""
+    out = []
+    for s in inp.sources:
+        detail = s.detail or s.error or ""
+        if s.host_from:
+            detail += f"{'; ' if detail else ''}host {', '.join(s.hosts)} from {s.host_from}"
+        out.append(SourceLine(kind=s.kind.value, location=s.location, state=s.state.value, detail=detail))
+    return tuple(out)
 
 
 def _notes(inp: IncidentInput, maps: dict[str, SessionMap], episodes: Sequence[Episode]) -> list[str]:
@@ -157,6 +163,10 @@ def _notes(inp: IncidentInput, maps: dict[str, SessionMap], episodes: Sequence[E
     for h in sorted({ep.host for ep in episodes} - set(maps) - {UNKNOWN_HOST}):
         notes.append(f"No iscsiadm listing of {h} was given (--iscsiadm): devices of {h} are tied to "
                      "sessions and volumes only where its iscsid lines name them.")
+    timeless = sum(1 for e in inp.events if e.time is None)
+    if timeless:
+        notes.append(f"{plural(timeless, 'matched line')} without a time (raw dmesg '[secs]' with no boot time to "
+                     "place them) are left out of the timeline and the chain; give --boot-time or use dmesg -T.")
     if inp.longhorn is None:
         notes.append("No Longhorn objects were given (--longhorn): volumes are tied to VMs only through the "
                      "inventory's rootVolume.volumeName.")

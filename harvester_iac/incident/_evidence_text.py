@@ -147,7 +147,7 @@ def chain_blocks(rep: IncidentReport) -> list[Block]:
     for r in rep.chain:
         etcd = "—"
         if r.etcd_first and r.etcd_last:
-            kinds = ", ".join(KIND_WORDS.get(k, k) for k in r.etcd_kinds)
+            kinds = ", ".join(word for kind, word in KIND_WORDS.items() if kind in r.etcd_kinds)
             etcd = f"{local_range(r.etcd_first, r.etcd_last, zone)}: {kinds}"
         elif r.master:
             etcd = f"none within {lag_words(rep)}"

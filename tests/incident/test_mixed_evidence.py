@@ -107,7 +107,7 @@ def test_hostless_dmesg_takes_the_host_given_with_host(tmp_path: Path, capsys: p
     doc = run_json([*_args(evidence(tmp_path, dmesg="dmesg-T.txt")), "--host", "altra"], capsys)
     assert doc["hosts_with_storage_episode"] == ["altra"]
     dmesg = next(s for s in doc["evidence"]["sources"] if s["location"].endswith("dmesg-T.txt"))
-    assert dmesg["kind"] == "log"
+    assert dmesg["kind"] == "log" and dmesg["detail"].endswith("host altra from --host")
     assert doc["event_counts"]["altra"]["buffer_io_error"] == 5
 
 
@@ -149,3 +149,22 @@ def test_host_path_pairs_name_a_dmesg_file_and_a_promptless_listing(
     assert all(e["stop"] is None for e in doc["evidence"]["chain"])
     code, _, err = run([*_args(tmp_path), "--iscsiadm", "altra=missing.txt"], capsys)
     assert code == 2 and "missing.txt" in err
+
+
+def test_raw_dmesg_seconds_need_a_boot_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``dmesg`` without -T writes seconds since boot: without --boot-time they cannot be placed (said so)."""
+    logs = tmp_path / "logs"
+    write(logs / "altra" / "dmesg.txt", [
+        "[ 4362.043584]  connection9:0: detected conn error (1022)",
+        "[ 4377.120311] Buffer I/O error on dev sdi, logical block 1310976, lost async page write",
+    ])
+    base = ["incident", str(logs), "--iscsiadm", str(INCIDENT / "iscsiadm" / "altra-iscsiadm-session-P3.txt"),
+            "--longhorn", str(INCIDENT / "longhorn"), "--tz", "UTC"]
+    doc = run_json(base, capsys)
+    assert doc["episodes"] == []
+    assert any("without a time" in n and "--boot-time" in n for n in doc["evidence"]["notes"])
+    doc = run_json([*base, "--boot-time", "2025-12-27T21:58:08"], capsys)
+    (ep,) = doc["episodes"]
+    assert (ep["host"], ep["start_utc"], ep["devices"]) == ("altra", "2025-12-27T23:10:50.043Z", ["sdi"])
+    code, _, err = run([*base, "--boot-time", "yesterday"], capsys)
+    assert code == 2 and "--boot-time" in err
