@@ -40,7 +40,12 @@ def test_json_lists_unknowns_per_rule_and_validates(report: ValidationReport) ->
 
 
 def test_sarif_and_junit_never_pass_an_unknown(report: ValidationReport) -> None:
+    from pathlib import Path
+
     sarif = json.loads(render(report, Format.SARIF))
+    schema = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "sarif" /
+                         "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(sarif)
     opened = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "HIAC-PLACEMENT-001"]
     assert len(opened) == 3 and {(r["kind"], r["level"]) for r in opened} == {("open", "none")}
     root = ET.fromstring(render(report, Format.JUNIT))
@@ -57,3 +62,16 @@ def test_a_large_site_s_coverage_line_names_only_what_was_not_seen_in_full() -> 
                           "hosts:\n" + hosts)
     report = validate(inv, observed=_snap(logs=tuple(f"hv-{i}" for i in range(1, 8))), now=NOW)
     assert report.coverage_line.startswith("coverage: events 7 of 9 full, none: hv-8 hv-9; iscsiadm none")
+
+
+def test_required_unknowns_are_errors_in_every_format() -> None:
+    lh = LonghornState(volumes=tuple(_volume(i) for i in range(3)))
+    report = validate(RACK_INV, observed=_snap(logs=ALL_LOGS, longhorn=lh), now=NOW,
+                      require=frozenset({"replicas"}))
+    assert not report.passed
+    for fmt in Format:
+        out = render(report, fmt)
+        assert "not judged, and the evidence is required" in out, fmt
+    doc = json.loads(render(report, Format.JSON))
+    jsonschema.validate(doc, report_schema())
+    assert any(f["blocking"] and f["rule"] == "HIAC-PLACEMENT-001" for f in doc["findings"])
