@@ -11,8 +11,11 @@ A kernel line says ``Buffer I/O error on dev sdo16``; an iscsid line says
 2. The ``iscsiadm -m session -P 3`` listing (a picture of one later moment): session N →
    IQN, ``sdo`` (or a partition, ``sdo16``) → its session → IQN, and SCSI host H
    (``sd 6:0:0:1``, ``scsi host6``) → the session on that host → IQN; a line naming only
-   the SCSI address also gets the disk at that address. A session id is not taken from the listing when
-   the logs show that session id bound again after the line.
+   the SCSI address also gets the disk at that address. A portal alone
+   (``connect to 127.0.0.1:3260 failed``) gives the IQN only when one session of the
+   listing uses that portal (Longhorn serves every volume on one portal: no guess there).
+   A session id is not taken from the listing when the logs show that session id bound
+   again after the line.
 
 What a line names itself always wins. Each joined event records how in ``extra``
 (``joined_by``), because a join is evidence to weigh, not a fact the line stated.
@@ -154,6 +157,10 @@ def _from_map(
         found = sessions.by_scsi_host(number)
         if found is not None:
             return found, f"SCSI host {number}"
+    if event.portal:
+        found = sessions.by_portal(event.portal)
+        if found is not None:
+            return found, f"portal {event.portal} (its only session)"
     return None, ""
 
 
