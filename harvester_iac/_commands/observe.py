@@ -110,6 +110,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=2, metavar="N", help="log files scanned in parallel"
     )
+    parser.add_argument(
+        "--max-events", type=int, metavar="N",
+        help="list at most N raw events in the snapshot (each host and kind keeps its "
+        "share, first and last included); the summaries still count every event and the "
+        "snapshot says how many were left out (default: all)",
+    )
 
 
 def _zone(name: str | None) -> tzinfo | None:
@@ -198,6 +204,9 @@ def _check_args(args: argparse.Namespace) -> None:
         raise UsageError(f"--jobs {args.jobs} is out of range", where="--jobs",
                          expected=f"1 to {MAX_JOBS} parallel scanners")
     _check_output(args)
+    if args.max_events is not None and args.max_events < 0:
+        raise UsageError("--max-events must not be negative", where="--max-events",
+                         expected="0 or more")
     if args.year is not None and not 1970 <= args.year <= 9999:
         raise UsageError(f"year {args.year} out of range", where="--year",
                          expected="a year such as 2025")
@@ -318,6 +327,7 @@ def run(args: argparse.Namespace) -> int:
         sessions=tuple(maps),
         longhorn=longhorn,
         metrics=metrics,
+        max_events=args.max_events,
     )
     if args.output is not None:
         write_snapshot(snapshot, args.output)

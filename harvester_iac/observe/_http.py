@@ -16,13 +16,14 @@ Redirects are not followed: a redirect would carry the ``Authorization`` header 
 from __future__ import annotations
 
 import base64
-import http.client
-import socket
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import http.client
 
 __all__ = [
     "Budget",
@@ -143,6 +144,8 @@ def split_userinfo(url: str) -> tuple[str, Credentials]:
 
 
 def _connection(parts: urllib.parse.SplitResult, timeout: float) -> http.client.HTTPConnection:
+    import http.client  # here: observe without a live source never loads it
+
     host = parts.hostname or ""
     if parts.scheme == "https":
         return http.client.HTTPSConnection(host, parts.port, timeout=timeout)
@@ -156,6 +159,10 @@ def bounded_get(url: str, *, budget: Budget, timeout: float | None = None,
     ``timeout`` bounds each wait of the socket (``TimeoutError``, a slow request); the
     connection is shut down when the budget's deadline passes, whatever it is waiting for.
     """
+    import http.client
+    import socket
+    import threading
+
     parts = urllib.parse.urlsplit(url)
     conn = _connection(parts, min(timeout or budget.remaining(), budget.remaining()))
     cut = threading.Event()

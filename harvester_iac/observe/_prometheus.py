@@ -20,17 +20,19 @@ and redacted from every text the source reports, including server messages that 
 from __future__ import annotations
 
 import math
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from harvester_iac._json import load_json
 from harvester_iac.core import InputError
-from harvester_iac.observe._http import Budget, BudgetExceeded, Credentials, Redactor, bounded_get, split_userinfo
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe.longhorn._objects import Robustness
+
+if TYPE_CHECKING:
+    from harvester_iac.observe._http import Redactor
 
 __all__ = [
     "QUERIES",
@@ -222,6 +224,17 @@ def query_prometheus(
     token. Returns the metrics (``None`` when nothing could be read) and the source
     status; neither holds a credential.
     """
+    import urllib.parse  # here, not at import: observe without --prometheus starts faster
+
+    from harvester_iac.observe._http import (
+        Budget,
+        BudgetExceeded,
+        Credentials,
+        Redactor,
+        bounded_get,
+        split_userinfo,
+    )
+
     base_url, creds = split_userinfo(url.rstrip("/"))
     if token:
         creds = Credentials(username=creds.username, password=creds.password, token=token)

@@ -9,15 +9,12 @@ are scanned on ``jobs`` processes: one file, or one byte range of a big plain fi
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harvester_iac.core import LogFormatError, UsageError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
@@ -36,6 +33,9 @@ from harvester_iac.observe.logs._scan_file import (
     read_bytes,
     read_part,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["ScanOptions", "ScanResult", "scan_logs", "scan_text"]
 
@@ -150,6 +150,11 @@ def _parallel(
     split_min_bytes: int,
 ) -> list[list[Part]]:
     """Every file's parts, read by ``jobs`` processes; big plain files are split in ranges."""
+    # imported here: a scan on one process (small inputs) starts without them
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     tasks = [(i, f, a, b) for i, f in enumerate(files)
              for a, b in plan_ranges(f, jobs, split_min_bytes)]
     prepare_worker(settings.engine)  # forked workers inherit the prefilter and numpy
@@ -211,15 +216,17 @@ def scan_paths(
     finally:
         if bar is not None:
             bar.close()
-    pairs = [assemble(f, p, settings) for f, p in zip(files, parts, strict=True)]
-    near = _year_anchor(pairs, parts, settings)
-    if near is not None:
-        pairs = [assemble(f, p, settings, near=near) if needs_year(p) else pair
-                 for f, p, pair in zip(files, parts, pairs, strict=True)]
+    # files with full dates first: their latest date gives year-less files their year
+    # (assemble consumes a part's drafts, so each file is assembled once)
+    dated = {i: assemble(f, p, settings) for i, (f, p) in enumerate(zip(files, parts, strict=True))
+             if not needs_year(p)}
+    near = _year_anchor(list(dated.values()), any(needs_year(p) for p in parts), settings)
+    pairs = [dated[i] if i in dated else assemble(f, p, settings, near=near)
+             for i, (f, p) in enumerate(zip(files, parts, strict=True))]
     return _finish(pairs + [([], status) for status in unlisted])
 
 
-def _year_anchor(pairs: Sequence[tuple[list[Event], SourceStatus]], parts: Sequence[Sequence[Part]],
+def _year_anchor(dated_pairs: Sequence[tuple[list[Event], SourceStatus]], wanted: bool,
                  settings: FileSettings) -> YearAnchor | None:
     """Where year-less syslog lines get their year when ``--year`` is not given.
 
@@ -227,10 +234,9 @@ def _year_anchor(pairs: Sequence[tuple[list[Event], SourceStatus]], parts: Seque
     JSON), else the ``--until``/``--since`` window; ``None`` leaves it to each file's
     modification time, which a copy made a year later would get wrong.
     """
-    if settings.year is not None or not any(needs_year(p) for p in parts):
+    if settings.year is not None or not wanted:
         return None
-    dated = [e.time for (evs, _), p in zip(pairs, parts, strict=True) if not needs_year(p)
-             for e in evs if e.time is not None]
+    dated = [e.time for evs, _ in dated_pairs for e in evs if e.time is not None]
     if dated:
         return YearAnchor(max(dated), "the latest date in the other files")
     if settings.until is not None:
