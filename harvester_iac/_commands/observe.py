@@ -36,7 +36,6 @@ from harvester_iac.observe import (
     read_iscsiadm,
     write_snapshot,
 )
-from harvester_iac.observe._http import split_userinfo, without_userinfo
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -136,6 +135,8 @@ def _time(text: str | None, flag: str, zone: tzinfo | None) -> datetime | None:
 
 
 def _check_url(url: str) -> None:
+    from harvester_iac.observe._http import split_userinfo, without_userinfo  # only with --prometheus
+
     shown = without_userinfo(url)
     try:
         host = split_userinfo(url)[0].partition("//")[2].split("/")[0]
