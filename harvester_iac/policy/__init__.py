@@ -9,6 +9,7 @@ messages for the CDK stacks' validation hook. Nothing here imports the CDK runti
 from harvester_iac.policy._baseline import load_baseline, parse_baseline
 from harvester_iac.policy._context import DEFAULT_MAX_AGE, Domain, RuleContext
 from harvester_iac.policy._docs import rules_markdown
+from harvester_iac.policy._domains import breaking_count, disk_groups, host_groups
 from harvester_iac.policy._engine import FailOn, Outcome, RuleResult, ValidationReport, run_rules
 from harvester_iac.policy._finding import (
     Evidence,
@@ -77,10 +78,13 @@ __all__ = [
     "VolumePlacement",
     "Waiver",
     "all_rules",
+    "breaking_count",
     "build_context",
+    "disk_groups",
     "gate_lines",
     "gate_messages",
     "get_rule",
+    "host_groups",
     "load_baseline",
     "load_observed",
     "load_waivers",
