@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 from harvester_iac._commands.validate import _now, _scan
@@ -119,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
         base = _base(stack, args.base, inventory) if args.base else None
         head = read_tree(Path.cwd(), label="working tree", inventory=inventory,
                          synthesize=synthesize if base is not None else None)
+    if base is None:  # nothing to compare: what the head lacks for a diff does not matter
+        head = replace(head, notes=())
     if head.inventory is None:
         raise InputError("no such file", file=args.inventory, where="--inventory", expected="an inventory YAML file")
     report = build_preview(head=head, base=base, plan=plan, observed=observed, waivers=waivers, now=now,

@@ -4,7 +4,10 @@ Terraform's plan JSON keeps the real values of sensitive attributes and says whi
 are in parallel trees (``before_sensitive``, ``after_sensitive``: ``true`` at a sensitive
 node, objects and lists mirroring the value otherwise); ``after_unknown`` marks values
 known only after apply the same way. A changed leaf is shown masked when it, or anything
-above it, is marked, so a secret never reaches a pull-request comment.
+above it, is marked, so a secret never reaches a pull-request comment. This is stricter
+than Terraform in one way: a leaf whose value equals a sensitive leaf of the same resource
+is masked too (``terraform_data.output`` copies a sensitive ``input`` unmarked, and
+Terraform prints it).
 """
 
 from __future__ import annotations
@@ -94,6 +97,14 @@ def attribute_changes(
     old = {p: v for p, v in _leaves(before) if not (p and p[0] in ignore)} if before is not None else {}
     new = {p: v for p, v in _leaves(after) if not (p and p[0] in ignore)} if after is not None else {}
     unknown = {p for p, v in _leaves(after_unknown) if v is True}
+    secrets = {show_value(v) for p, v in old.items() if _marked(before_sensitive, p)}
+    secrets |= {show_value(v) for p, v in new.items() if _marked(after_sensitive, p)}
+    secrets.discard("null")
+
+    def shown(value: object, mask: object, parts: tuple[PathPart, ...]) -> str:
+        text = show_value(value)
+        return SENSITIVE if _marked(mask, parts) or text in secrets else text
+
     out: list[AttributeChange] = []
     for parts in sorted(old.keys() | new.keys() | unknown, key=lambda p: [str(x) for x in p]):
         b, a = old.get(parts, _ABSENT), new.get(parts, _ABSENT)
@@ -102,14 +113,13 @@ def attribute_changes(
             continue  # a new object's computed attribute: not a change worth listing
         if not is_unknown and b == a:
             continue
-        shown_b = None if b is _ABSENT or b is None else (
-            SENSITIVE if _marked(before_sensitive, parts) else show_value(b))
+        shown_b = None if b is _ABSENT or b is None else shown(b, before_sensitive, parts)
         if is_unknown:
             shown_a: str | None = UNKNOWN
         elif a is _ABSENT:
             shown_a = None
         else:
-            shown_a = SENSITIVE if _marked(after_sensitive, parts) else show_value(a)
+            shown_a = shown(a, after_sensitive, parts)
         out.append(AttributeChange(path=path_text(parts) or "(value)", before=shown_b, after=shown_a,
                                    forces_replacement=_starts(parts, replace_paths)))
     return tuple(out)
