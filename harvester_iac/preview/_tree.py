@@ -125,9 +125,12 @@ def read_tree(root: Path, *, label: str, inventory: str | None,
     else:
         notes.append(f"{label} has no cdktf.out/ to compare")
     templates = root / "templates"
-    manifests = _manifests(templates) if templates.is_dir() else None
-    if manifests is None:
-        notes.append(f"{label} has no templates/ folder")
+    manifests: tuple[ManifestFile, ...] | None = None
+    if templates.is_dir():
+        manifests = _manifests(templates)
+    elif out != root:  # a checkout without templates/ renders none (git keeps no empty folder)
+        manifests = ()
+        notes.append(f"{label} has no templates/ folder: no rendered manifests")
     return Tree(label=label, inventory=inv, resources=resources, manifests=manifests, notes=tuple(notes))
 
 
