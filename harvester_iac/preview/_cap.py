@@ -2,7 +2,7 @@
 
 The document is a list of :class:`Block` values: ``head`` and ``tail`` are never cut (the
 verdict, the destroy banner, the findings live there); ``body`` may be cut at a line
-boundary. The limit is shared like water: every body is cut to the same length ``L``,
+boundary, and a cut body ends with a one-line note saying how much was cut. The limit is shared like water: every body is cut to the same length ``L``,
 the largest ``L`` that fits, so short diffs survive whole and the longest shrink first.
 """
 
@@ -21,11 +21,9 @@ class Block:
 
 
 def _note(cut_lines: int, limit: int) -> str:
-    return (f"\n_✂️ {cut_lines} more line{'s' if cut_lines != 1 else ''} cut to fit `--max-chars {limit}`; "
-            "`harvester-iac preview --format json` has them all._\n")
-
-
-_NOTE_ROOM = len(_note(10**7, 10**9))
+    """A plain line, right after the kept body: readable inside a code fence and outside."""
+    return (f"… {cut_lines} more line{'s' if cut_lines != 1 else ''} cut to fit --max-chars {limit} "
+            "(harvester-iac preview --format json has them all)\n")
 
 
 def _cut(body: str, length: int) -> str:
@@ -35,28 +33,42 @@ def _cut(body: str, length: int) -> str:
     return body[: keep + 1] if keep >= 0 else ""
 
 
+def _assemble(blocks: list[Block], level: int, limit: int) -> str:
+    """Bodies cut to ``level``; consecutive cut bodies share one note, placed after them."""
+    out: list[str] = []
+    pending = 0  # lines cut in the current run of cut bodies
+
+    def flush() -> None:
+        nonlocal pending
+        if pending:
+            out.append(_note(pending, limit))
+            pending = 0
+
+    for b in blocks:
+        kept = _cut(b.body, level)
+        cut = kept != b.body
+        if not (cut and pending and not b.head):
+            flush()
+        out.append(b.head + kept)
+        if cut:
+            pending += max(1, b.body.count("\n") - kept.count("\n"))
+        if b.tail:
+            flush()
+            out.append(b.tail)
+    flush()
+    return "".join(out)
+
+
 def fit(blocks: list[Block], limit: int) -> str:
     """The blocks joined, with bodies cut so the whole stays within ``limit`` when it can."""
-    fixed = sum(len(b.head) + len(b.tail) for b in blocks)
-    sizes = [len(b.body) for b in blocks]
-    if fixed + sum(sizes) <= limit:
-        return "".join(b.head + b.body + b.tail for b in blocks)
-
-    def total(level: int) -> int:
-        return fixed + sum(min(s, level) + (_NOTE_ROOM if s > level else 0) for s in sizes)
-
-    lo, hi = 0, max(sizes)
+    whole = "".join(b.head + b.body + b.tail for b in blocks)
+    if len(whole) <= limit:
+        return whole
+    lo, hi = 0, max(len(b.body) for b in blocks)
     while lo < hi:  # the largest level that fits
         mid = (lo + hi + 1) // 2
-        if total(mid) <= limit:
+        if len(_assemble(blocks, mid, limit)) <= limit:
             lo = mid
         else:
             hi = mid - 1
-    out = []
-    for b in blocks:
-        kept = _cut(b.body, lo)
-        note = ""
-        if kept != b.body:
-            note = _note(b.body.count("\n") - kept.count("\n") or 1, limit)
-        out.append(b.head + kept + b.tail + note)
-    return "".join(out)
+    return _assemble(blocks, lo, limit)

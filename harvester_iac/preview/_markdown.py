@@ -149,8 +149,9 @@ def _plan_blocks(plan: Plan) -> list[Block]:
     if not shown:
         blocks.append(Block("No resource changes.\n\n"))
     for name, items in shown:
-        blocks.append(Block(f"**{name}** ({len(items)})\n\n```diff\n", "".join(_change_lines(c) for c in items),
-                            "```\n\n"))
+        blocks.append(Block(f"**{name}** ({len(items)})\n\n```diff\n"))
+        blocks += [Block("", _change_lines(c)) for c in items]  # each resource is cut on its own
+        blocks.append(Block("```\n\n"))
     blocks.append(Block("</details>\n\n"))
     return blocks
 
@@ -198,14 +199,15 @@ def _resource_blocks(r: PreviewReport) -> list[Block]:
     if r.resources is None:
         return []
     sign = {DiffKind.ADDED: "+", DiffKind.REMOVED: "-", DiffKind.CHANGED: "~"}
-    lines = []
-    for d in r.resources:
-        lines.append(f"{sign[d.kind]} {d.address}  (stack {d.stack})\n")
-        lines += [f"      {a.path}: {a.before or '(none)'} -> {a.after or '(none)'}\n" for a in d.changes]
     head = (f"<details><summary><b>Synthesized resources</b> (pre-plan: {len(r.resources)} differ)</summary>\n\n")
-    if not lines:
+    if not r.resources:
         return [Block(head + "No synthesized resource differs.\n\n</details>\n\n")]
-    return [Block(head + "```diff\n", "".join(lines), "```\n\n</details>\n\n")]
+    blocks = [Block(head + "```diff\n")]
+    for d in r.resources:
+        lines = [f"{sign[d.kind]} {d.address}  (stack {d.stack})\n"]
+        lines += [f"      {a.path}: {a.before or '(none)'} -> {a.after or '(none)'}\n" for a in d.changes]
+        blocks.append(Block("", "".join(lines)))
+    return [*blocks, Block("```\n\n</details>\n\n")]
 
 
 def _manifest_blocks(r: PreviewReport) -> list[Block]:
