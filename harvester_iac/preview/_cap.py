@@ -2,8 +2,9 @@
 
 The document is a list of :class:`Block` values: ``head`` and ``tail`` are never cut (the
 verdict, the destroy banner, the findings live there); ``body`` may be cut at a line
-boundary, and a cut body ends with a one-line note saying how much was cut. The limit is shared like water: every body is cut to the same length ``L``,
-the largest ``L`` that fits, so short diffs survive whole and the longest shrink first.
+boundary, and a cut body ends with a one-line note saying how much was cut. The limit is
+shared like water: every body is cut to the same length ``L``, the largest ``L`` that
+fits, so short diffs survive whole and the longest shrink first.
 """
 
 from __future__ import annotations

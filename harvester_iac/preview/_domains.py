@@ -67,10 +67,12 @@ class FailureDomains:
     volumes: tuple[VolumeDomains, ...]
     before: QuorumVerdict | None
     after: QuorumVerdict | None
+    compared: bool = True
 
     @property
     def changed(self) -> bool:
-        return self.before != self.after or any(v.changed for v in self.volumes)
+        """Whether placement differs between base and head (never, without a base)."""
+        return self.compared and (self.before != self.after or any(v.changed for v in self.volumes))
 
 
 def _spreads(ctx: RuleContext) -> dict[str, tuple[Spread, str | None]]:
@@ -124,4 +126,4 @@ def failure_domains(head: Inventory, base: Inventory | None, *, observed: Observ
     rows.sort(key=lambda r: (r.master is None, r.volume))
     return FailureDomains(volumes=tuple(rows),
                           before=_verdict(before_ctx) if before_ctx is not None else None,
-                          after=_verdict(after_ctx))
+                          after=_verdict(after_ctx), compared=base is not None)

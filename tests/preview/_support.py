@@ -77,11 +77,11 @@ def _merge(value: Any) -> Any:
 
 def _harvester_change(rc: dict[str, Any]) -> dict[str, Any]:
     name = rc["name"]
-    for prefix, rtype in (("vm_", "harvester_virtualmachine"), ("vol_", "harvester_volume")):
-        if name.startswith(prefix):
-            break
-    else:
+    kinds = {"vm_": "harvester_virtualmachine", "vol_": "harvester_volume"}
+    prefix = next((p for p in kinds if name.startswith(p)), None)
+    if prefix is None:
         return rc
+    rtype = kinds[prefix]
     short = name[len(prefix):]
     change = dict(rc["change"])
     for key in ("before", "after", "before_sensitive", "after_sensitive", "after_unknown"):

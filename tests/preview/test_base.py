@@ -61,7 +61,8 @@ def test_base_git_ref_diff_between_two_commits(repo: Path) -> None:
     assert kinds["harvester_storageclass"] == "added" and kinds["kubernetes_manifest"] == "added"
     vm = next(d for d in doc["resources"] if "ControlPlane_kube-master-00" in d["address"])
     assert vm["kind"] == "changed"
-    assert {"path": "disk[0].storage_class_name", "before": '"${data.harvester_storageclass.sc-harvester-longhorn.name}"',
+    assert {"path": "disk[0].storage_class_name",
+            "before": '"${data.harvester_storageclass.sc-harvester-longhorn.name}"',
             "after": '"${harvester_storageclass.sc-longhorn-master-root_B0EDF138.name}"',
             "forces_replacement": False} in vm["attributes"]
     files = {m["file"]: m for m in doc["manifests"]}

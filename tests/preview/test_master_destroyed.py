@@ -40,7 +40,7 @@ resource "terraform_data" "vm_{name}" {{
 def _config(gen: int) -> str:
     text = _vm("kube-master-00", "ubuntu-24-04" if gen == 1 else "ubuntu-26-04", 4)
     text += _vm("kube-master-01", "ubuntu-24-04", 4 if gen == 1 else 8)
-    text += 'resource "terraform_data" "worker_trigger" { input = "%s" }\n' % gen
+    text += f'resource "terraform_data" "worker_trigger" {{ input = "{gen}" }}\n'
     text += _vm("worker-0", "ubuntu-24-04", 2, role="worker").replace(
         "\n}\n", "\n  lifecycle { replace_triggered_by = [terraform_data.worker_trigger] }\n}\n", 1)
     if gen == 1:

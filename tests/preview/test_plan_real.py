@@ -127,8 +127,10 @@ def test_markdown_lists_addresses_under_each_action(plan_file: tuple[Path, str])
     out = done.stdout
     assert out.startswith("<!-- harvester-iac-preview site=altra-homelab -->")
     assert "This plan destroys 3 resources" in out  # gone, rep, cbd
-    for heading, address in (("**delete** (1)", "- terraform_data.gone"), ("**replace** (2)", "-/+ terraform_data.rep"),
-                             ("**create** (1)", "+ terraform_data.added"), ("**forget** (1)", "# terraform_data.forgotten"),
+    for heading, address in (("**delete** (1)", "- terraform_data.gone"),
+                             ("**replace** (2)", "-/+ terraform_data.rep"),
+                             ("**create** (1)", "+ terraform_data.added"),
+                             ("**forget** (1)", "# terraform_data.forgotten"),
                              ("**import** (1)", "terraform_data.imported  (imported from id external-1)"),
                              ("**move** (1)", "terraform_data.new  (moved from terraform_data.old)")):
         assert heading in out and address in out, (heading, address)

@@ -60,7 +60,8 @@ def test_two_megabyte_plan_fits_and_keeps_what_matters(big_plan: Path) -> None:
 
 
 def test_fit_cuts_the_longest_bodies_first() -> None:
-    blocks = [Block("HEAD\n"), Block("a:\n", "short\n" * 3, "end a\n"), Block("b:\n", "x" * 50 + "\n" * 1 + ("long line\n" * 500), "end b\n")]
+    blocks = [Block("HEAD\n"), Block("a:\n", "short\n" * 3, "end a\n"),
+              Block("b:\n", "x" * 50 + "\n" + "long line\n" * 500, "end b\n")]
     whole = "".join(b.head + b.body + b.tail for b in blocks)
     out = fit(blocks, 2000)
     assert len(out) <= 2000 < len(whole)
