@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     inventory = _relative(args.inventory)
     with ExitStack() as stack:
         base = _base(stack, args.base, inventory) if args.base else None
-        head = read_tree(Path.cwd(), label="working tree", inventory=inventory,
+        head = read_tree(Path(), label="working tree", inventory=inventory,
                          synthesize=synthesize if base is not None else None)
     if base is None:  # nothing to compare: what the head lacks for a diff does not matter
         head = replace(head, notes=())

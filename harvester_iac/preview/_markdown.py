@@ -68,7 +68,20 @@ def _header(r: PreviewReport) -> str:
     if r.plan is not None:
         where += f" · plan {_code(r.plan.file)} (Terraform {r.plan.terraform_version})"
     return (f"{r.marker}\n## {_ICON[v]} harvester-iac preview: {v.value} · {r.site}\n\n"
-            f"{line}\n\n{where}\n\n")
+            f"{line}\n\n{_quorum_line(r)}{where}\n\n")
+
+
+def _quorum_line(r: PreviewReport) -> str:
+    """The failure-domain verdict in one line, before -> after: what no other tool shows."""
+    b, a = r.domains.before, r.domains.after
+    if a is None:
+        return ""
+
+    def pair(before: bool | None, after: bool) -> str:
+        return f"{_yes(before)} → {_yes(after)}" if r.base else _yes(after)
+
+    return (f"etcd quorum survives losing any one disk: {pair(b.survives_disk if b else None, a.survives_disk)}"
+            f" · any one host: {pair(b.survives_host if b else None, a.survives_host)}\n\n")
 
 
 def _banner(r: PreviewReport) -> str:
@@ -76,7 +89,7 @@ def _banner(r: PreviewReport) -> str:
         return ""
     gone = r.plan.destroyed
     masters = {o.finding.key for o in r.plan_outcomes}
-    lines = [f"> [!CAUTION]\n> **This plan destroys {len(gone)} resource{'s' if len(gone) != 1 else ''}**"
+    lines = [f"> 🛑 **This plan destroys {len(gone)} resource{'s' if len(gone) != 1 else ''}**"
              + (f", {len(masters)} of them an etcd member's VM or root volume" if masters else "") + ":"]
     for c in gone[:_BANNER_LIMIT]:
         mark = " — **etcd member data**" if c.address in masters else ""

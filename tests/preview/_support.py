@@ -104,3 +104,32 @@ def harvesterize(doc: dict[str, Any]) -> dict[str, Any]:
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(HIAC), *args], cwd=cwd or REPO, env=ENV, capture_output=True, text=True,
                           check=False)
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args], cwd=cwd,
+                          env=ENV, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def write_site(repo: Path, inventory: str) -> None:
+    """``site.yaml`` from ``examples/inventories/<inventory>`` (one site name for both
+    homelab states, so their stacks compare) and its rendered ``templates/``."""
+    text = (REPO / "examples" / "inventories" / inventory).read_text()
+    (repo / "site.yaml").write_text(text.replace("name: altra-homelab-before-fix", "name: altra-homelab"))
+    done = run_cli("render", "--inventory", "site.yaml", "--templates-dir", "templates", cwd=repo)
+    assert done.returncode == 0, done.stderr
+
+
+def two_commit_repo(repo: Path) -> Path:
+    """A git repository: commit 1 the homelab before the fix, commit 2 after it."""
+    repo.mkdir(parents=True, exist_ok=True)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / ".gitignore").write_text("cdktf.out/\n*.sarif\n*.xml\nharvester-iac-preview.md\n")
+    write_site(repo, "altra-before-fix.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "before the fix")
+    write_site(repo, "altra.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "second Longhorn disk, two replicas")
+    return repo

@@ -15,39 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.preview._support import ENV, REPO, run_cli
+from tests.preview._support import git, run_cli, two_commit_repo
 
 pytestmark = pytest.mark.slow
 
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args], cwd=repo,
-                          env=ENV, capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def _commit(repo: Path, inventory: str, message: str) -> None:
-    text = (REPO / "examples" / "inventories" / inventory).read_text()
-    (repo / "site.yaml").write_text(text.replace("name: altra-homelab-before-fix", "name: altra-homelab"))
-    done = run_cli("render", "--inventory", "site.yaml", "--templates-dir", "templates", cwd=repo)
-    assert done.returncode == 0, done.stderr
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", message)
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = tmp_path_factory.mktemp("gitrepo")
-    _git(repo, "init", "-q", "-b", "main")
-    (repo / ".gitignore").write_text("cdktf.out/\n")
-    _commit(repo, "altra-before-fix.yaml", "before the fix")
-    _commit(repo, "altra.yaml", "second Longhorn disk, two replicas")
-    return repo
+    return two_commit_repo(tmp_path_factory.mktemp("gitrepo"))
 
 
 def _state(repo: Path) -> tuple[str, str, str]:
-    return (_git(repo, "status", "--porcelain", "--ignored"), _git(repo, "worktree", "list"),
-            _git(repo, "rev-parse", "HEAD"))
+    return (git(repo, "status", "--porcelain", "--ignored"), git(repo, "worktree", "list"),
+            git(repo, "rev-parse", "HEAD"))
 
 
 def test_base_git_ref_diff_between_two_commits(repo: Path) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.preview._support import ENV, HIAC, REPO, run_cli
+from tests.preview._support import ENV, HIAC, REPO, git, run_cli, two_commit_repo
 
 pytestmark = pytest.mark.slow
 
@@ -106,35 +106,15 @@ def api() -> Iterator[FakeApi]:
         server.server_close()
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args], cwd=cwd, env=ENV,
-                   check=True, capture_output=True)
-
-
-def _site(repo: Path, inventory: str) -> None:
-    text = (REPO / "examples" / "inventories" / inventory).read_text()
-    (repo / "site.yaml").write_text(text.replace("name: altra-homelab-before-fix", "name: altra-homelab"))
-    done = run_cli("render", "--inventory", "site.yaml", "--templates-dir", "templates", cwd=repo)
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A clone of an origin whose main is the homelab before the fix; branch fix adds the disk."""
     tmp = tmp_path_factory.mktemp("ci")
-    origin = tmp / "origin"
-    origin.mkdir()
-    _git(origin, "init", "-q", "-b", "main")
-    (origin / ".gitignore").write_text("cdktf.out/\n*.sarif\n*.xml\nharvester-iac-preview.md\n")
-    _site(origin, "altra-before-fix.yaml")
-    _git(origin, "add", "-A")
-    _git(origin, "commit", "-qm", "before the fix")
-    _git(tmp, "clone", "-q", str(origin), "work")
+    origin = two_commit_repo(tmp / "origin")
+    git(origin, "branch", "-q", "fix")
+    git(origin, "reset", "-q", "--hard", "HEAD~1")  # main: before the fix; branch fix: after
+    git(tmp, "clone", "-q", "--branch", "fix", str(origin), "work")
     work = tmp / "work"
-    _git(work, "checkout", "-qb", "fix")
-    _site(work, "altra.yaml")
-    _git(work, "add", "-A")
-    _git(work, "commit", "-qm", "second Longhorn disk")
     return work
 
 
