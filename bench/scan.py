@@ -176,7 +176,7 @@ def _warm(paths: list[Path]) -> None:
 
 
 def _rg(paths: list[Path]) -> tuple[float, int]:
-    from harvester_iac.observe.logs._patterns import PREFILTERS
+    from harvester_iac.observe.logs._prefilter import PREFILTERS
 
     rg = shutil.which("rg")
     if rg is None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from harvester_iac.errors import (
+    from harvester_iac.core import (
         ConstructError,
         HarvesterIacError,
         InputError,

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from harvester_iac.errors import InputError
+from harvester_iac.core import InputError
 
 __all__ = ["Located", "PathKey", "json_pointer", "load_yaml", "locate", "read_text"]
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from harvester_iac.errors import InputError
+from harvester_iac.core import InputError
 
 __all__ = [
     "ENV_VAR",

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from harvester_iac.errors import InputError
+from harvester_iac.core import InputError
 
 __all__ = ["main"]
 

@@ -4,9 +4,13 @@
 runtime (jsii, Node.js, cdktf's bindings) and the pure checks (policy gate, rendering).
 Threads share one GIL, so on a two-core machine the second job only pays off in a second
 process. The child is forked before any thread starts, returns its result by pickle over a
-pipe, and never touches the CDK runtime. ``InputError`` in the child is re-raised in the
-parent with the same text; any other failure makes the parent run the job itself, so a
-broken worker can only cost time, never change the result.
+pipe, and never touches the CDK runtime.
+
+An ``InputError`` in the child is raised in the parent whole (its class, file, place and
+expectation). Any other exception in the child is a bug: the parent raises
+``WorkerError`` with the child's traceback, never a silent second run. Only when no answer
+arrives at all (an unpicklable result, a child that died) does the parent run the job
+itself, saying so on stderr.
 """
 
 from __future__ import annotations
@@ -14,14 +18,19 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from harvester_iac.errors import InputError
+from harvester_iac.core import InputError
 
-__all__ = ["Worker"]
+__all__ = ["Worker", "WorkerError"]
 
 T = TypeVar("T")
+
+
+class WorkerError(RuntimeError):
+    """The job raised an unexpected exception in the worker; the message holds its traceback."""
 
 
 class Worker(Generic[T]):
@@ -45,10 +54,12 @@ class Worker(Generic[T]):
                 try:
                     payload: tuple[str, object] = ("ok", fn())
                 except InputError as exc:
-                    payload = ("input-error", str(exc))
+                    payload = ("input-error", exc)
+                except Exception:
+                    payload = ("raised", traceback.format_exc())
                 data = pickle.dumps(payload)
             except BaseException as exc:
-                data = pickle.dumps(("crash", repr(exc)))
+                data = pickle.dumps(("no-result", repr(exc)))
             with os.fdopen(write, "wb") as out:
                 out.write(data)
             os._exit(0)
@@ -56,7 +67,7 @@ class Worker(Generic[T]):
         self._pid, self._fd = pid, read
 
     def result(self) -> T:
-        """The child's result; its ``InputError`` is raised here as one."""
+        """The child's result; its ``InputError`` is raised here, whole."""
         if self._fd < 0:
             return self._fn()
         with os.fdopen(self._fd, "rb") as pipe:
@@ -66,10 +77,12 @@ class Worker(Generic[T]):
         try:
             kind, value = pickle.loads(data)
         except Exception:
-            kind, value = "crash", "no result"
+            kind, value = "no-result", "no result"
         if kind == "ok":
             return value  # type: ignore[no-any-return]
-        if kind == "input-error":
-            raise InputError(str(value).rstrip("."))
+        if kind == "input-error" and isinstance(value, InputError):
+            raise value
+        if kind == "raised":
+            raise WorkerError(f"the worker's job failed:\n{value}")
         sys.stderr.write(f"harvester-iac: worker failed ({value}); running the checks in-process.\n")
         return self._fn()

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 from harvester_iac.observe import (
     Event,
     LonghornState,

@@ -18,11 +18,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from harvester_iac._commands._worker import Worker
-from harvester_iac.errors import ConstructError, InputError, UsageError
+from harvester_iac.core import ConstructError, InputError, UsageError
 
 if TYPE_CHECKING:
+    from harvester_iac.core import Finding
     from harvester_iac.model import Inventory
-    from harvester_iac.policy import GateLine
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -99,19 +99,20 @@ def _observed(path: str | None) -> Path | None:
     return p
 
 
-def _pure_work(args: argparse.Namespace) -> tuple[Inventory, tuple[GateLine, ...] | None]:
+def _pure_work(args: argparse.Namespace, observed: Path | None) -> tuple[Inventory, tuple[Finding, ...] | None]:
     """Load the inventory and run the policy gate (``None`` with ``--no-validate``).
 
-    Runs in the worker process; the inventory comes back by pickle, which needs only the
-    model's types in the parent, not its YAML and schema machinery.
+    Runs in the worker process; the inventory and the open findings (evidence included)
+    come back by pickle, which needs only the model's and core's types in the parent, not
+    the YAML, schema and policy machinery. The evidence is read here only, once.
     """
     inventory = _inventory(args.inventory)
     if args.no_validate:
         return inventory, None
-    from harvester_iac.policy import gate_lines, load_observed, validate
+    from harvester_iac.policy import load_observed, open_findings, validate
 
-    observed = _observed(args.observed)
-    return inventory, gate_lines(validate(inventory, observed=load_observed(observed) if observed else None))
+    evidence = load_observed(observed) if observed else None
+    return inventory, open_findings(validate(inventory, observed=evidence))
 
 
 #: The worker's niceness: Node.js starting up is the critical path, the worker fills idle CPU.
@@ -120,14 +121,14 @@ NICE = 10
 
 def run(args: argparse.Namespace) -> int:
     observed = _observed(args.observed)
-    work = Worker(lambda: _pure_work(args), nice=NICE)  # forked before any thread exists
+    work = Worker(lambda: _pure_work(args, observed), nice=NICE)  # forked before any thread exists
     prestart = _Prestart("harvester_iac.stacks")
     prestart.ready.wait()
     try:
-        inventory, lines = work.result()
+        inventory, findings = work.result()
     finally:
         stacks = prestart.module()
-    validators = (stacks.lines_validator(lines),) if lines is not None else stacks.DEFAULT_VALIDATORS
+    validators = (stacks.findings_validator(findings),) if findings is not None else stacks.DEFAULT_VALIDATORS
     try:
         result = stacks.synth_to(inventory, args.out, observed=observed, validators=validators,
                                  skip_validation=args.no_validate)

@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 from harvester_iac.model import Inventory, default_inventory, load_inventory
 from harvester_iac.policy import (
     FailOn,

@@ -15,9 +15,7 @@ from harvester_iac.constructs._host import (
 from harvester_iac.constructs._refs import Catalog, ImageRef, NetworkRef, StorageClassRef
 from harvester_iac.constructs._storage import LonghornStorageClass, LonghornStorageClassProps
 from harvester_iac.constructs._validation import (
-    Finding,
     FindingsValidation,
-    Severity,
     TerraformVersionCheck,
     add_findings_validation,
     findings_of,
@@ -34,6 +32,7 @@ from harvester_iac.constructs._vm import (
     RootVolumeProps,
     vm_resource,
 )
+from harvester_iac.core import Finding, Severity  # re-exported: the one finding vocabulary
 
 __all__ = [
     "Catalog",

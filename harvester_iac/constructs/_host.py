@@ -23,7 +23,7 @@ from harvester_iac.constructs.providers import (
     ManifestFieldManager,
 )
 from harvester_iac.constructs.providers._base import create_construct
-from harvester_iac.errors import ConstructError
+from harvester_iac.core import ConstructError
 from harvester_iac.model import Host, Longhorn, clean_path, is_dns1123_label, is_dns1123_subdomain
 from harvester_iac.model import LonghornDisk as DiskModel
 from harvester_iac.render import Manifest, node_disk_manifest

@@ -26,7 +26,7 @@ from harvester_iac.constructs.providers import (
     HarvesterProvider,
     ImageSourceType,
 )
-from harvester_iac.errors import ConstructError, did_you_mean
+from harvester_iac.core import ConstructError, did_you_mean
 from harvester_iac.model import Network, StorageClass, VmImage, is_dns1123_label, is_dns1123_subdomain
 
 __all__ = ["Catalog", "ImageRef", "NetworkRef", "StorageClassRef"]

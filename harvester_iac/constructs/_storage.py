@@ -16,7 +16,7 @@ from typing import Any
 from harvester_iac.cdk import Construct
 from harvester_iac.constructs._host import HarvesterHost
 from harvester_iac.constructs._refs import StorageClassRef
-from harvester_iac.constructs._validation import Finding, Severity, add_findings_validation
+from harvester_iac.constructs._validation import add_findings_validation
 from harvester_iac.constructs.providers import (
     HarvesterProvider,
     HarvesterStorageClass,
@@ -25,7 +25,7 @@ from harvester_iac.constructs.providers import (
     VolumeBindingMode,
 )
 from harvester_iac.constructs.providers._base import child_path, create_construct
-from harvester_iac.errors import ConstructError
+from harvester_iac.core import ConstructError, Finding, Severity
 from harvester_iac.model import StorageClass, is_dns1123_subdomain, is_qualified_name
 from harvester_iac.render import Manifest, storage_class_manifest
 
@@ -101,7 +101,7 @@ class LonghornStorageClass(Construct):
         source = path.rsplit("/", 1)[0]
         nodes = [h for h in hosts if set(sc.node_selector) <= set(h.host.tags)]
         if sc.node_selector and not nodes:
-            yield Finding(severity=Severity.ERROR, source=source, message=(
+            yield Finding(severity=Severity.ERROR, rule=source, message=(
                 f"storage class {sc.name} selects nodes tagged {list(sc.node_selector)}, but no host "
                 "of this stack carries all of them: its volumes would never be scheduled"))
             return
@@ -109,7 +109,7 @@ class LonghornStorageClass(Construct):
                   if d.allow_scheduling and not d.eviction_requested
                   and set(sc.disk_selector) <= set(d.tags)]
         if sc.disk_selector and not usable:
-            yield Finding(severity=Severity.ERROR, source=source, message=(
+            yield Finding(severity=Severity.ERROR, rule=source, message=(
                 f"storage class {sc.name} selects disks tagged {list(sc.disk_selector)}, but no "
                 "schedulable disk of this stack carries all of them: its volumes would never be "
                 "scheduled"))

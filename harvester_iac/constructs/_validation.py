@@ -1,6 +1,7 @@
 """Findings that constructs register as cdktf validations, so ``cdktf synth`` fails on them too.
 
-A construct hands ``add_findings_validation`` a function that returns ``Finding``s. cdktf
+A construct hands ``add_findings_validation`` a function that returns ``Finding``s (the
+one type of ``harvester_iac.core``, the policy's own). cdktf
 calls the validation during synth (``Node.add_validation``) and fails on the messages of
 blocking findings; ``harvester-iac synth`` asks the same registered validations first,
 through ``findings_of``, to print every finding and exit 1 before writing anything.
@@ -15,16 +16,13 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 
 from harvester_iac.cdk import Construct, implements_validation
 from harvester_iac.constructs.providers._base import child_path
+from harvester_iac.core import Finding, Severity
 
 __all__ = [
-    "Finding",
     "FindingsValidation",
-    "Severity",
     "TerraformVersionCheck",
     "add_findings_validation",
     "findings_of",
@@ -32,36 +30,6 @@ __all__ = [
     "skip_terraform_check",
     "start_terraform_check",
 ]
-
-
-class Severity(StrEnum):
-    """How much a finding matters; ``blocks`` compares against a ``fail_on`` threshold."""
-
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        return (Severity.INFO, Severity.WARNING, Severity.ERROR).index(self)
-
-    def blocks(self, fail_on: Severity | None) -> bool:
-        """Whether a finding of this severity fails synth; ``None`` never fails."""
-        return fail_on is not None and self.rank >= fail_on.rank
-
-
-@dataclass(frozen=True, kw_only=True)
-class Finding:
-    """One validation result: what is wrong (or notable), where, and how much it matters."""
-
-    severity: Severity
-    message: str
-    #: Who said so: a construct path, ``admission`` or a policy rule id.
-    source: str = ""
-
-    def __str__(self) -> str:
-        where = f"[{self.source}] " if self.source else ""
-        return f"{self.severity}: {where}{self.message}"
 
 
 @implements_validation
@@ -145,15 +113,15 @@ class TerraformVersionCheck:
         source = "terraform-version"
         if self._output is None:
             reason = self._error or f"{self.binary} is not on PATH"
-            yield Finding(severity=Severity.INFO, source=source, message=(
+            yield Finding(severity=Severity.INFO, rule=source, message=(
                 f"import blocks need Terraform or OpenTofu >= 1.5; not checked here ({reason})"))
             return
         m = re.search(r"(\d+)\.(\d+)\.(\d+)", self._output)
         if m is None:
-            yield Finding(severity=Severity.WARNING, source=source, message=(
+            yield Finding(severity=Severity.WARNING, rule=source, message=(
                 f"could not read the version of {self.binary} from `{self.binary} version`"))
         elif (int(m.group(1)), int(m.group(2))) < self.MINIMUM:
-            yield Finding(severity=Severity.ERROR, source=source, message=(
+            yield Finding(severity=Severity.ERROR, rule=source, message=(
                 f"{self.binary} {m.group(0)} cannot read import blocks (adopting the existing "
                 "Longhorn Node); use Terraform or OpenTofu >= 1.5"))
 

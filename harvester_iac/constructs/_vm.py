@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from harvester_iac.cdk import Construct
 from harvester_iac.constructs._refs import Catalog, ImageRef, NetworkRef, StorageClassRef
-from harvester_iac.constructs._validation import Finding, Severity, add_findings_validation
+from harvester_iac.constructs._validation import add_findings_validation
 from harvester_iac.constructs.providers import (
     DiskBus,
     HarvesterProvider,
@@ -25,7 +25,7 @@ from harvester_iac.constructs.providers import (
     VirtualMachineNetworkInterface,
 )
 from harvester_iac.constructs.providers._base import create_construct
-from harvester_iac.errors import ConstructError
+from harvester_iac.core import ConstructError, Finding, Severity
 from harvester_iac.model import ControlPlane as ControlPlaneModel
 from harvester_iac.model import MasterVm as MasterModel
 from harvester_iac.model import Size, Vm, VmDisk, is_dns1123_label, is_dns1123_subdomain
@@ -241,7 +241,7 @@ class ControlPlane(Construct):
         n = len(self.props.control_plane.masters)
         tolerated = n - self.quorum
         if tolerated == 0 or n % 2 == 0:
-            yield Finding(severity=Severity.WARNING, source="ControlPlane", message=(
+            yield Finding(severity=Severity.WARNING, rule="ControlPlane", message=(
                 f"{n} master(s) keep quorum {self.quorum} and tolerate {tolerated} failure(s); "
                 "an odd count of at least 3 tolerates one"))
 

@@ -13,6 +13,13 @@ from typing import TYPE_CHECKING
 from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from harvester_iac.core import (
+        Size,
+        SizeError,
+        is_dns1123_label,
+        is_dns1123_subdomain,
+        is_qualified_name,
+    )
     from harvester_iac.model._check import Problem, admission_problems, clean_path, structural_problems
     from harvester_iac.model._load import (
         DEFAULT_INVENTORY_NAME,
@@ -41,32 +48,25 @@ if TYPE_CHECKING:
         VmDisk,
         VmImage,
     )
-    from harvester_iac.model._units import (
-        Size,
-        SizeError,
-        is_dns1123_label,
-        is_dns1123_subdomain,
-        is_qualified_name,
-    )
 
 _HOME: dict[str, str] = {
     "DEFAULT_INVENTORY_NAME": "harvester_iac.model._load",
-    "AntiAffinity": "harvester_iac.model._types",
+    "AntiAffinity": "harvester_iac.core",
     "BlockDevice": "harvester_iac.model._types",
     "ControlPlane": "harvester_iac.model._types",
-    "DataLocality": "harvester_iac.model._types",
+    "DataLocality": "harvester_iac.core",
     "DeclaredVolume": "harvester_iac.model._types",
-    "DiskType": "harvester_iac.model._types",
+    "DiskType": "harvester_iac.core",
     "Host": "harvester_iac.model._types",
     "Inventory": "harvester_iac.model._types",
     "Longhorn": "harvester_iac.model._types",
     "LonghornDisk": "harvester_iac.model._types",
-    "LonghornSettings": "harvester_iac.model._types",
+    "LonghornSettings": "harvester_iac.core",
     "MasterVm": "harvester_iac.model._types",
     "Network": "harvester_iac.model._types",
     "Problem": "harvester_iac.model._check",
-    "Size": "harvester_iac.model._units",
-    "SizeError": "harvester_iac.model._units",
+    "Size": "harvester_iac.core",
+    "SizeError": "harvester_iac.core",
     "StorageClass": "harvester_iac.model._types",
     "Vm": "harvester_iac.model._types",
     "VmDisk": "harvester_iac.model._types",
@@ -76,9 +76,9 @@ _HOME: dict[str, str] = {
     "clean_path": "harvester_iac.model._check",
     "default_inventory": "harvester_iac.model._load",
     "inventory_schema": "harvester_iac.model._load",
-    "is_dns1123_label": "harvester_iac.model._units",
-    "is_dns1123_subdomain": "harvester_iac.model._units",
-    "is_qualified_name": "harvester_iac.model._units",
+    "is_dns1123_label": "harvester_iac.core",
+    "is_dns1123_subdomain": "harvester_iac.core",
+    "is_qualified_name": "harvester_iac.core",
     "load_inventory": "harvester_iac.model._load",
     "parse_inventory": "harvester_iac.model._load",
     "structural_problems": "harvester_iac.model._check",

@@ -13,9 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from harvester_iac._yaml import PathKey
-from harvester_iac.errors import did_you_mean
+from harvester_iac.core import did_you_mean, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
 from harvester_iac.model._types import DataLocality, Inventory
-from harvester_iac.model._units import is_dns1123_label, is_dns1123_subdomain, is_qualified_name
 
 __all__ = ["Problem", "admission_problems", "clean_path", "structural_problems"]
 

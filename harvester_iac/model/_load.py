@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harvester_iac._yaml import Located, PathKey, load_yaml, locate, read_text
-from harvester_iac.errors import InventoryError, did_you_mean
+from harvester_iac.core import SETTING_NAMES, InventoryError, Size, SizeError, did_you_mean
 from harvester_iac.model._check import Problem, structural_problems
 from harvester_iac.model._types import (
     AntiAffinity,
@@ -34,7 +34,6 @@ from harvester_iac.model._types import (
     VmDisk,
     VmImage,
 )
-from harvester_iac.model._units import Size, SizeError
 
 if TYPE_CHECKING:
     import jsonschema
@@ -220,15 +219,7 @@ def _build(doc: Located) -> Inventory:
     data: dict[str, Any] = doc.data
     lh = data.get("longhorn", {})
     st = lh.get("settings", {})
-    settings = LonghornSettings(
-        replica_soft_anti_affinity=st.get("replicaSoftAntiAffinity", False),
-        replica_zone_soft_anti_affinity=st.get("replicaZoneSoftAntiAffinity", True),
-        replica_disk_soft_anti_affinity=st.get("replicaDiskSoftAntiAffinity", True),
-        storage_over_provisioning_percentage=st.get("storageOverProvisioningPercentage", 100),
-        storage_minimal_available_percentage=st.get("storageMinimalAvailablePercentage", 25),
-        allow_empty_disk_selector_volume=st.get("allowEmptyDiskSelectorVolume", True),
-        allow_empty_node_selector_volume=st.get("allowEmptyNodeSelectorVolume", True),
-    )
+    settings = LonghornSettings(**{SETTING_NAMES[k]: v for k, v in st.items()})
     hosts = tuple(
         Host(
             name=h["name"], address=h["address"], kubeconfig=h.get("kubeconfig"),

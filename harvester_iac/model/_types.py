@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from harvester_iac._longhorn_strings import AntiAffinity, DataLocality, DiskType
-from harvester_iac.model._units import Size
+from harvester_iac.core import AntiAffinity, DataLocality, DiskType, LonghornSettings, Size
 
 __all__ = [
     "AntiAffinity",
@@ -92,19 +91,6 @@ class Host:
 
     def disk(self, name: str) -> LonghornDisk | None:
         return next((d for d in self.disks if d.name == name), None)
-
-
-@dataclass(frozen=True, kw_only=True)
-class LonghornSettings:
-    """The Longhorn settings the replica scheduler reads (Longhorn 1.9–1.12 defaults)."""
-
-    replica_soft_anti_affinity: bool = False
-    replica_zone_soft_anti_affinity: bool = True
-    replica_disk_soft_anti_affinity: bool = True
-    storage_over_provisioning_percentage: int = 100
-    storage_minimal_available_percentage: int = 25
-    allow_empty_disk_selector_volume: bool = True
-    allow_empty_node_selector_volume: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from harvester_iac.observe._devices import LONGHORN_IQN_PREFIX, base_disk, longhorn_volume_from_iqn
     from harvester_iac.observe._iscsiadm import (
-        LONGHORN_IQN_PREFIX,
         IscsiSession,
         MappingRow,
         ScsiDevice,
         SessionMap,
-        longhorn_volume_from_iqn,
         parse_iscsiadm,
         read_iscsiadm,
     )
@@ -57,7 +56,6 @@ if TYPE_CHECKING:
     )
     from harvester_iac.observe._text import format_summary
     from harvester_iac.observe.logs._event import ETCD_KINDS, STORAGE_KINDS, Event, EventKind
-    from harvester_iac.observe.logs._patterns import base_disk
     from harvester_iac.observe.logs._scan import ScanOptions, ScanResult, scan_logs
     from harvester_iac.observe.longhorn._files import parse_longhorn_text, read_longhorn_files
     from harvester_iac.observe.longhorn._live import LiveOptions, read_longhorn_live
@@ -89,7 +87,7 @@ _HOME: dict[str, str] = {
     "HealthSnapshot": "harvester_iac.observe._snapshot",
     "HostSummary": "harvester_iac.observe._summary",
     "IscsiSession": "harvester_iac.observe._iscsiadm",
-    "LONGHORN_IQN_PREFIX": "harvester_iac.observe._iscsiadm",
+    "LONGHORN_IQN_PREFIX": "harvester_iac.observe._devices",
     "LiveOptions": "harvester_iac.observe.longhorn._live",
     "LonghornCondition": "harvester_iac.observe.longhorn._objects",
     "LonghornDisk": "harvester_iac.observe.longhorn._objects",
@@ -117,14 +115,14 @@ _HOME: dict[str, str] = {
     "VolumeRobustnessSample": "harvester_iac.observe._prometheus",
     "VolumeSummary": "harvester_iac.observe._summary",
     "Workload": "harvester_iac.observe.longhorn._objects",
-    "base_disk": "harvester_iac.observe.logs._patterns",
+    "base_disk": "harvester_iac.observe._devices",
     "build_snapshot": "harvester_iac.observe._snapshot",
     "decode_robustness": "harvester_iac.observe._prometheus",
     "dumps_snapshot": "harvester_iac.observe._snapshot",
     "format_summary": "harvester_iac.observe._text",
     "join_volumes": "harvester_iac.observe._join",
     "load_snapshot": "harvester_iac.observe._snapshot",
-    "longhorn_volume_from_iqn": "harvester_iac.observe._iscsiadm",
+    "longhorn_volume_from_iqn": "harvester_iac.observe._devices",
     "parse_iscsiadm": "harvester_iac.observe._iscsiadm",
     "parse_longhorn_text": "harvester_iac.observe.longhorn._files",
     "parse_snapshot": "harvester_iac.observe._snapshot",

@@ -16,22 +16,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harvester_iac.errors import InputError
-from harvester_iac.observe.logs._patterns import base_disk
+from harvester_iac.core import InputError
+from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn
 
 __all__ = [
-    "LONGHORN_IQN_PREFIX",
     "IscsiSession",
     "MappingRow",
     "ScsiDevice",
     "SessionMap",
-    "longhorn_volume_from_iqn",
     "parse_iscsiadm",
     "read_iscsiadm",
 ]
-
-#: Longhorn's tgt frontend names every target ``iqn.2019-10.io.longhorn:<volume>``.
-LONGHORN_IQN_PREFIX = "iqn.2019-10.io.longhorn:"
 
 _MAX_BYTES = 32 * 1024 * 1024
 
@@ -50,14 +45,6 @@ _PROMPT = re.compile(
     r"^\s*(?:[\w.-]+@)?(?P<host>[A-Za-z0-9][\w.-]*):\S*\s*[#$>]\s*(?:sudo\s+)?iscsiadm\b"
 )
 _VERSION = re.compile(r"^version (?P<version>\S+)\s*$")
-def longhorn_volume_from_iqn(iqn: str | None) -> str | None:
-    """The Longhorn volume a target IQN names, or ``None`` for other targets."""
-    if iqn and iqn.startswith(LONGHORN_IQN_PREFIX):
-        volume = iqn[len(LONGHORN_IQN_PREFIX) :]
-        return volume or None
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class ScsiDevice:
     """One attached disk: ``sdb`` at SCSI address ``7:0:0:1``, state ``running``."""

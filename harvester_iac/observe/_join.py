@@ -23,7 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap, longhorn_volume_from_iqn
+from harvester_iac.observe._devices import longhorn_volume_from_iqn
+from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe.logs._event import Event, EventKind
 
 __all__ = ["join_volumes"]

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from harvester_iac.observe._devices import base_disk
 from harvester_iac.observe.logs._event import ETCD_KINDS, Event, EventKind
-from harvester_iac.observe.logs._patterns import base_disk
 from harvester_iac.observe.longhorn._objects import LonghornState
 
 __all__ = [

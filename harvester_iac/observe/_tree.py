@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from harvester_iac.errors import InputError, SnapshotError
+from harvester_iac.core import InputError, SnapshotError
 
 __all__ = ["Tree", "pointer_escape"]
 

@@ -6,12 +6,7 @@ Rules live one per module in ``policy/rules/<area>/`` and register themselves at
 messages for the CDK stacks' validation hook. Nothing here imports the CDK runtime.
 """
 
-from harvester_iac.policy._baseline import load_baseline, parse_baseline
-from harvester_iac.policy._context import DEFAULT_MAX_AGE, Domain, RuleContext
-from harvester_iac.policy._docs import rules_markdown
-from harvester_iac.policy._domains import breaking_count, disk_groups, host_groups
-from harvester_iac.policy._engine import FailOn, Outcome, RuleResult, ValidationReport, run_rules
-from harvester_iac.policy._finding import (
+from harvester_iac.core import (
     Evidence,
     Finding,
     Observation,
@@ -21,6 +16,11 @@ from harvester_iac.policy._finding import (
     SourceRef,
     Status,
 )
+from harvester_iac.policy._baseline import load_baseline, parse_baseline
+from harvester_iac.policy._context import DEFAULT_MAX_AGE, Domain, RuleContext
+from harvester_iac.policy._docs import rules_markdown
+from harvester_iac.policy._domains import breaking_count, disk_groups, host_groups
+from harvester_iac.policy._engine import FailOn, Outcome, RuleResult, ValidationReport, run_rules
 from harvester_iac.policy._observed import Observed, Trouble, TroubleIndex
 from harvester_iac.policy._placement import (
     DiskLoad,
@@ -33,13 +33,12 @@ from harvester_iac.policy._rule import Category, Need, Rule, RuleError, all_rule
 from harvester_iac.policy._simulation import plan_placement
 from harvester_iac.policy._thresholds import Thresholds, TroubleGroup, parse_duration
 from harvester_iac.policy._validate import (
-    GateLine,
     Placer,
     build_context,
-    gate_lines,
     gate_messages,
     load_observed,
     observed_from_snapshot,
+    open_findings,
     validate,
 )
 from harvester_iac.policy._waivers import Waiver, load_waivers, parse_waivers
@@ -52,7 +51,6 @@ __all__ = [
     "Evidence",
     "FailOn",
     "Finding",
-    "GateLine",
     "Need",
     "Observation",
     "Observed",
@@ -81,7 +79,6 @@ __all__ = [
     "breaking_count",
     "build_context",
     "disk_groups",
-    "gate_lines",
     "gate_messages",
     "get_rule",
     "host_groups",
@@ -89,6 +86,7 @@ __all__ = [
     "load_observed",
     "load_waivers",
     "observed_from_snapshot",
+    "open_findings",
     "parse_baseline",
     "parse_duration",
     "parse_waivers",

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from harvester_iac._yaml import read_text
-from harvester_iac.errors import SnapshotError
+from harvester_iac.core import SnapshotError
 
 __all__ = ["load_baseline", "parse_baseline"]
 

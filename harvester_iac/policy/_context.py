@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from harvester_iac.core import Resource, ResourceKind
 from harvester_iac.model import Host, Inventory, LonghornDisk
-from harvester_iac.policy._finding import Resource, ResourceKind
 from harvester_iac.policy._locate import InventoryLocator
 from harvester_iac.policy._observed import Observed, TroubleIndex, device_base
 from harvester_iac.policy._placement import SitePlacement, Spot

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from harvester_iac.core import Finding, Resource, Severity, Status
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._finding import Finding, Resource, Severity, Status
 from harvester_iac.policy._rule import Rule, all_rules
 from harvester_iac.policy._waivers import Waiver
 

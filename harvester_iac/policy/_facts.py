@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from harvester_iac.core import Evidence, Observation, Resource, ResourceKind
 from harvester_iac.model import MasterVm
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._finding import Evidence, Observation, Resource, ResourceKind
 from harvester_iac.policy._observed import Trouble, event_ref
 from harvester_iac.policy._placement import VolumePlacement
 

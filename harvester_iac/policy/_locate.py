@@ -11,9 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 from harvester_iac._yaml import PathKey, json_pointer, load_yaml
-from harvester_iac.errors import InputError
+from harvester_iac.core import InputError, SourceRef
 from harvester_iac.model import DEFAULT_INVENTORY_NAME, Inventory
-from harvester_iac.policy._finding import SourceRef
 
 __all__ = ["InventoryLocator"]
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from harvester_iac.core import SourceRef
 from harvester_iac.model import Host, Inventory, LonghornDisk
 from harvester_iac.observe import base_disk
-from harvester_iac.policy._finding import SourceRef
 from harvester_iac.policy._thresholds import GROUP_OF, Thresholds, TroubleGroup
 
 if TYPE_CHECKING:

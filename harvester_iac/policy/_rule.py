@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
-from harvester_iac.policy._finding import Evidence, Finding, Resource, ResourceKind, Severity
+from harvester_iac.core import Evidence, Finding, Resource, ResourceKind, RuleError, Severity
 
 if TYPE_CHECKING:
     from harvester_iac.policy._context import RuleContext
@@ -53,10 +53,6 @@ _NEED_TEXT = {
     Need.LONGHORN: "the health evidence holds no Longhorn objects (nodes, volumes, replicas)",
     Need.ETCD: "the health evidence holds no etcd metrics, no etcd log line and no log of a master",
 }
-
-
-class RuleError(Exception):
-    """A rule class that cannot be registered (duplicate id, missing metadata)."""
 
 
 class Rule:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from enum import StrEnum
 
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 
 __all__ = ["GROUP_OF", "Thresholds", "TroubleGroup", "parse_duration"]
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harvester_iac.core import Finding, Severity
 from harvester_iac.model import Inventory
 from harvester_iac.policy._baseline import load_baseline
 from harvester_iac.policy._context import DEFAULT_MAX_AGE, RuleContext
 from harvester_iac.policy._engine import FailOn, ValidationReport, run_rules
-from harvester_iac.policy._finding import Severity
 from harvester_iac.policy._observed import Observed
 from harvester_iac.policy._placement import PlacementSource, SitePlacement
 from harvester_iac.policy._rule import Rule
@@ -27,13 +27,12 @@ if TYPE_CHECKING:
     from harvester_iac.observe import HealthSnapshot
 
 __all__ = [
-    "GateLine",
     "Placer",
     "build_context",
-    "gate_lines",
     "gate_messages",
     "load_observed",
     "observed_from_snapshot",
+    "open_findings",
     "validate",
 ]
 
@@ -123,24 +122,9 @@ def validate(
                      placement_note=_placement_note(ctx.placement))
 
 
-#: A finding for a stack's validation hook, as plain data (crosses a process boundary):
-#: (severity, rule id, "message (location). Fix: fix", host names it concerns).
-GateLine = tuple[str, str, str, tuple[str, ...]]
-
-
-def gate_lines(report: ValidationReport) -> tuple[GateLine, ...]:
-    """Open findings (not waived, not baselined) as ``GateLine`` tuples."""
-    from harvester_iac.policy._finding import ResourceKind
-
-    lines: list[GateLine] = []
-    for outcome in report.outcomes:
-        f = outcome.finding
-        if outcome.waived or outcome.baselined:
-            continue
-        where = f" ({f.location})" if f.location is not None else ""
-        hosts = tuple(sorted({r.name for r in f.resources if r.kind is ResourceKind.HOST}))
-        lines.append((f.severity.value, f.rule, f"{f.message}{where}. Fix: {f.fix}", hosts))
-    return tuple(lines)
+def open_findings(report: ValidationReport) -> tuple[Finding, ...]:
+    """The findings a stack's validation hook reports: neither waived nor baselined."""
+    return tuple(o.finding for o in report.outcomes if not (o.waived or o.baselined))
 
 
 def gate_messages(

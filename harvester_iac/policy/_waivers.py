@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harvester_iac._yaml import Located, PathKey, load_yaml, locate, read_text
-from harvester_iac.errors import SnapshotError, did_you_mean
-from harvester_iac.policy._finding import Finding, ResourceKind, SourceRef
+from harvester_iac.core import Finding, ResourceKind, SnapshotError, SourceRef, did_you_mean
 
 __all__ = ["Waiver", "load_waivers", "parse_waivers"]
 

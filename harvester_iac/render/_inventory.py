@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harvester_iac._yaml import Located, load_yaml, locate, read_text
-from harvester_iac.errors import InventoryError
+from harvester_iac.core import InventoryError
 from harvester_iac.model import Host, Inventory, Problem
 from harvester_iac.render._harvester import BLOCK_DEVICE_NAMESPACE, block_device_manifests, block_device_name
 from harvester_iac.render._longhorn import PROVISIONER, node_disk_manifest, storage_class_manifest

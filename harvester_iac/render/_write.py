@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from harvester_iac.errors import InputError, UsageError
+from harvester_iac.core import InputError, UsageError
 from harvester_iac.render._manifest import RenderedFile
 from harvester_iac.render._yaml import GENERATED_PREFIX
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from harvester_iac.errors import SnapshotError, did_you_mean
+from harvester_iac.core import SnapshotError, did_you_mean
 from harvester_iac.scheduler._types import (
     AntiAffinity,
     CaseExpectation,

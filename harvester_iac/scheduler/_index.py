@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TypeVar
 
-from harvester_iac.errors import SnapshotError
+from harvester_iac.core import SnapshotError
 from harvester_iac.scheduler._capacity import disk_limits
 from harvester_iac.scheduler._filters import (
     disk_static_problem,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from harvester_iac.errors import InventoryError
+from harvester_iac.core import InventoryError
 from harvester_iac.scheduler._simulate import Scheduler
 from harvester_iac.scheduler._types import (
     AntiAffinity,
@@ -144,19 +144,6 @@ def _cluster_from_inventory(inventory: Inventory) -> tuple[ClusterState, list[st
     return ClusterState(nodes=tuple(nodes)), notes
 
 
-def _settings(inventory: Inventory) -> SchedulingSettings:
-    s = inventory.longhorn.settings
-    return SchedulingSettings(
-        replica_soft_anti_affinity=s.replica_soft_anti_affinity,
-        replica_zone_soft_anti_affinity=s.replica_zone_soft_anti_affinity,
-        replica_disk_soft_anti_affinity=s.replica_disk_soft_anti_affinity,
-        storage_over_provisioning_percentage=s.storage_over_provisioning_percentage,
-        storage_minimal_available_percentage=s.storage_minimal_available_percentage,
-        allow_empty_disk_selector_volume=s.allow_empty_disk_selector_volume,
-        allow_empty_node_selector_volume=s.allow_empty_node_selector_volume,
-    )
-
-
 def _version(inventory: Inventory) -> LonghornVersion:
     try:
         return LonghornVersion.parse(inventory.longhorn.version)
@@ -204,7 +191,7 @@ def place_inventory(
         cluster = (observed_nodes if isinstance(observed_nodes, ClusterState)
                    else ClusterState(nodes=tuple(observed_nodes)))
     version = _version(inventory)
-    settings = _settings(inventory)
+    settings = inventory.longhorn.settings
     scheduler = Scheduler(cluster, settings=settings, version=version, source=inventory.source)
     classes = {sc.name: sc for sc in inventory.storage_classes}
     replicas_by_volume = observed_replicas or {}

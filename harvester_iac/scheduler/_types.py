@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from harvester_iac._longhorn_strings import AntiAffinity, DataLocality, DiskType, Robustness
+from harvester_iac.core import (
+    AntiAffinity,
+    DataEngine,
+    DataLocality,
+    DiskType,
+    LonghornSettings,
+    ReplicaAutoBalance,
+    Robustness,
+)
 
 __all__ = [
     "AntiAffinity",
@@ -71,39 +79,8 @@ class DiskSelection(StrEnum):
     BALANCE_SCORE = "balance-score"
 
 
-class DataEngine(StrEnum):
-    """Longhorn ``spec.dataEngine`` of a volume: v1 uses filesystem disks, v2 block disks."""
-
-    V1 = "v1"
-    V2 = "v2"
-
-
-class ReplicaAutoBalance(StrEnum):
-    """Longhorn ``replica-auto-balance`` (global) / ``spec.replicaAutoBalance`` (volume)."""
-
-    IGNORED = "ignored"
-    DISABLED = "disabled"
-    LEAST_EFFORT = "least-effort"
-    BEST_EFFORT = "best-effort"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SchedulingSettings:
-    """The Longhorn settings the replica scheduler reads, with Longhorn's defaults.
-
-    ``replica_auto_balance`` is carried for completeness: Longhorn acts on it in the volume
-    controller (moving replicas later), not when it places a new replica.
-    """
-
-    replica_soft_anti_affinity: bool = False
-    replica_zone_soft_anti_affinity: bool = True
-    replica_disk_soft_anti_affinity: bool = True
-    storage_over_provisioning_percentage: int = 100
-    storage_minimal_available_percentage: int = 25
-    allow_empty_disk_selector_volume: bool = True
-    allow_empty_node_selector_volume: bool = True
-    replica_replenishment_wait_interval_s: int = 600
-    replica_auto_balance: ReplicaAutoBalance = ReplicaAutoBalance.DISABLED
+#: The Longhorn settings the scheduler reads: the one ``LonghornSettings`` of ``core``.
+SchedulingSettings = LonghornSettings
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

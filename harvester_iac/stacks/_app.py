@@ -19,7 +19,7 @@ from pathlib import Path
 
 from harvester_iac.cdk import App, JSIIError
 from harvester_iac.constructs import Finding, Severity
-from harvester_iac.errors import ConstructError, HarvesterIacError, InputError
+from harvester_iac.core import ConstructError, InputError, SynthBlocked
 from harvester_iac.model import Inventory, default_inventory, load_inventory
 from harvester_iac.stacks._stack import HarvesterStack, HarvesterStackProps, cluster_stacks
 from harvester_iac.stacks._validators import DEFAULT_VALIDATORS, Validator
@@ -39,15 +39,6 @@ __all__ = [
 ENV_INVENTORY = "HARVESTER_IAC_INVENTORY"
 ENV_OBSERVED = "HARVESTER_IAC_OBSERVED"
 ENV_TEMPLATES_DIR = "HARVESTER_IAC_TEMPLATES_DIR"
-
-
-class SynthBlocked(HarvesterIacError):
-    """Synth stopped by blocking findings (the gate: exit 1); ``findings`` says why."""
-
-    def __init__(self, findings: tuple[Finding, ...], detail: str = "") -> None:
-        super().__init__(detail or "synth blocked by validation findings")
-        self.findings = findings
-        self.detail = detail
 
 
 @dataclass(frozen=True, kw_only=True)

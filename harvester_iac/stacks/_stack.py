@@ -43,7 +43,7 @@ from harvester_iac.constructs.providers import (
     KubernetesProvider,
     KubernetesProviderConfig,
 )
-from harvester_iac.errors import ConstructError
+from harvester_iac.core import ConstructError
 from harvester_iac.model import ControlPlane as ControlPlaneModel
 from harvester_iac.model import Host, Inventory, MasterVm, Vm, VmDisk, check_inventory
 from harvester_iac.stacks._validators import (

@@ -1,8 +1,8 @@
 """The validation hook of ``HarvesterStack``: functions of the inventory that return findings.
 
-A validator takes a ``ValidationContext`` and returns ``Finding``s or plain
-``(severity, message)`` pairs, so a policy engine can plug in without importing
-construct types. ``admission_validator`` (Longhorn's admission rules, from the model) is
+A validator takes a ``ValidationContext`` and returns ``Finding``s (``harvester_iac.core``,
+the policy's own type, evidence included) or plain ``(severity, message)`` pairs.
+``admission_validator`` (Longhorn's admission rules, from the model) is
 available on its own; ``policy_validator`` (the whole policy gate of
 ``harvester-iac validate``, admission rules included) is wired by default, so
 ``cdktf synth`` and ``harvester-iac synth`` fail on exactly what the CI gate fails on.
@@ -15,23 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harvester_iac.constructs import Finding, Severity
-from harvester_iac.errors import ConstructError
+from harvester_iac.core import ConstructError, Finding, ResourceKind, Severity
 from harvester_iac.model import Inventory, admission_problems
 
 if TYPE_CHECKING:
     from harvester_iac.policy import ValidationReport
-
-#: (severity, rule id, text, hosts): ``harvester_iac.policy.GateLine``, restated here so the
-#: stack needs no policy import to read lines computed in another process.
-GateLine = tuple[str, str, str, tuple[str, ...]]
 
 __all__ = [
     "DEFAULT_VALIDATORS",
     "ValidationContext",
     "Validator",
     "admission_validator",
-    "lines_validator",
+    "findings_validator",
     "policy_validator",
     "report_validator",
     "run_validators",
@@ -69,7 +64,7 @@ def admission_validator(ctx: ValidationContext) -> Iterator[Finding]:
             text += f"; expected {p.expected}"
         if p.hint:
             text += f" ({p.hint})"
-        yield Finding(severity=Severity.ERROR, message=text, source="admission")
+        yield Finding(severity=Severity.ERROR, message=text, rule="admission")
 
 
 def policy_validator(ctx: ValidationContext) -> Iterator[Finding]:
@@ -82,26 +77,27 @@ def policy_validator(ctx: ValidationContext) -> Iterator[Finding]:
 
 def report_validator(report: ValidationReport) -> Callable[[ValidationContext], Iterator[Finding]]:
     """A validator that reports an already computed policy report."""
-    from harvester_iac.policy import gate_lines
+    from harvester_iac.policy import open_findings
 
-    return lines_validator(gate_lines(report))
+    return findings_validator(open_findings(report))
 
 
-def lines_validator(lines: Iterable[GateLine]) -> Callable[[ValidationContext], Iterator[Finding]]:
+def findings_validator(findings: Iterable[Finding]) -> Callable[[ValidationContext], Iterator[Finding]]:
     """A validator for policy findings computed elsewhere (``harvester-iac synth`` runs the
-    gate in a worker process while Node.js starts and hands the lines in).
+    gate in a worker process while Node.js starts and hands the findings in, evidence kept).
 
     The rules judge the whole site (a quorum spans hosts); in a site split into several
     stacks, a stack reports the findings that name one of its hosts, or no host at all.
     """
-    kept = tuple(lines)
+    kept = tuple(findings)
 
     def reported(ctx: ValidationContext) -> Iterator[Finding]:
         single = len(ctx.inventory.hosts) == len(ctx.hosts)
-        for severity, rule, text, hosts in kept:
-            if not single and hosts and not set(hosts) & set(ctx.hosts):
+        for finding in kept:
+            hosts = {r.name for r in finding.resources if r.kind is ResourceKind.HOST}
+            if not single and hosts and not hosts & set(ctx.hosts):
                 continue
-            yield Finding(severity=Severity(severity), source=rule, message=text)
+            yield finding
 
     reported.__name__ = "policy_validator"
     return reported
@@ -124,5 +120,5 @@ def run_validators(validators: Iterable[Validator], ctx: ValidationContext) -> I
             except ValueError:
                 raise ConstructError(
                     f"validator {name} returned severity {severity!r}; expected one of "
-                    f"{', '.join(s.value for s in Severity)}") from None
-            yield Finding(severity=level, message=str(message), source=name)
+                    "info, warning, error") from None
+            yield Finding(severity=level, message=str(message), rule=name)

@@ -231,7 +231,7 @@ def test_storage_class_selector_validation_sees_the_hosts_of_the_stack() -> None
         storage_class=StorageClass(name="nvme-only", disk_selector=("nvme",))))
     (finding,) = findings_of(stack)
     assert finding.severity is Severity.ERROR
-    assert "selects disks tagged ['nvme']" in finding.message and finding.source.endswith("/bad")
+    assert "selects disks tagged ['nvme']" in finding.message and finding.rule.endswith("/bad")
     tagged = _stack()
     HarvesterHost(tagged, "h", props=HarvesterHostProps(host=dataclasses.replace(
         ALTRA, disks=(dataclasses.replace(NVME, tags=("nvme",)),))))

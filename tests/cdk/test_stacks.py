@@ -129,12 +129,13 @@ def test_the_policy_gate_is_wired_by_default(tmp_path: Path) -> None:
     """Admission rules arrive through the policy gate (HIAC-ADMISSION-001) and block synth."""
     with pytest.raises(SynthBlocked) as info:
         synth_to(_bad_disk_inventory(), tmp_path / "out")
-    errors = {f.source: f for f in info.value.findings if f.severity is Severity.ERROR}
+    errors = {f.rule: f for f in info.value.findings if f.severity is Severity.ERROR}
     # the evicted disk also leaves the masters' 2-replica class unsatisfiable
     assert set(errors) == {"HIAC-ADMISSION-001", "HIAC-PLACEMENT-003"}
     finding = errors["HIAC-ADMISSION-001"]
     assert "requests eviction while it still allows scheduling" in finding.message
-    assert "(/hosts/0/disks/1/evictionRequested)" in finding.message
+    assert "(/hosts/0/disks/1/evictionRequested)" in str(finding)  # the evidence, kept
+    assert finding.evidence and finding.why  # the policy finding itself, not a line of text
     assert not (tmp_path / "out").exists()
 
 
@@ -142,7 +143,7 @@ def test_admission_validator_alone(tmp_path: Path) -> None:
     with pytest.raises(SynthBlocked) as info:
         synth_to(_bad_disk_inventory(), tmp_path / "out", validators=(admission_validator,))
     (finding,) = info.value.findings
-    assert finding.severity is Severity.ERROR and finding.source == "admission"
+    assert finding.severity is Severity.ERROR and finding.rule == "admission"
     assert "/hosts/0/disks/1/evictionRequested" in finding.message
 
 
@@ -157,7 +158,7 @@ def test_custom_validators_get_the_context_and_may_return_pairs(tmp_path: Path) 
     snapshot = tmp_path / "snap.json"
     snapshot.write_text("{}")
     result = synth_to(default_inventory(), tmp_path / "out", validators=(policy,), observed=snapshot)
-    assert [(f.severity, f.message, f.source) for f in result.findings] == [
+    assert [(f.severity, f.message, f.rule) for f in result.findings] == [
         (Severity.WARNING, "replicas share a disk", "policy"), (Severity.INFO, "fyi", "policy")]
     (ctx,) = seen
     assert ctx.observed == snapshot and ctx.hosts == ("altra",) and ctx.stack_name == "altra-homelab"
@@ -168,7 +169,7 @@ def test_custom_validators_get_the_context_and_may_return_pairs(tmp_path: Path) 
 def test_blocking_findings_fail_cdktf_synth_too(tmp_path: Path) -> None:
     """The same findings are cdktf validations: App.synth fails on them with their message."""
     def gate(ctx: ValidationContext) -> list[Finding]:
-        return [Finding(severity=Severity.ERROR, message="etcd quorum on one disk", source="HIAC-1")]
+        return [Finding(severity=Severity.ERROR, message="etcd quorum on one disk", rule="HIAC-1")]
 
     app, _ = build_app(default_inventory(), outdir=str(tmp_path), validators=(gate,))
     with pytest.raises(RuntimeError, match=r"Validation failed(.|\n)*etcd quorum on one disk"):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
-from harvester_iac._commands._worker import Worker
+from harvester_iac._commands._worker import Worker, WorkerError
 from harvester_iac.errors import InputError, InventoryError
 
 
@@ -22,6 +23,33 @@ def test_input_error_is_raised_in_the_parent_with_the_same_text() -> None:
     with pytest.raises(InputError) as info:
         Worker(bad).result()
     assert str(info.value) == "inv.yaml:3:5 (/vms/0/host): unknown host."
+
+
+def test_input_error_comes_back_whole() -> None:
+    def bad() -> None:
+        raise InventoryError("unknown host", file="inv.yaml", where="3:5 (/vms/0/host)",
+                             expected="a host of the inventory", hint='did you mean "altra"?', more=2)
+
+    with pytest.raises(InventoryError) as info:
+        Worker(bad).result()
+    err = info.value
+    assert (err.message, err.file, err.where, err.expected, err.hint, err.more) == (
+        "unknown host", "inv.yaml", "3:5 (/vms/0/host)", "a host of the inventory",
+        'did you mean "altra"?', 2)
+
+
+def test_an_unexpected_exception_is_raised_not_retried(tmp_path: Path) -> None:
+    marks = tmp_path / "runs"
+
+    def broken() -> None:
+        with marks.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        raise KeyError("bug")
+
+    with pytest.raises(WorkerError, match="KeyError: 'bug'"):
+        Worker(broken).result()
+    runs = marks.read_text().split()
+    assert len(runs) == 1 and runs[0] != str(os.getpid())  # ran once, in the child
 
 
 def test_an_unpicklable_result_falls_back_to_running_here(capsys: pytest.CaptureFixture[str]) -> None:

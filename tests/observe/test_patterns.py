@@ -8,15 +8,12 @@ import re
 
 import pytest
 
+from harvester_iac.observe._devices import base_disk, normalize_portal
 from harvester_iac.observe.logs._detect import detect_line
+from harvester_iac.observe.logs._durations import parse_go_duration
 from harvester_iac.observe.logs._event import EventKind
-from harvester_iac.observe.logs._patterns import (
-    PATTERNS,
-    PREFILTERS,
-    base_disk,
-    normalize_portal,
-    parse_go_duration,
-)
+from harvester_iac.observe.logs._patterns import PATTERNS
+from harvester_iac.observe.logs._prefilter import PREFILTERS
 from harvester_iac.observe.logs._scan import ScanOptions, scan_logs
 from tests.observe._logsamples import FIELD_KEYS, Label, events_by_line, labels, listing_files
 
@@ -155,6 +152,15 @@ def test_row(line: str, name: str, fields: dict[str, str]) -> None:
     assert prefilter.search(line), "the engine prefilter must select every row's lines"
     row = next(p for p in PATTERNS if p.name == name)
     assert row.guard in line
+    assert re.search(row.prefilter, line), "a row's own prefilter must select its lines"
+
+
+def test_the_prefilter_list_is_the_rows_own() -> None:
+    """Each row's prefilter is in the engine's list, or a literal its guard contains is."""
+    for row in PATTERNS:
+        assert row.prefilter in PREFILTERS or any(
+            p.guard in row.guard and p.prefilter in PREFILTERS for p in PATTERNS if p is not row
+        ), row.name
 
 
 LOOK_ALIKES = [

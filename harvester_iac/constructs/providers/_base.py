@@ -38,7 +38,7 @@ from harvester_iac.cdk import (
     Tokenization,
     jsii_create,
 )
-from harvester_iac.errors import ConstructError
+from harvester_iac.core import ConstructError
 
 __all__ = [
     "AttributeStack",

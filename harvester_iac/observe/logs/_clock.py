@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from harvester_iac.errors import UsageError
+from harvester_iac.core import UsageError
 
 __all__ = ["boot_from_hints", "load_zone", "resolve_years", "to_utc"]
 

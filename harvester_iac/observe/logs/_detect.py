@@ -9,15 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn, normalize_portal
+from harvester_iac.observe.logs._durations import parse_go_duration
 from harvester_iac.observe.logs._envelopes import Envelope, Stamp, parse_envelope
 from harvester_iac.observe.logs._event import ETCD_KINDS, EventKind
-from harvester_iac.observe.logs._patterns import (
-    LONGHORN_IQN_PREFIX,
-    base_disk,
-    find_pattern,
-    normalize_portal,
-    parse_go_duration,
-)
+from harvester_iac.observe.logs._patterns import find_pattern
 
 __all__ = ["Detection", "detect_line"]
 
@@ -97,8 +93,7 @@ def _detect(env: Envelope) -> Detection | None:
         session=groups.get("session") or None,
         portal=normalize_portal(portal) if portal else None,
         iqn=iqn or None,
-        volume=iqn[len(LONGHORN_IQN_PREFIX):] or None
-        if iqn and iqn.startswith(LONGHORN_IQN_PREFIX) else None,
+        volume=longhorn_volume_from_iqn(iqn),
         took_ms=parse_go_duration(took),
         expected_ms=parse_go_duration(expected),
         repeat=repeat,

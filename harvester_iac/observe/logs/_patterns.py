@@ -8,8 +8,10 @@ regexes stop right after the text that identifies the kind, so truncated lines s
 Order matters: the first row that matches decides, which is how a prefixed wording
 (``blk_update_request: I/O error``) wins over its bare generation.
 
-Every row also lists the literal ``phrases`` the engine's prefilter looks for; a line that
-contains none of them is never handed to these regexes.
+Every row also names its ``prefilter``: by default its guard (a literal every match
+contains), escaped; a row whose guard is too common (`` failed ``) gives a narrower
+expression. The engine's prefilter list is made of these, so a line that contains none of
+them is never handed to these regexes, and a new row cannot be forgotten there.
 """
 
 from __future__ import annotations
@@ -17,21 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harvester_iac.observe.logs._durations import GO_DURATION
 from harvester_iac.observe.logs._event import EventKind
 
-__all__ = [
-    "LONGHORN_IQN_PREFIX",
-    "PATTERNS",
-    "PREFILTERS",
-    "Pattern",
-    "base_disk",
-    "find_pattern",
-    "normalize_portal",
-    "parse_go_duration",
-]
-
-#: Longhorn names its targets ``iqn.2019-10.io.longhorn:<volume>``.
-LONGHORN_IQN_PREFIX = "iqn.2019-10.io.longhorn:"
+__all__ = ["PATTERNS", "Pattern", "find_pattern", "literal"]
 
 _CONN = r"(?P<connection>-?\d+:\d+)"
 _HCTL = r"(?P<hctl>\d+:\d+:\d+:\d+)"
@@ -42,7 +33,7 @@ _ADDR = (
     r"|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?"
     r"|[A-Za-z0-9][\w.-]*(?::\d+)?)"
 )
-_DUR = r"(?:\d+(?:\.\d+)?(?:ns|us|µs|μs|ms|s|m|h))+"
+_DUR = GO_DURATION
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
 _IO = r"I\\?/O"  # JSON encoders may write "I\/O"
 _TARGET = r"\[target: (?P<iqn>[^,\]\s]+), portal: (?P<portal>[^\]\s]+)\] through \[iface: [^\]]*\]"
@@ -62,15 +53,29 @@ class Pattern:
     program: str
     regex: re.Pattern[str]
     guard: str
+    prefilter: str
     note: str = ""
 
 
-def _row(name: str, kind: EventKind, program: str, *, guard: str, regex: str, note: str = "") -> Pattern:
-    """A row; ``guard`` is a literal every match contains (a cheap test before the regex)."""
+_META = frozenset("\\.^$*+?{}[]|()")
+
+
+def literal(text: str) -> str:
+    """``text`` as an expression that Python ``re``, Hyperscan and ripgrep all read literally."""
+    return "".join("\\" + c if c in _META else c for c in text)
+
+
+def _row(name: str, kind: EventKind, program: str, *, guard: str, regex: str, note: str = "",
+         prefilter: str | None = None) -> Pattern:
+    """A row; ``guard`` is a literal every match contains (a cheap test before the regex).
+
+    ``prefilter`` (default: the guard) is what the engine looks for in raw lines; it must
+    occur in every line the row matches and never cross a newline.
+    """
     if guard not in regex.replace("\\", ""):
         raise ValueError(f"pattern {name}: guard {guard!r} is not literal text of its regex")
     return Pattern(name=name, kind=kind, program=program, regex=re.compile(regex), guard=guard,
-                   note=note)
+                   prefilter=literal(guard) if prefilter is None else prefilter, note=note)
 
 
 K = EventKind
@@ -118,10 +123,10 @@ PATTERNS: tuple[Pattern, ...] = (
          guard="cannot make a connection to ",
          regex=rf"\bcannot make a connection to {_ADDR}"),
     _row("iscsid_connect_failed", K.LOGIN_ERROR, "iscsid",
-         guard=" failed ",
+         guard=" failed ", prefilter=r"connect to [^ \n]+ failed \(",
          regex=rf"\bconnect to {_ADDR} failed \("),
     _row("iscsid_connect_timed_out", K.LOGIN_ERROR, "iscsid",
-         guard=" timed out",
+         guard=" timed out", prefilter=r"connect to [^ \n]+ timed out",
          regex=rf"\bconnect to {_ADDR} timed out\b"),
     _row("iscsiadm_cannot_make_connection", K.LOGIN_ERROR, "iscsiadm",
          guard="cannot make connection to ",
@@ -225,38 +230,6 @@ PATTERNS: tuple[Pattern, ...] = (
          note="capnslog; its companion 'server is likely overloaded' is not an event"),
 )
 
-#: Prefilter expressions (Hyperscan and Python ``re`` syntax alike, never crossing a newline):
-#: every line a row can match contains at least one of them.
-PREFILTERS: tuple[str, ...] = (
-    r"reported iSCSI connection",
-    r": ping timeout of ",
-    r"detected conn error \(",
-    r"is operational after recovery",
-    r"is operational now",
-    r"\] is shutdown",
-    r"session recovery timed out",
-    r"login rejected",
-    r"cannot make a connection to",
-    r"cannot make connection to",
-    r"connect to [^ \n]+ (?:failed \(|timed out)",
-    r"error, dev ",
-    r"Buffer I\\?/O error on dev",
-    r"FAILED Result:",
-    r"rejecting I\\?/O to offline device",
-    r"Device offlined - not ready",
-    r"EXT4-fs error \(device",
-    r"Aborting journal on device",
-    r"Remounting filesystem read-only",
-    r"took too long",
-    r"timed out waiting for read index response",
-    r"failed to publish local member to cluster through raft",
-    r"slow fdatasync",
-    r"sync duration of",
-    r"failed to send out heartbeat on time",
-    r'"MESSAGE"[ \t]*:[ \t]*\[',  # journal JSON with MESSAGE as a byte array
-)
-
-
 def find_pattern(message: str) -> tuple[Pattern, re.Match[str]] | None:
     """The first row whose regex occurs in ``message``, with its match."""
     for pattern in PATTERNS:
@@ -266,47 +239,3 @@ def find_pattern(message: str) -> tuple[Pattern, re.Match[str]] | None:
         if m is not None:
             return pattern, m
     return None
-
-
-_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s|m|h)")
-_GO_DURATION = re.compile(rf"^{_DUR}$")
-_UNIT_MS = {"ns": 1e-6, "us": 1e-3, "µs": 1e-3, "μs": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4, "h": 3.6e6}
-
-
-def parse_go_duration(text: str | None) -> float | None:
-    """Milliseconds in a Go duration (``1.2s``, ``412.5ms``, ``600µs``, ``1m2.5s``), else None."""
-    if not text:
-        return None
-    text = text.strip()
-    if text in ("0", "0s"):
-        return 0.0
-    if not _GO_DURATION.match(text):
-        return None
-    total = sum(float(n) * _UNIT_MS[u] for n, u in _GO_DURATION_PART.findall(text))
-    return round(total, 6)
-
-
-_PARTITIONED = re.compile(r"^((?:sd|vd|xvd|hd)[a-z]+)\d+$")
-_P_PARTITION = re.compile(r"^([a-z]+\d+(?:n\d+)?)p\d+$")
-
-
-def base_disk(device: str) -> str:
-    """The whole disk a device name belongs to: ``sdo16`` -> ``sdo``, ``nvme0n1p1`` -> ``nvme0n1``.
-
-    Names without a partition (``sdad``, ``dm-0``, ``loop1``, ``nvme0n1``) are their own disk.
-    A ``/dev/`` path gives the bare name (``/dev/nvme0n1p2`` -> ``nvme0n1``). The one
-    implementation for the event fields, the iscsiadm map and the policy's failure domains.
-    """
-    name = device.removeprefix("/dev/")
-    m = _PARTITIONED.match(name) or _P_PARTITION.match(name)
-    return m.group(1) if m else name
-
-
-def normalize_portal(text: str) -> str:
-    """``ip:port`` from iscsid's ``ip,port`` (IPv6 gets brackets); other forms unchanged."""
-    host, sep, port = text.rpartition(",")
-    if sep and port.isdigit() and host:
-        if ":" in host and not host.startswith("["):
-            return f"[{host}]:{port}"
-        return f"{host}:{port}"
-    return text

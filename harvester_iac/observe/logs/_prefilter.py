@@ -1,11 +1,11 @@
 """Prefilter engines: find the few lines worth handing to the Python pattern table.
 
-Both engines look for the same ``PREFILTERS`` expressions over whole read blocks and return
-the end offsets of their matches; the reader turns offsets into candidate lines. Hyperscan
-(multi-pattern SIMD matching) is the fast path. Python's ``re`` is the fallback, chosen
-automatically when ``import hyperscan`` fails, or with ``HARVESTER_IAC_ENGINE=re``. No
-prefilter can match across a newline, so both engines select exactly the same lines and
-therefore produce identical events.
+Both engines look for the same ``PREFILTERS`` expressions, derived from the pattern rows,
+over whole read blocks and return the end offsets of their matches; the reader turns
+offsets into candidate lines. Hyperscan (multi-pattern SIMD matching) is the fast path.
+Python's ``re`` is the fallback, chosen automatically when ``import hyperscan`` fails, or
+with ``HARVESTER_IAC_ENGINE=re``. No prefilter can match across a newline, so both engines
+select exactly the same lines and therefore produce identical events.
 """
 
 from __future__ import annotations
@@ -15,10 +15,29 @@ import re
 from collections.abc import Callable
 from typing import Protocol, cast
 
-from harvester_iac.errors import UsageError
-from harvester_iac.observe.logs._patterns import PREFILTERS
+from harvester_iac.core import UsageError
+from harvester_iac.observe.logs._patterns import PATTERNS, Pattern, literal
 
-__all__ = ["ENGINE_ENV", "Finder", "active_engine", "get_finder"]
+__all__ = ["ENGINE_ENV", "PREFILTERS", "Finder", "active_engine", "get_finder"]
+
+#: Journal JSON whose MESSAGE is a byte array: the wording is only readable once decoded.
+_ENVELOPE_PREFILTERS = (r'"MESSAGE"[ \t]*:[ \t]*\[',)
+
+
+
+def _row_prefilters() -> tuple[str, ...]:
+    """Each row's prefilter once, without the literal guards another literal guard contains."""
+    literal_guards = {p.guard for p in PATTERNS if p.prefilter == literal(p.guard)}
+
+    def covered(p: Pattern) -> bool:
+        return p.guard in literal_guards and any(g != p.guard and g in p.guard for g in literal_guards)
+
+    return tuple(dict.fromkeys(p.prefilter for p in PATTERNS if not covered(p)))
+
+
+#: Prefilter expressions (Hyperscan, Python ``re`` and ripgrep syntax alike, never crossing a
+#: newline): the pattern rows' own, then the envelopes that hide a wording from them.
+PREFILTERS: tuple[str, ...] = (*_row_prefilters(), *_ENVELOPE_PREFILTERS)
 
 #: Environment variable choosing the engine: ``auto`` (default), ``hyperscan`` or ``re``.
 ENGINE_ENV = "HARVESTER_IAC_ENGINE"

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harvester_iac.errors import LogFormatError, UsageError
+from harvester_iac.core import LogFormatError, UsageError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe.logs._clock import load_zone
 from harvester_iac.observe.logs._event import Event

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from harvester_iac.errors import SnapshotError
+from harvester_iac.core import SnapshotError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._tree import Tree
 from harvester_iac.observe.longhorn._objects import (

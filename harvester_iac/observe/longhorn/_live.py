@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harvester_iac.errors import InputError, SourceError
+from harvester_iac.core import InputError, SourceError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._tree import Tree
 from harvester_iac.observe.longhorn._files import objects_in_document

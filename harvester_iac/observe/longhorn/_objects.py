@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from harvester_iac._longhorn_strings import AntiAffinity, DataLocality, DiskType, Robustness
+from harvester_iac.core import AntiAffinity, DataLocality, DiskType, Robustness
 from harvester_iac.observe._tree import Tree
 
 __all__ = [

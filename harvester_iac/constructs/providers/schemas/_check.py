@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from harvester_iac.constructs.providers.schemas._load import ProviderSchema, provider_schemas
-from harvester_iac.errors import did_you_mean
+from harvester_iac.core import did_you_mean
 from harvester_iac.model import is_dns1123_subdomain
 
 __all__ = ["check_against_provider_schemas", "constraint_admits"]

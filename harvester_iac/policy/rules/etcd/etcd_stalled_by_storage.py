@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._finding import (
+from harvester_iac.core import (
     Evidence,
     Finding,
     Observation,
@@ -14,6 +13,7 @@ from harvester_iac.policy._finding import (
     ResourceKind,
     Severity,
 )
+from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._observed import event_ref
 from harvester_iac.policy._placement import observed_spots
 from harvester_iac.policy._rule import Category, Need, Rule

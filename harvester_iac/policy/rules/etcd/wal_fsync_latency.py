@@ -6,8 +6,8 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._finding import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._rule import Category, Need, Rule
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
+from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._finding import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._rule import Category, Rule
 
 _SKEW = timedelta(minutes=5)

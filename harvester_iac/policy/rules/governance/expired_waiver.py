@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._finding import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._rule import Category, Rule
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from harvester_iac.core import Evidence, Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._facts import masters
-from harvester_iac.policy._finding import Evidence, Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._rule import Category, Need, Rule
 
 if TYPE_CHECKING:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._domains import usable
-from harvester_iac.policy._facts import placement_evidence, trouble_evidence, volume_res
-from harvester_iac.policy._finding import (
+from harvester_iac.core import (
     Evidence,
     Finding,
     Observation,
@@ -16,6 +13,9 @@ from harvester_iac.policy._finding import (
     ResourceKind,
     Severity,
 )
+from harvester_iac.policy._context import RuleContext
+from harvester_iac.policy._domains import usable
+from harvester_iac.policy._facts import placement_evidence, trouble_evidence, volume_res
 from harvester_iac.policy._observed import Trouble
 from harvester_iac.policy._placement import Spot, VolumePlacement
 from harvester_iac.policy._rule import Category, Need, Rule

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._domains import breaking_count, host_groups, usable
-from harvester_iac.policy._facts import masters, placement_evidence, trouble_evidence
-from harvester_iac.policy._finding import (
+from harvester_iac.core import (
     Evidence,
     Finding,
     Observation,
@@ -15,6 +12,9 @@ from harvester_iac.policy._finding import (
     ResourceKind,
     Severity,
 )
+from harvester_iac.policy._context import RuleContext
+from harvester_iac.policy._domains import breaking_count, host_groups, usable
+from harvester_iac.policy._facts import masters, placement_evidence, trouble_evidence
 from harvester_iac.policy._rule import Category, Rule
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._domains import schedulable_domains, usable
-from harvester_iac.policy._finding import (
+from harvester_iac.core import (
     Evidence,
     Finding,
     Observation,
@@ -14,6 +12,8 @@ from harvester_iac.policy._finding import (
     ResourceKind,
     Severity,
 )
+from harvester_iac.policy._context import RuleContext
+from harvester_iac.policy._domains import schedulable_domains, usable
 from harvester_iac.policy._placement import Spot
 from harvester_iac.policy._rule import Category, Rule
 

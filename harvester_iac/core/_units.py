@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from harvester_iac.core._errors import SizeError
+
 __all__ = [
     "Size",
-    "SizeError",
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_qualified_name",
@@ -23,14 +24,6 @@ _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei"
 _DECIMAL = {"k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18}
 _QUANTITY = re.compile(r"^(?P<num>[0-9]+(?:\.[0-9]+)?)(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
 _NEAR_MISS = re.compile(r"^(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?P<suffix>[A-Za-z]+)$")
-
-
-class SizeError(ValueError):
-    """A size that is not a Kubernetes quantity; ``hint`` suggests what was meant."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 @dataclass(frozen=True, order=True)

@@ -1,7 +1,9 @@
-"""Findings: what a rule says about named resources, with the evidence behind it.
+"""Findings: what a rule or a construct says about named resources, with the evidence.
 
-A finding is a value (frozen), never a mutation of the rule that made it, so rules stay
-stateless and a report can be rendered in any format from the same tuple of findings.
+One vocabulary for the policy rules, the reports, the constructs' validations and the
+stacks: ``cdktf synth`` prints the same findings, evidence included, that ``validate``
+reports. A finding is a value (frozen), never a mutation of the rule that made it, so
+rules stay stateless and a report can be rendered in any format from the same findings.
 Its ``fingerprint`` names the problem, not its wording: rule id, severity, the resources
 and a rule-chosen ``key``. Numbers in the message may change between runs without
 breaking a baseline; a finding that escalates from warning to error is a new finding.
@@ -38,6 +40,10 @@ class Severity(StrEnum):
 
     def at_least(self, other: Severity) -> bool:
         return self.rank >= other.rank
+
+    def blocks(self, fail_on: Severity | None) -> bool:
+        """Whether a finding of this severity fails synth; ``None`` never fails."""
+        return fail_on is not None and self.at_least(fail_on)
 
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
@@ -122,15 +128,19 @@ Evidence = SourceRef | Observation
 
 @dataclass(frozen=True, kw_only=True)
 class Finding:
-    """One problem a rule found, with why it matters, how to fix it and the evidence."""
+    """One problem a rule found, with why it matters, how to fix it and the evidence.
+
+    ``rule`` says who found it: a policy rule id, ``admission``, or the path of the
+    construct that validated its props (whose findings carry no title, why or resources).
+    """
 
     rule: str
     severity: Severity
-    title: str
     message: str
-    why: str
-    fix: str
-    resources: tuple[Resource, ...]
+    title: str = ""
+    why: str = ""
+    fix: str = ""
+    resources: tuple[Resource, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     key: str = ""
     fingerprint: str = field(default="", compare=False)
@@ -146,6 +156,13 @@ class Finding:
         with_line = [r for r in refs if r.line is not None]
         best = with_line or refs
         return best[0] if best else None
+
+    def __str__(self) -> str:
+        """One line: ``error: [HIAC-PLACEMENT-001] message (file:line). Fix: fix``."""
+        who = f"[{self.rule}] " if self.rule else ""
+        where = f" ({self.location})" if self.location is not None else ""
+        fix = f". Fix: {self.fix}" if self.fix else ""
+        return f"{self.severity}: {who}{self.message}{where}{fix}"
 
 
 def fingerprint_of(f: Finding) -> str:

@@ -1,0 +1,84 @@
+"""The shared vocabulary of every layer, standard library only.
+
+* errors: ``HarvesterIacError`` and its tree (``InputError`` carries file, place and
+  expectation), ``did_you_mean``;
+* units and names: ``Size`` (Kubernetes quantities), RFC 1123 and qualified-name checks;
+* Longhorn's wire enums and ``LonghornSettings`` (Longhorn's defaults, written once);
+* findings: ``Severity``, ``Finding``, ``Evidence`` (``SourceRef`` or ``Observation``),
+  ``Resource``;
+* ``Located``: a decoded JSON/YAML value with its file and JSON pointer, the one way every
+  reader fails with a place, and the one translation of JSON Schema errors.
+
+Importing it costs a few milliseconds: nothing here imports a third-party library.
+"""
+
+from harvester_iac.core._errors import (
+    ConstructError,
+    HarvesterIacError,
+    InputError,
+    InventoryError,
+    LogFormatError,
+    RuleError,
+    SizeError,
+    SnapshotError,
+    SourceError,
+    SynthBlocked,
+    UsageError,
+    did_you_mean,
+)
+from harvester_iac.core._findings import (
+    Evidence,
+    Finding,
+    Observation,
+    Resource,
+    ResourceKind,
+    Severity,
+    SourceRef,
+    Status,
+)
+from harvester_iac.core._longhorn import (
+    SETTING_NAMES,
+    AntiAffinity,
+    DataEngine,
+    DataLocality,
+    DiskType,
+    LonghornSettings,
+    ReplicaAutoBalance,
+    Robustness,
+)
+from harvester_iac.core._units import Size, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
+
+__all__ = [
+    "SETTING_NAMES",
+    "AntiAffinity",
+    "ConstructError",
+    "DataEngine",
+    "DataLocality",
+    "DiskType",
+    "Evidence",
+    "Finding",
+    "HarvesterIacError",
+    "InputError",
+    "InventoryError",
+    "LogFormatError",
+    "LonghornSettings",
+    "Observation",
+    "ReplicaAutoBalance",
+    "Resource",
+    "ResourceKind",
+    "Robustness",
+    "RuleError",
+    "Severity",
+    "Size",
+    "SizeError",
+    "SnapshotError",
+    "SourceError",
+    "SourceRef",
+    "Status",
+    "SynthBlocked",
+    "UsageError",
+    "did_you_mean",
+    "is_dns1123_label",
+    "is_dns1123_subdomain",
+    "is_qualified_name",
+]
