@@ -98,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
     max_age = parse_duration(args.max_age, flag="--max-age")
     thresholds = Thresholds().with_overrides(args.threshold)
     inv = _inventory(args.inventory)
-    known = tuple(r.id for r in all_rules())
+    from harvester_iac.preview import MASTER_DESTROYED  # one waivers file serves validate and preview
+
+    known = (*(r.id for r in all_rules()), MASTER_DESTROYED.id)
     waivers = load_waivers(args.waivers, known_rules=known) if args.waivers else ()
     baseline = load_baseline(args.baseline) if args.baseline else frozenset()
     observed: Observed | None = None

@@ -17,7 +17,7 @@ from harvester_iac.policy import (
 )
 from harvester_iac.preview._diff import manifest_diffs, resource_diffs
 from harvester_iac.preview._domains import failure_domains
-from harvester_iac.preview._master_destroy import RULE
+from harvester_iac.preview._master_destroy import MASTER_DESTROYED
 from harvester_iac.preview._plan import Plan
 from harvester_iac.preview._report import EvidenceSummary, PreviewReport, WaiverState
 from harvester_iac.preview._tree import Tree
@@ -31,7 +31,7 @@ def _plan_outcomes(plan: Plan | None, inv: Inventory, waivers: tuple[Waiver, ...
         return ()
     active = [w for w in waivers if not w.expired(now)]
     out = []
-    for f in RULE.evaluate(plan, inv):
+    for f in MASTER_DESTROYED.evaluate(plan, inv):
         waiver = next((w for w in active if w.matches(f)), None)
         out.append(Outcome(finding=f, waiver=waiver, blocking=waiver is None and fail_on.blocks(f.severity)))
     return tuple(out)

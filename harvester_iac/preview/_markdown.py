@@ -155,10 +155,13 @@ def _plan_blocks(plan: Plan) -> list[Block]:
     groups.append(("import", plan.imports))
     groups.append(("move", tuple(c for c in plan.moves if c.action is Action.NO_OP)))
     groups.append(("drift (changed outside Terraform)", plan.drift))
+    unchanged = tuple(c for c in plan.of(Action.NO_OP) if not c.moved and not c.imported)
     shown = [(name, items) for name, items in groups if items]
     total = sum(len(items) for _, items in shown)
-    noop = len(plan.of(Action.NO_OP))
-    blocks = [Block(f"<details><summary><b>Plan by action</b> ({total} listed, {noop} unchanged)</summary>\n\n")]
+    if unchanged:
+        shown.append(("no-op", unchanged))
+    blocks = [Block(f"<details><summary><b>Plan by action</b> ({total} changing, {len(unchanged)} unchanged)"
+                    "</summary>\n\n")]
     if not shown:
         blocks.append(Block("No resource changes.\n\n"))
     for name, items in shown:

@@ -14,7 +14,7 @@ from harvester_iac.model import Inventory
 from harvester_iac.policy import Evidence, Finding, Observation, Resource, ResourceKind, Severity, SourceRef
 from harvester_iac.preview._plan import Action, Plan, ResourceChange
 
-__all__ = ["RULE", "MasterDestroyed"]
+__all__ = ["MASTER_DESTROYED", "MasterDestroyed"]
 
 VM_TYPE = "harvester_virtualmachine"
 VOLUME_TYPE = "harvester_volume"
@@ -104,4 +104,4 @@ class MasterDestroyed:
                 evidence=(*evidence,), key=c.address)
 
 
-RULE = MasterDestroyed()
+MASTER_DESTROYED = MasterDestroyed()

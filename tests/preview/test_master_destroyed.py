@@ -108,3 +108,19 @@ def test_preview_fails_the_gate_then_a_waiver_lets_it_pass(harvester_plan: Path,
     assert done.returncode == 0, done.stderr
     assert "<b>HIAC-PLAN-001</b> (waived: rebuilding kube-master-00" in done.stdout
     assert "HIAC-PLAN-001 `master/kube-master-00`: rebuilding" in done.stdout and "day(s) left, used" in done.stdout
+
+
+def test_one_waivers_file_serves_validate_and_preview(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: HIAC-PLAN-001\n    resource: master/kube-master-00\n"
+                       "    reason: rebuilding kube-master-00\n")
+    done = run_cli("validate", "--waivers", str(waivers))
+    assert done.returncode == 0, done.stderr
+
+
+def test_rule_is_documented() -> None:
+    from tests.preview._support import REPO
+
+    text = (REPO / "docs" / "preview.md").read_text()
+    for part in (MASTER_DESTROYED.id, MASTER_DESTROYED.title, MASTER_DESTROYED.why, MASTER_DESTROYED.fix):
+        assert part in text, part
