@@ -9,6 +9,8 @@ the short "no changes" form.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from harvester_iac.policy import Outcome, SourceRef
 from harvester_iac.preview._cap import Block, fit
 from harvester_iac.preview._diff import DiffKind
@@ -241,6 +243,11 @@ def _manifest_blocks(r: PreviewReport) -> list[Block]:
     return blocks
 
 
+def _duration(td: timedelta) -> str:
+    hours = td.total_seconds() / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
 def _evidence(r: PreviewReport) -> str:
     e = r.evidence
     out = ["<details><summary><b>Evidence</b></summary>\n", f"- coverage: {e.coverage}"]
@@ -248,8 +255,8 @@ def _evidence(r: PreviewReport) -> str:
     if e.snapshot is None:
         out.append("- health evidence: none given (`--observed` or `--logs`)")
     else:
-        age = "age unknown" if e.age is None else f"{e.age.total_seconds() / 3600:.1f} h old"
-        stale = f" — **stale** (older than --max-age {e.max_age})" if e.stale else ""
+        age = "age unknown" if e.age is None else f"{_duration(e.age)} old"
+        stale = f" — **stale** (older than --max-age {_duration(e.max_age)})" if e.stale else ""
         out.append(f"- health evidence: {_code(e.snapshot)}, collected "
                    f"{e.collected_at.isoformat() if e.collected_at else '?'} ({age}){stale}")
     out += [f"- source failed: {s}" for s in e.failed_sources]

@@ -75,3 +75,27 @@ def test_drift_and_json_schema() -> None:
 
 def test_schema_is_shipped_and_valid() -> None:
     jsonschema.Draft202012Validator.check_schema(preview_schema())
+
+
+def test_evidence_age_is_marked_stale_past_max_age() -> None:
+    from tests.preview._support import REPO, run_cli
+
+    snap = REPO / "examples" / "observed" / "incident.snapshot.json"
+    fresh = run_cli("preview", "--observed", str(snap), "--now", "2025-12-29T12:00:00Z", "--format", "json")
+    late = run_cli("preview", "--observed", str(snap), "--now", "2026-03-01T00:00:00Z", "--format", "json")
+    a, b = json.loads(fresh.stdout), json.loads(late.stdout)
+    assert a["evidence"]["snapshot"] == str(snap) and a["evidence"]["stale"] is False
+    assert b["evidence"]["stale"] is True and b["evidence"]["age_seconds"] > 60 * 86400
+    md = run_cli("preview", "--observed", str(snap), "--now", "2026-03-01T00:00:00Z")
+    assert "days old — **stale** (older than --max-age 24.0 h)" in md.stdout
+
+
+def test_logs_are_scanned_like_validate_does() -> None:
+    from tests.preview._support import REPO, run_cli
+
+    logs = REPO / "examples" / "observed" / "incident" / "logs"
+    done = run_cli("preview", "--logs", str(logs), "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["evidence"]["snapshot"] == str(logs)
+    assert any(f["rule"] == "HIAC-ETCD-002" for f in doc["findings"])
