@@ -69,6 +69,10 @@ def _header(r: PreviewReport) -> str:
     where += f" · inventory {_code(r.inventory)}"
     if r.plan is not None:
         where += f" · plan {_code(r.plan.file)} (Terraform {r.plan.terraform_version})"
+        if r.plan.errored or not r.plan.complete:
+            state = "errored" if r.plan.errored else "incomplete"
+            where += (f"\n\n⚠️ **The plan is {state}**: Terraform could not plan everything, so more may "
+                      "change than this comment shows.")
     return (f"{r.marker}\n## {_ICON[v]} harvester-iac preview: {v.value} · {r.site}\n\n"
             f"{line}\n\n{_quorum_line(r)}{where}\n\n")
 

@@ -44,7 +44,7 @@ _ACTIONS: dict[tuple[str, ...], Action] = {
     ("delete", "create"): Action.REPLACE,
     ("create", "delete"): Action.REPLACE,
     ("forget",): Action.FORGET,
-    ("create", "forget"): Action.REPLACE,  # OpenTofu/Terraform: replace, keeping the old object
+    ("create", "forget"): Action.CREATE,  # a replacement whose old object is kept, not destroyed
     ("read",): Action.READ,
     ("no-op",): Action.NO_OP,
 }

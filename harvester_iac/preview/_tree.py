@@ -117,6 +117,9 @@ def read_tree(root: Path, *, label: str, inventory: str | None,
     resources: tuple[SynthResource, ...] | None = None
     if out is not None:
         resources = _resources(out)
+        if inv_file is not None and inv_file.is_file() and (out / "manifest.json").is_file() and \
+                inv_file.stat().st_mtime > (out / "manifest.json").stat().st_mtime:
+            notes.append(f"{label}: cdktf.out/ is older than {inventory}; run harvester-iac synth first")
     elif synthesize is not None and inv is not None:
         with tempfile.TemporaryDirectory(prefix="hiac-synth-") as tmp:
             synthesize(root, inv_file, Path(tmp))

@@ -13,8 +13,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from harvester_iac.preview import preview_schema
 from tests.preview._support import git, run_cli, two_commit_repo
 
 pytestmark = pytest.mark.slow
@@ -36,6 +38,7 @@ def test_base_git_ref_diff_between_two_commits(repo: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert _state(repo) == before, "the working tree, the index or the worktree list changed"
     doc = json.loads(done.stdout)
+    jsonschema.Draft202012Validator(preview_schema()).validate(doc)
     assert doc["base"].startswith("`HEAD~1` (")
     kinds = {d["address"].split(".")[0]: d["kind"] for d in doc["resources"]}
     assert kinds["harvester_storageclass"] == "added" and kinds["kubernetes_manifest"] == "added"

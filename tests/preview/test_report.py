@@ -99,3 +99,10 @@ def test_logs_are_scanned_like_validate_does() -> None:
     doc = json.loads(done.stdout)
     assert doc["evidence"]["snapshot"] == str(logs)
     assert any(f["rule"] == "HIAC-ETCD-002" for f in doc["findings"])
+
+
+def test_an_errored_plan_says_so() -> None:
+    doc = {"format_version": "1.2", "terraform_version": "1.11.4", "errored": True, "resource_changes": []}
+    plan = parse_plan(json.dumps(doc), file="plan.json")
+    out = render_markdown(build_preview(head=_head(), plan=plan, now=NOW))
+    assert "⚠️ **The plan is errored**" in out
