@@ -1,59 +1,27 @@
 """YAML reading that remembers where every value came from (shared by every reader).
 
 Error messages must name the line and column of the bad value, so documents are composed
-into nodes first and converted by hand, keeping a map from JSON-pointer path to position.
-Duplicate keys, which PyYAML silently overwrites, are refused here.
+into nodes first and converted by hand, keeping a map from JSON-pointer path to position
+(the ``Marks`` of the ``Located`` document returned). Duplicate keys, which PyYAML
+silently overwrites, are refused here; YAML's own errors become the caller's ``InputError``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from harvester_iac.core import InputError
+from harvester_iac.core import InputError, Located, Marks, PathKey, pointer_of
 
-__all__ = ["Located", "PathKey", "json_pointer", "load_yaml", "locate", "read_text"]
-
-PathKey = tuple[str | int, ...]
+__all__ = ["load_yaml", "read_text"]
 
 try:  # libyaml is 5-10x faster; both give the same nodes and marks
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
-
-
-@dataclass(frozen=True)
-class Located:
-    """Plain data (dicts, lists, scalars) plus ``marks``: path -> (line, column), 1-based."""
-
-    data: Any
-    marks: dict[PathKey, tuple[int, int]]
-    file: str
-    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-
-
-def json_pointer(path: PathKey) -> str:
-    if not path:
-        return "/"
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
-def locate(doc: Located, path: PathKey, *, at_key: bool = False) -> str:
-    """``line:col (/json/pointer)`` for ``path``, or for its nearest located ancestor.
-
-    ``at_key`` points at the mapping key rather than its value (for unknown keys).
-    """
-    probe = tuple(path)
-    marks = doc.key_marks if at_key and probe in doc.key_marks else doc.marks
-    while probe and probe not in marks:
-        probe = probe[:-1]
-    mark = marks.get(probe)
-    pointer = json_pointer(path)
-    return f"{mark[0]}:{mark[1]} ({pointer})" if mark else f"({pointer})"
 
 
 def read_text(path: str | os.PathLike[str], *, error: type[InputError] = InputError) -> str:
@@ -85,14 +53,13 @@ def read_text(path: str | os.PathLike[str], *, error: type[InputError] = InputEr
 
 def load_yaml(text: str, *, file: str, error: type[InputError] = InputError) -> Located:
     """Parse one YAML document; raise ``error`` with line:col for syntax problems."""
-    marks: dict[PathKey, tuple[int, int]] = {}
-    key_marks: dict[PathKey, tuple[int, int]] = {}
+    marks = Marks()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise error("the file is empty", file=file, expected="a YAML mapping")
-        data = _convert(loader, node, (), (marks, key_marks), file, error)
+        data = _convert(loader, node, (), marks, file, error)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else None
@@ -102,19 +69,18 @@ def load_yaml(text: str, *, file: str, error: type[InputError] = InputError) -> 
         raise error(f"invalid YAML: {exc}", file=file) from None
     finally:
         loader.dispose()
-    return Located(data, marks, file, key_marks)
+    return Located(data, file, error=error, marks=marks)
 
 
 def _convert(
     loader: yaml.SafeLoader,
     node: yaml.Node,
     path: PathKey,
-    both: tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]],
+    marks: Marks,
     file: str,
     error: type[InputError],
 ) -> Any:
-    marks, key_marks = both
-    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    marks.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -128,15 +94,15 @@ def _convert(
             if key in out:
                 where = f"{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}"
                 raise error(
-                    f'duplicate key "{key}" in mapping at {json_pointer(path)}',
+                    f'duplicate key "{key}" in mapping at {pointer_of(path)}',
                     file=file, where=where, expected="each key once",
                 )
-            key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _convert(loader, value_node, (*path, key), both, file, error)
+            marks.keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _convert(loader, value_node, (*path, key), marks, file, error)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(loader, child, (*path, i), both, file, error)
+            _convert(loader, child, (*path, i), marks, file, error)
             for i, child in enumerate(node.value)
         ]
     return loader.construct_object(node, deep=True)

@@ -36,6 +36,16 @@ from harvester_iac.core._findings import (
     SourceRef,
     Status,
 )
+from harvester_iac.core._located import (
+    Located,
+    Marks,
+    PathKey,
+    Problem,
+    path_of,
+    pointer_of,
+    schema_problem,
+    show,
+)
 from harvester_iac.core._longhorn import (
     SETTING_NAMES,
     AntiAffinity,
@@ -46,7 +56,7 @@ from harvester_iac.core._longhorn import (
     ReplicaAutoBalance,
     Robustness,
 )
-from harvester_iac.core._units import Size, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
+from harvester_iac.core._units import Size, clean_path, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
 
 __all__ = [
     "SETTING_NAMES",
@@ -60,9 +70,13 @@ __all__ = [
     "HarvesterIacError",
     "InputError",
     "InventoryError",
+    "Located",
     "LogFormatError",
     "LonghornSettings",
+    "Marks",
     "Observation",
+    "PathKey",
+    "Problem",
     "ReplicaAutoBalance",
     "Resource",
     "ResourceKind",
@@ -77,8 +91,13 @@ __all__ = [
     "Status",
     "SynthBlocked",
     "UsageError",
+    "clean_path",
     "did_you_mean",
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_qualified_name",
+    "path_of",
+    "pointer_of",
+    "schema_problem",
+    "show",
 ]

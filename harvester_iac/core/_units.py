@@ -7,6 +7,7 @@ because Longhorn and Harvester would refuse it too (or worse, read it differentl
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from harvester_iac.core._errors import SizeError
 
 __all__ = [
     "Size",
+    "clean_path",
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_qualified_name",
@@ -124,3 +126,8 @@ def is_qualified_name(tag: str) -> bool:
     if prefix and not is_dns1123_subdomain(prefix):
         return False
     return 0 < len(name) <= 63 and bool(_QUALIFIED_NAME.match(name))
+
+
+def clean_path(path: str) -> str:
+    """A disk path as Longhorn compares them (``filepath.Clean``)."""
+    return posixpath.normpath(path) if path else path

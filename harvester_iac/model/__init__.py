@@ -14,13 +14,15 @@ from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from harvester_iac.core import (
+        Problem,
         Size,
         SizeError,
+        clean_path,
         is_dns1123_label,
         is_dns1123_subdomain,
         is_qualified_name,
     )
-    from harvester_iac.model._check import Problem, admission_problems, clean_path, structural_problems
+    from harvester_iac.model._check import admission_problems, structural_problems
     from harvester_iac.model._load import (
         DEFAULT_INVENTORY_NAME,
         check_inventory,
@@ -64,7 +66,7 @@ _HOME: dict[str, str] = {
     "LonghornSettings": "harvester_iac.core",
     "MasterVm": "harvester_iac.model._types",
     "Network": "harvester_iac.model._types",
-    "Problem": "harvester_iac.model._check",
+    "Problem": "harvester_iac.core",
     "Size": "harvester_iac.core",
     "SizeError": "harvester_iac.core",
     "StorageClass": "harvester_iac.model._types",
@@ -73,7 +75,7 @@ _HOME: dict[str, str] = {
     "VmImage": "harvester_iac.model._types",
     "admission_problems": "harvester_iac.model._check",
     "check_inventory": "harvester_iac.model._load",
-    "clean_path": "harvester_iac.model._check",
+    "clean_path": "harvester_iac.core",
     "default_inventory": "harvester_iac.model._load",
     "inventory_schema": "harvester_iac.model._load",
     "is_dns1123_label": "harvester_iac.core",

@@ -8,33 +8,22 @@ the policy gate reports them as findings before a plan ever reaches the cluster.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
-from harvester_iac._yaml import PathKey
-from harvester_iac.core import did_you_mean, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
+from harvester_iac.core import (
+    PathKey,
+    Problem,
+    clean_path,
+    did_you_mean,
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_qualified_name,
+)
 from harvester_iac.model._types import DataLocality, Inventory
 
-__all__ = ["Problem", "admission_problems", "clean_path", "structural_problems"]
+__all__ = ["admission_problems", "clean_path", "structural_problems"]
 
 SUPPORTED_LONGHORN = ((1, 9), (1, 10), (1, 11), (1, 12))
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong at ``path`` (a JSON-pointer path into the inventory)."""
-
-    path: PathKey
-    message: str
-    expected: str | None = None
-    hint: str | None = None
-    at_key: bool = False
-
-
-def clean_path(path: str) -> str:
-    """A disk path as Longhorn compares them (``filepath.Clean``)."""
-    return posixpath.normpath(path) if path else path
 
 
 def _duplicates(items: Iterable[tuple[PathKey, str]], what: str) -> Iterator[Problem]:

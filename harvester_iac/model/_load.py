@@ -13,9 +13,20 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harvester_iac._yaml import Located, PathKey, load_yaml, locate, read_text
-from harvester_iac.core import SETTING_NAMES, InventoryError, Size, SizeError, did_you_mean
-from harvester_iac.model._check import Problem, structural_problems
+from harvester_iac._yaml import load_yaml, read_text
+from harvester_iac.core import (
+    SETTING_NAMES,
+    InventoryError,
+    Located,
+    Marks,
+    PathKey,
+    Problem,
+    Size,
+    SizeError,
+    schema_problem,
+    show,
+)
+from harvester_iac.model._check import structural_problems
 from harvester_iac.model._types import (
     AntiAffinity,
     BlockDevice,
@@ -85,8 +96,8 @@ def default_inventory() -> Inventory:
 
 def parse_inventory(text: str, *, file: str = "<inventory>", _schema: bool = True) -> Inventory:
     doc = load_yaml(text, file=file, error=InventoryError)
-    if not isinstance(doc.data, dict):
-        raise InventoryError("the document is not a mapping", file=file, where=locate(doc, ()),
+    if not isinstance(doc.value, dict):
+        raise InventoryError("the document is not a mapping", file=file, where=doc.place(()),
                              expected="a mapping with apiVersion: harvester-iac/v1, kind: Inventory")
     if _schema:
         _schema_check(doc)
@@ -97,91 +108,35 @@ def parse_inventory(text: str, *, file: str = "<inventory>", _schema: bool = Tru
 
 def check_inventory(inv: Inventory) -> None:
     """Check an inventory built in Python; raise ``InventoryError`` with the JSON pointer."""
-    problems = structural_problems(inv)
-    if problems:
-        _raise_first(Located(None, {}, inv.source), problems)
+    _raise_first(Located(None, inv.source, error=InventoryError, marks=Marks()), structural_problems(inv))
 
 
 def _raise_first(doc: Located, problems: list[Problem]) -> None:
-    if not problems:
-        return
-    problems = sorted(problems, key=lambda p: _position(doc, p))
-    first = problems[0]
-    raise InventoryError(first.message, file=doc.file, where=locate(doc, first.path, at_key=first.at_key),
-                         expected=first.expected, hint=first.hint, more=len(problems) - 1)
-
-
-def _position(doc: Located, p: Problem) -> tuple[int, int]:
-    marks = doc.key_marks if p.at_key else doc.marks
-    return marks.get(p.path) or doc.marks.get(p.path) or (10**9, 0)
+    error = doc.first_problem(problems)
+    if error is not None:
+        raise error
 
 
 # --- schema errors --------------------------------------------------------------------
 
 def _schema_check(doc: Located) -> None:
-    errors = list(_validator().iter_errors(doc.data))
-    if not errors:
-        return
-    described = [_describe(doc, e) for e in errors]
-    described.sort(key=lambda p: _position(doc, p))
-    _raise_first(doc, described)
+    _raise_first(doc, [_describe(e) for e in _validator().iter_errors(doc.value)])
 
 
-def _describe(doc: Located, err: jsonschema.ValidationError) -> Problem:
+def _describe(err: jsonschema.ValidationError) -> Problem:
+    """The inventory's own words for sizes and Longhorn versions, else the shared translation."""
     path: PathKey = tuple(err.absolute_path)
     schema = err.schema if isinstance(err.schema, dict) else {}
     inst: Any = err.instance
-    v = err.validator
-    if v == "additionalProperties" and isinstance(inst, dict):
-        allowed = sorted(schema.get("properties", {}))
-        extra = sorted(k for k in inst if k not in allowed)
-        key = extra[0] if extra else "?"
-        return Problem((*path, key), f'unknown key "{key}"',
-                       "one of " + ", ".join(allowed), did_you_mean(key, allowed), at_key=True)
-    if v == "required" and isinstance(inst, dict):
-        missing = [k for k in schema.get("required", []) if k not in inst]
-        return Problem(path, f'missing required key "{missing[0]}"' if missing else err.message)
-    if v == "oneOf" and "Kubernetes quantity" in str(schema.get("description", "")):
+    if err.validator == "oneOf" and "Kubernetes quantity" in str(schema.get("description", "")):
         try:
             Size.parse(inst)
         except SizeError as exc:
             return Problem(path, str(exc), "a size such as 40Gi", exc.hint)
         return Problem(path, f"invalid size {inst!r}", "a size such as 40Gi")
-    if v == "type":
-        want = schema.get("type")
-        return Problem(path, f"expected {_type_words(want)}, found {_show(inst)}")
-    if v == "enum":
-        opts = ", ".join(f'"{o}"' for o in schema.get("enum", []))
-        return Problem(path, f"expected one of {opts}, found {_show(inst)}",
-                       hint=did_you_mean(str(inst), [str(o) for o in schema.get("enum", [])]))
-    if v == "const":
-        return Problem(path, f'expected "{schema.get("const")}", found {_show(inst)}')
-    if v == "pattern" and path and path[-1] == "version":
-        return Problem(path, f"unsupported Longhorn version {_show(inst)}",
-                       "1.9.x, 1.10.x, 1.11.x or 1.12.x")
-    return Problem(path, f"{_show(inst)}: {err.message.split(' is ', 1)[-1]}")
-
-
-def _type_words(want: object) -> str:
-    words = {"string": "a string", "integer": "an integer", "boolean": "true or false",
-             "array": "a list", "object": "a mapping", "number": "a number"}
-    if isinstance(want, list):
-        return " or ".join(words.get(str(w), str(w)) for w in want)
-    return words.get(str(want), str(want))
-
-
-def _show(value: object) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
+    if err.validator == "pattern" and path and path[-1] == "version":
+        return Problem(path, f"unsupported Longhorn version {show(inst)}", "1.9.x, 1.10.x, 1.11.x or 1.12.x")
+    return schema_problem(err)
 
 
 # --- building the model -----------------------------------------------------------------
@@ -190,7 +145,7 @@ def _size(doc: Located, path: PathKey, value: Any) -> Size:
     try:
         return Size.parse(value)
     except SizeError as exc:
-        raise InventoryError(str(exc), file=doc.file, where=locate(doc, path),
+        raise InventoryError(str(exc), file=doc.file, where=doc.place(path),
                              expected="a size such as 40Gi", hint=exc.hint) from None
 
 
@@ -216,7 +171,7 @@ def _vm_disk(doc: Located, p: PathKey, d: dict[str, Any]) -> VmDisk:
 
 
 def _build(doc: Located) -> Inventory:
-    data: dict[str, Any] = doc.data
+    data: dict[str, Any] = doc.value  # type: ignore[assignment]  # checked by the caller
     lh = data.get("longhorn", {})
     st = lh.get("settings", {})
     settings = LonghornSettings(**{SETTING_NAMES[k]: v for k, v in st.items()})

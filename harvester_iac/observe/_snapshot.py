@@ -26,12 +26,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harvester_iac.core import SnapshotError
+from harvester_iac.core import InputError, Located, SnapshotError, schema_problem
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe._prometheus import PrometheusMetrics
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._summary import Summaries, summarize
-from harvester_iac.observe._tree import Tree, pointer_escape
 from harvester_iac.observe.logs._event import Event
 from harvester_iac.observe.longhorn._objects import LonghornState
 
@@ -274,7 +273,7 @@ def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
 # -- decoding -------------------------------------------------------------------------
 
 
-def _decode(tp: Any, node: Tree | None) -> Any:
+def _decode(tp: Any, node: Located | None) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         if node is None:
@@ -322,7 +321,7 @@ def _optional(tp: Any) -> bool:
     )
 
 
-def _decode_dataclass(cls: type, node: Tree) -> Any:
+def _decode_dataclass(cls: type, node: Located) -> Any:
     hints = _hints(cls)
     values = {}
     for f in _fields(cls):
@@ -340,7 +339,7 @@ def _decode_dataclass(cls: type, node: Tree) -> Any:
     return cls(**values)
 
 
-def _parse_time(node: Tree) -> datetime:
+def _parse_time(node: Located) -> datetime:
     text = node.as_str()
     try:
         value = datetime.fromisoformat(text)
@@ -351,7 +350,7 @@ def _parse_time(node: Tree) -> datetime:
     return value.astimezone(UTC)
 
 
-def _decode_source(node: Tree) -> SourceStatus:
+def _decode_source(node: Located) -> SourceStatus:
     kind = _decode(SourceKind, node.require("kind", "a source kind"))
     location = node.opt_str("url") if kind in _URL_KINDS else node.opt_str("path")
     return SourceStatus(
@@ -365,7 +364,7 @@ def _decode_source(node: Tree) -> SourceStatus:
     )
 
 
-def _decode_sessions(node: Tree) -> tuple[SessionMap, ...]:
+def _decode_sessions(node: Located) -> tuple[SessionMap, ...]:
     groups: dict[tuple[str | None, str | None, str | None], list[IscsiSession]] = {}
     for row in node.items():
         key = (row.opt_str("listing"), row.opt_str("host"), row.opt_str("open_iscsi_version"))
@@ -386,7 +385,7 @@ def snapshot_schema() -> dict[str, Any]:
     return schema
 
 
-def _schema_error(doc: Any, file: str) -> SnapshotError | None:
+def _schema_error(doc: Any, file: str) -> InputError | None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(snapshot_schema())
@@ -394,23 +393,7 @@ def _schema_error(doc: Any, file: str) -> SnapshotError | None:
     error = jsonschema.exceptions.best_match(errors)
     if error is None:
         return None
-    pointer = "".join(f"/{pointer_escape(str(p))}" for p in error.absolute_path) or "/"
-    message = error.message
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties", {}))
-        unknown = sorted(k for k in error.instance if k not in known)
-        message = "unknown member " + ", ".join(repr(k) for k in unknown)
-    expected = {
-        "type": f"a value of type {error.validator_value}",
-        "enum": "one of " + ", ".join(json.dumps(v) for v in error.validator_value or ()),
-        "const": json.dumps(error.validator_value),
-        "required": "the member(s) " + ", ".join(map(str, error.validator_value or ())),
-        "additionalProperties": "only the members the snapshot schema defines",
-    }.get(str(error.validator), f"a value matching the schema's {error.validator!r} rule")
-    if isinstance(error.schema, dict) and error.schema.get("format") == "date-time":
-        expected = "an RFC 3339 time in UTC such as 2025-12-28T00:52:05Z"
-        message = f"not a UTC time: {json.dumps(error.instance)}"
-    return SnapshotError(message, file=file, where=pointer, expected=expected, more=len(errors) - 1)
+    return Located(doc, file).problem(schema_problem(error), more=len(errors) - 1)
 
 
 def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
@@ -418,7 +401,7 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
     problem = _schema_error(doc, file)
     if problem is not None:
         raise problem
-    root = Tree(doc, file)
+    root = Located(doc, file)
     hints = _hints(HealthSnapshot)
     return HealthSnapshot(
         collected_at=_parse_time(root.require("collected_at", "a time")),

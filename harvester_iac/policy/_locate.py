@@ -10,8 +10,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from harvester_iac._yaml import PathKey, json_pointer, load_yaml
-from harvester_iac.core import InputError, SourceRef
+from harvester_iac._yaml import load_yaml
+from harvester_iac.core import InputError, PathKey, SourceRef, path_of, pointer_of
 from harvester_iac.model import DEFAULT_INVENTORY_NAME, Inventory
 
 __all__ = ["InventoryLocator"]
@@ -39,7 +39,8 @@ class InventoryLocator:
         marks: dict[PathKey, tuple[int, int]] = {}
         if text is not None:
             try:
-                marks = load_yaml(text, file=self.file).marks
+                found = load_yaml(text, file=self.file).marks
+                marks = found.values if found is not None else {}
             except InputError:
                 marks = {}
         self._marks = marks
@@ -47,7 +48,7 @@ class InventoryLocator:
 
     def ref(self, path: PathKey | str) -> SourceRef:
         """A reference to ``path`` (a key tuple or a JSON pointer like ``/hosts/0``)."""
-        key = _key(path) if isinstance(path, str) else tuple(path)
+        key = path_of(path) if isinstance(path, str) else tuple(path)
         marks = self._load()
         probe = key
         while probe and probe not in marks:
@@ -57,15 +58,5 @@ class InventoryLocator:
             file=self.file,
             line=mark[0] if mark else None,
             column=mark[1] if mark else None,
-            pointer=json_pointer(key),
+            pointer=pointer_of(key),
         )
-
-
-def _key(pointer: str) -> PathKey:
-    out: list[str | int] = []
-    for part in pointer.strip("/").split("/"):
-        if not part:
-            continue
-        part = part.replace("~1", "/").replace("~0", "~")
-        out.append(int(part) if part.isdigit() else part)
-    return tuple(out)

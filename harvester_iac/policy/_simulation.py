@@ -1,19 +1,19 @@
 """Build the site placement from the scheduler simulation and the observed replicas.
 
 ``harvester_iac.scheduler.place_inventory`` places every declared volume as Longhorn
-would. With evidence, it runs on Longhorn's real nodes (storage numbers observed, disks
-named as the inventory names them) and keeps each existing volume's live replicas, so only
-the missing ones are simulated, as Longhorn does when numberOfReplicas is raised. A volume
-whose observed replicas already have the plan's shape is reported as observed.
+would. With evidence, it runs on ``scheduler.from_observed``'s cluster (the plan applied to
+Longhorn's reported nodes: one meaning for missing conditions and numbers) and keeps each
+existing volume's live replicas, so only the missing ones are simulated, as Longhorn does
+when numberOfReplicas is raised. A volume whose observed replicas already have the plan's
+shape is reported as observed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from harvester_iac.model import Inventory, StorageClass, clean_path
+from harvester_iac.model import Inventory, StorageClass
 from harvester_iac.policy._observed import Observed
 from harvester_iac.policy._placement import (
     CAPACITY_REASONS,
@@ -24,62 +24,9 @@ from harvester_iac.policy._placement import (
     VolumePlacement,
     observed_spots,
 )
-from harvester_iac.scheduler import (
-    ClusterState,
-    DiskState,
-    DiskType,
-    NodeState,
-    ReplicaState,
-    place_inventory,
-)
-
-if TYPE_CHECKING:
-    from harvester_iac.observe import LonghornDisk as ObservedDisk
+from harvester_iac.scheduler import ClusterState, ReplicaState, from_observed, place_inventory
 
 __all__ = ["plan_placement"]
-
-
-def _observed_disk(observed: Observed, host: str, path: str) -> ObservedDisk | None:
-    node = observed.node(host)
-    if node is None:
-        return None
-    want = clean_path(path)
-    return next((d for d in node.disks if d.path and clean_path(d.path) == want), None)
-
-
-def _observed_cluster(inv: Inventory, observed: Observed) -> tuple[ClusterState, set[Spot]]:
-    """The inventory's disks with Longhorn's real numbers where Longhorn reports them."""
-    nodes = []
-    seen: set[Spot] = set()
-    for h in inv.hosts:
-        disks = []
-        for d in h.disks:
-            od = _observed_disk(observed, h.name, d.path)
-            cap = d.capacity.bytes if d.capacity is not None else 0
-            if od is not None and od.storage_maximum:
-                seen.add(Spot(h.name, d.name))
-                ready, sched = od.condition("Ready"), od.condition("Schedulable")
-                disks.append(DiskState(
-                    name=d.name, path=d.path, disk_type=DiskType(d.disk_type.value),
-                    allow_scheduling=d.allow_scheduling, eviction_requested=d.eviction_requested,
-                    schedulable=(ready is None or ready.true) and (sched is None or sched.true),
-                    tags=tuple(sorted(d.tags)), storage_maximum=od.storage_maximum,
-                    storage_available=(od.storage_available if od.storage_available is not None
-                                       else od.storage_maximum),
-                    storage_reserved=od.storage_reserved or d.storage_reserved.bytes,
-                    storage_scheduled=od.storage_scheduled or 0))
-            else:  # declared, not (yet) in Longhorn: this plan adds it empty
-                disks.append(DiskState(
-                    name=d.name, path=d.path, disk_type=DiskType(d.disk_type.value),
-                    allow_scheduling=d.allow_scheduling, eviction_requested=d.eviction_requested,
-                    tags=tuple(sorted(d.tags)), storage_maximum=cap or 2**50,
-                    storage_available=cap or 2**50, storage_reserved=d.storage_reserved.bytes))
-        node = observed.node(h.name)
-        nodes.append(NodeState(
-            name=h.name, zone=h.zone, tags=tuple(sorted(h.tags)), disks=tuple(disks),
-            ready=node is None or node.ready is not False,
-            schedulable=node is None or node.schedulable is not False))
-    return ClusterState(nodes=tuple(nodes)), seen
 
 
 def _declared(inv: Inventory, s: Spot) -> bool:
@@ -133,7 +80,10 @@ def plan_placement(inv: Inventory, observed: Observed | None, *, now: datetime) 
     existing: dict[str, tuple[Spot, ...]] = {}
     lh_name: dict[str, str] = {}  # the scheduler's volume name -> Longhorn's
     if observed is not None and observed.has_longhorn:
-        cluster, measured = _observed_cluster(inv, observed)
+        assert observed.longhorn is not None
+        planned = from_observed(inv, observed.longhorn.nodes)
+        cluster = planned.cluster
+        measured = {Spot(node, disk) for node, disk in planned.measured}
         names = _longhorn_names(inv, observed)
         for v in inv.declared_volumes():
             found = names.get(v.key)

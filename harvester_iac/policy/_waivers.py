@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from harvester_iac._yaml import Located, PathKey, load_yaml, locate, read_text
-from harvester_iac.core import Finding, ResourceKind, SnapshotError, SourceRef, did_you_mean
+from harvester_iac._yaml import load_yaml, read_text
+from harvester_iac.core import Finding, Located, PathKey, ResourceKind, SnapshotError, SourceRef, did_you_mean
 
 __all__ = ["Waiver", "load_waivers", "parse_waivers"]
 
@@ -64,10 +64,10 @@ def parse_waivers(text: str, *, file: str, known_rules: tuple[str, ...] = ()) ->
     doc = load_yaml(text, file=file, error=SnapshotError)
 
     def fail(path: PathKey, message: str, expected: str, hint: str | None = None) -> SnapshotError:
-        return SnapshotError(message, file=file, where=locate(doc, path), expected=expected,
+        return SnapshotError(message, file=file, where=doc.place(path), expected=expected,
                              hint=hint)
 
-    data = doc.data
+    data = doc.value
     if not isinstance(data, dict) or "waivers" not in data:
         raise fail((), "no waivers list", 'a mapping with a "waivers:" list')
     for key in data:
@@ -123,7 +123,7 @@ def _waiver(doc: Located, i: int, item: object, fail: _Fail,
                        "a date such as 2026-06-30") from None
     else:
         raise fail((*base, "expires"), f"{expires!r} is not a date", "a date such as 2026-06-30")
-    mark = doc.marks.get(base)
+    mark = doc.marks.values.get(base) if doc.marks else None
     return Waiver(rule=rule, resource=resource, reason=item["reason"].strip(), expires=when,
                   file=doc.file, line=mark[0] if mark else None)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harvester_iac._yaml import Located, load_yaml, locate, read_text
-from harvester_iac.core import InventoryError
+from harvester_iac._yaml import load_yaml, read_text
+from harvester_iac.core import InventoryError, Located, Marks, PathKey
 from harvester_iac.model import Host, Inventory, Problem
 from harvester_iac.render._harvester import BLOCK_DEVICE_NAMESPACE, block_device_manifests, block_device_name
 from harvester_iac.render._longhorn import PROVISIONER, node_disk_manifest, storage_class_manifest
@@ -24,7 +24,6 @@ from harvester_iac.render._yaml import dump_file, header
 
 __all__ = ["inventory_manifests", "render_inventory"]
 
-PathKey = tuple[str | int, ...]
 
 
 def inventory_manifests(inv: Inventory) -> tuple[Manifest, ...]:
@@ -105,16 +104,16 @@ def _device_notes(host: str) -> list[str]:
 def _as_problem(inv: Inventory, path: str, p: SchemaProblem) -> Problem:
     return Problem(
         _inventory_path(inv, p),
-        f"rendered {path} ({p.manifest}, {p.pointer}): {p.message}",
-        f"a manifest that the {p.schema} schema accepts",
+        f"rendered {path} ({p.subject}, {p.pointer}): {p.message}",
+        f"a manifest that the {p.source} schema accepts",
     )
 
 
 def _inventory_path(inv: Inventory, p: SchemaProblem) -> PathKey:
     """Where in the inventory the refused part of a manifest came from (best effort)."""
-    kind, _, rest = p.manifest.partition("/")
+    kind, _, rest = p.subject.partition("/")
     name = rest.rpartition("/")[2]
-    parts = [s.replace("~1", "/").replace("~0", "~") for s in p.pointer.strip("/").split("/") if s]
+    parts = [str(s) for s in p.path]
     if kind == "Node":
         i = next((i for i, h in enumerate(inv.hosts) if h.name == name), None)
         if i is None:
@@ -160,18 +159,14 @@ def _located(inv: Inventory) -> Located:
     """The inventory's YAML with positions, when it came from a readable file."""
     source = Path(inv.source)
     if inv.source.startswith("<") or not source.is_file():
-        return Located(None, {}, inv.source)
+        return Located(None, inv.source, error=InventoryError, marks=Marks())
     try:
         return load_yaml(read_text(source, error=InventoryError), file=inv.source, error=InventoryError)
     except InventoryError:
-        return Located(None, {}, inv.source)
+        return Located(None, inv.source, error=InventoryError, marks=Marks())
 
 
 def _raise_first(inv: Inventory, problems: list[Problem]) -> None:
-    if not problems:
-        return
-    doc = _located(inv)
-    ordered = sorted(problems, key=lambda p: doc.marks.get(tuple(p.path), (10**9, 0)))
-    first = ordered[0]
-    raise InventoryError(first.message, file=inv.source, where=locate(doc, tuple(first.path)),
-                         expected=first.expected, hint=first.hint, more=len(problems) - 1)
+    error = _located(inv).first_problem(problems) if problems else None
+    if error is not None:
+        raise error

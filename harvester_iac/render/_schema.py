@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 
+from harvester_iac.core import Problem, schema_problem, show
 from harvester_iac.model import is_dns1123_label, is_dns1123_subdomain, is_qualified_name
 from harvester_iac.render._manifest import Manifest
 
@@ -55,18 +56,10 @@ _BY_MINOR: dict[tuple[int, int], tuple[str, ...]] = {
 _INT_RANGE = {"int64": (-(2**63), 2**63 - 1), "int32": (-(2**31), 2**31 - 1)}
 
 
-@dataclass(frozen=True, kw_only=True)
-class SchemaProblem:
-    """A rendered manifest that its schema refuses.
-
-    ``pointer`` is a JSON pointer into the manifest (``/spec/disks/nvme0/storageReserved``),
-    ``schema`` names what refused it (``Longhorn v1.9.2 nodes.longhorn.io``).
-    """
-
-    manifest: str
-    pointer: str
-    message: str
-    schema: str
+#: A rendered manifest that its schema refuses: ``subject`` is the manifest
+#: (``Node/longhorn-system/altra``), ``path`` the place in it, ``source`` what refused it
+#: (``Longhorn v1.9.2 nodes.longhorn.io``). The one ``Problem`` of ``harvester_iac.core``.
+SchemaProblem = Problem
 
 
 def schema_versions(longhorn_version: str) -> tuple[str, ...]:
@@ -96,10 +89,9 @@ def validate_manifest(manifest: Manifest, *, longhorn_version: str) -> list[Sche
     out = list(_metadata_problems(manifest, body))
     for label, validator in _validators(manifest, longhorn_version):
         for err in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
-            out.append(SchemaProblem(
-                manifest=manifest.key, pointer=_pointer(err.absolute_path),
-                message=_message(err), schema=label,
-            ))
+            found = schema_problem(err)
+            hint = found.hint or ("the API server would drop it" if found.at_key else None)
+            out.append(replace(found, hint=hint, subject=manifest.key, source=label))
     return out
 
 
@@ -210,59 +202,18 @@ def _metadata_problems(manifest: Manifest, body: Mapping[str, Any]) -> Iterator[
     label = "Kubernetes object metadata"
     meta = body.get("metadata")
     if not isinstance(meta, Mapping):
-        yield SchemaProblem(manifest=manifest.key, pointer="/metadata", message="expected a mapping",
-                            schema=label)
+        yield Problem(("metadata",), "expected a mapping", subject=manifest.key, source=label)
         return
     name = meta.get("name")
     if not isinstance(name, str) or not is_dns1123_subdomain(name):
-        yield SchemaProblem(manifest=manifest.key, pointer="/metadata/name", schema=label,
-                            message=f"{_show(name)} is not a valid object name (RFC 1123 subdomain)")
+        yield Problem(("metadata", "name"), f"{show(name)} is not a valid object name (RFC 1123 subdomain)",
+                      subject=manifest.key, source=label)
     namespace = meta.get("namespace")
     if namespace is not None and (not isinstance(namespace, str) or not is_dns1123_label(namespace)):
-        yield SchemaProblem(manifest=manifest.key, pointer="/metadata/namespace", schema=label,
-                            message=f"{_show(namespace)} is not a valid namespace (RFC 1123 label)")
+        yield Problem(("metadata", "namespace"), f"{show(namespace)} is not a valid namespace (RFC 1123 label)",
+                      subject=manifest.key, source=label)
     for field in ("labels", "annotations"):
         for key in meta.get(field) or {}:
             if not is_qualified_name(key):
-                yield SchemaProblem(manifest=manifest.key, pointer=f"/metadata/{field}/{_escape(key)}",
-                                    schema=label, message=f'key "{key}" is not a qualified name')
-
-
-def _pointer(path: Any) -> str:
-    return "".join("/" + _escape(str(p)) for p in path) or "/"
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
-def _message(err: jsonschema.ValidationError) -> str:
-    v = err.validator
-    schema = err.schema if isinstance(err.schema, dict) else {}
-    if v == "type":
-        return f"expected {schema.get('type')}, found {_show(err.instance)}"
-    if v == "additionalProperties" and isinstance(err.instance, dict):
-        allowed = set(schema.get("properties", {}))
-        extra = sorted(k for k in err.instance if k not in allowed)
-        return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(extra)} (the API server would drop it)"
-    if v == "enum":
-        return f"expected one of {', '.join(_show(e) for e in schema.get('enum', []))}, found {_show(err.instance)}"
-    if v == "required":
-        return err.message.replace("is a required property", "is required")
-    if v == "format":
-        return f"{_show(err.instance)} does not fit {schema.get('format')}"
-    return err.message
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
+                yield Problem(("metadata", field, key), f'key "{key}" is not a qualified name',
+                              subject=manifest.key, source=label)

@@ -3,13 +3,13 @@
 ``simulate(load_case(path))`` runs one scheduler case (``harvester-iac simulate``);
 ``Scheduler`` places the replicas of many volumes on one cluster, keeping each disk's
 scheduled bytes as it goes; ``place_inventory`` places every volume an inventory declares,
-on its declared disks or on observed Longhorn nodes (``cluster_from_longhorn``).
+on the cluster one of the two ways in makes (``adapters``: ``from_inventory``, or
+``from_observed`` for the plan applied to Longhorn's reported nodes).
 Nothing here imports the CDK runtime, and the inventory model is only read, not imported.
 """
 
 from harvester_iac.scheduler._case import load_case, parse_case
 from harvester_iac.scheduler._inventory import InventoryPlacement, VolumePlacement, place_inventory
-from harvester_iac.scheduler._observed import cluster_from_longhorn, replicas_from_longhorn
 from harvester_iac.scheduler._simulate import Scheduler, simulate
 from harvester_iac.scheduler._types import (
     AntiAffinity,
@@ -34,6 +34,13 @@ from harvester_iac.scheduler._types import (
     SimulationResult,
     VolumeSpec,
 )
+from harvester_iac.scheduler.adapters import (
+    SchedulerInput,
+    cluster_from_longhorn,
+    from_inventory,
+    from_observed,
+    replicas_from_longhorn,
+)
 
 __all__ = [
     "AntiAffinity",
@@ -55,12 +62,15 @@ __all__ = [
     "ReplicaState",
     "Robustness",
     "Scheduler",
+    "SchedulerInput",
     "SchedulingCase",
     "SchedulingSettings",
     "SimulationResult",
     "VolumePlacement",
     "VolumeSpec",
     "cluster_from_longhorn",
+    "from_inventory",
+    "from_observed",
     "load_case",
     "parse_case",
     "place_inventory",

@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from harvester_iac.core import SnapshotError, did_you_mean
+from harvester_iac.core import SnapshotError
+from harvester_iac.core._located import Located
 from harvester_iac.scheduler._types import (
     AntiAffinity,
     CaseExpectation,
@@ -42,9 +42,6 @@ __all__ = ["load_case", "parse_case"]
 _MAX_BYTES = 16 * 2**20
 _NO_STRINGS: tuple[str, ...] = ()
 _NO_NAMES: tuple[str | None, ...] = ()
-_INT64_MAX = 2**63 - 1
-
-E = TypeVar("E", bound=StrEnum)
 
 _TOP = ("name", "source", "longhornVersion", "now", "settings", "nodes", "volume", "replicas",
         "schedule", "newReplicaNodes", "expect")
@@ -64,119 +61,26 @@ _REPLICA = ("name", "node", "disk", "failedAt", "evictionRequested", "rebuildRet
 _EXPECT = ("firstUnplaced", "nodes", "disks", "error")
 
 
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
-def _show(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-class _At:
-    """A decoded JSON value with its file and JSON pointer, read with typed accessors."""
-
-    def __init__(self, value: object, file: str, pointer: str = "") -> None:
-        self.value = value
-        self.file = file
-        self.pointer = pointer
-
-    def fail(self, message: str, expected: str, hint: str | None = None) -> SnapshotError:
-        return SnapshotError(message, file=self.file, where=self.pointer or "/",
-                             expected=expected, found=_show(self.value), hint=hint)
-
-    def key(self, name: str) -> _At | None:
-        assert isinstance(self.value, dict)
-        if name not in self.value:
-            return None
-        return _At(self.value[name], self.file, f"{self.pointer}/{_escape(name)}")
-
-    def object(self, allowed: tuple[str, ...], what: str) -> _At:
-        if not isinstance(self.value, dict):
-            raise self.fail(f"{what} must be a JSON object", "a JSON object")
-        for k in self.value:
-            if k not in allowed:
-                hint = did_you_mean(k, allowed)
-                raise SnapshotError(
-                    f'unknown key "{k}" in {what}', file=self.file,
-                    where=f"{self.pointer}/{_escape(k)}",
-                    expected="one of " + ", ".join(allowed), hint=hint,
-                )
-        return self
-
-    def items(self) -> list[_At]:
-        if not isinstance(self.value, list):
-            raise self.fail("expected a JSON array", "a JSON array")
-        return [_At(v, self.file, f"{self.pointer}/{i}") for i, v in enumerate(self.value)]
-
-    def text(self, *, empty: bool = True) -> str:
-        if not isinstance(self.value, str):
-            raise self.fail("expected a string", "a string")
-        if not empty and not self.value.strip():
-            raise self.fail("expected a non-empty string", "a non-empty string")
-        return self.value
-
-    def flag(self) -> bool:
-        if not isinstance(self.value, bool):
-            raise self.fail("expected true or false", "true or false")
-        return self.value
-
-    def integer(self, *, low: int = 0, high: int = _INT64_MAX) -> int:
-        v = self.value
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise self.fail("expected an integer", "an integer")
-        if not low <= v <= high:
-            raise self.fail(f"expected an integer from {low} to {high}", f"{low} to {high}")
-        return v
-
-    def strings(self) -> tuple[str, ...]:
-        return tuple(item.text(empty=False) for item in self.items())
-
-    def time(self) -> datetime:
-        text = self.text()
-        try:
-            t = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise self.fail("not an RFC 3339 time", 'a time like "2026-01-01T00:00:00Z"') from None
-        if t.tzinfo is None:
-            raise self.fail("the time has no time zone", 'a time like "2026-01-01T00:00:00Z"')
-        return t.astimezone(UTC)
-
-    def choice(self, enum: type[E], *, empty: E | None = None) -> E:
-        text = self.text()
-        if text == "" and empty is not None:
-            return empty
-        try:
-            return enum(text)
-        except ValueError:
-            values = [e.value for e in enum]
-            hint = did_you_mean(text, values)
-            raise self.fail(f"expected one of {', '.join(values)}", "one of " + ", ".join(values),
-                            hint) from None
-
-
 T = TypeVar("T")
 
 
-def _opt(at: _At, name: str, read: Callable[[_At], T], default: T) -> T:
+def _opt(at: Located, name: str, read: Callable[[Located], T], default: T) -> T:
     """Read key ``name`` of ``at`` with ``read``; JSON null or a missing key gives ``default``."""
-    sub = at.key(name)
+    sub = at.member(name)
     if sub is None or sub.value is None:
         return default
     return read(sub)
 
 
-def _settings(at: _At) -> SchedulingSettings:
-    at.object(_SETTINGS, "settings")
+def _settings(at: Located) -> SchedulingSettings:
+    at.only(_SETTINGS, "settings")
     d = SchedulingSettings()
     return SchedulingSettings(
-        replica_soft_anti_affinity=_opt(at, "replicaSoftAntiAffinity", _At.flag,
+        replica_soft_anti_affinity=_opt(at, "replicaSoftAntiAffinity", Located.as_bool,
                                         d.replica_soft_anti_affinity),
-        replica_zone_soft_anti_affinity=_opt(at, "replicaZoneSoftAntiAffinity", _At.flag,
+        replica_zone_soft_anti_affinity=_opt(at, "replicaZoneSoftAntiAffinity", Located.as_bool,
                                              d.replica_zone_soft_anti_affinity),
-        replica_disk_soft_anti_affinity=_opt(at, "replicaDiskSoftAntiAffinity", _At.flag,
+        replica_disk_soft_anti_affinity=_opt(at, "replicaDiskSoftAntiAffinity", Located.as_bool,
                                              d.replica_disk_soft_anti_affinity),
         storage_over_provisioning_percentage=_opt(
             at, "storageOverProvisioningPercentage", lambda a: a.integer(high=100_000),
@@ -184,45 +88,45 @@ def _settings(at: _At) -> SchedulingSettings:
         storage_minimal_available_percentage=_opt(
             at, "storageMinimalAvailablePercentage", lambda a: a.integer(high=100),
             d.storage_minimal_available_percentage),
-        allow_empty_disk_selector_volume=_opt(at, "allowEmptyDiskSelectorVolume", _At.flag,
+        allow_empty_disk_selector_volume=_opt(at, "allowEmptyDiskSelectorVolume", Located.as_bool,
                                               d.allow_empty_disk_selector_volume),
-        allow_empty_node_selector_volume=_opt(at, "allowEmptyNodeSelectorVolume", _At.flag,
+        allow_empty_node_selector_volume=_opt(at, "allowEmptyNodeSelectorVolume", Located.as_bool,
                                               d.allow_empty_node_selector_volume),
         replica_replenishment_wait_interval_s=_opt(at, "replicaReplenishmentWaitInterval",
-                                                   _At.integer,
+                                                   Located.integer,
                                                    d.replica_replenishment_wait_interval_s),
         replica_auto_balance=_opt(at, "replicaAutoBalance",
                                   lambda a: a.choice(ReplicaAutoBalance), d.replica_auto_balance),
     )
 
 
-def _disk(at: _At) -> DiskState:
-    at.object(_DISK, "a disk")
-    name = at.key("name")
+def _disk(at: Located) -> DiskState:
+    at.only(_DISK, "a disk")
+    name = at.member("name")
     if name is None:
-        raise at.fail('a disk needs a "name"', 'an object with "name"')
+        raise at.fail('an object with "name"', message='a disk needs a "name"')
     d = DiskState(name="-")
     return DiskState(
         name=name.text(empty=False),
-        path=_opt(at, "path", _At.text, d.path),
+        path=_opt(at, "path", Located.text, d.path),
         disk_type=_opt(at, "diskType", lambda a: a.choice(DiskType), d.disk_type),
-        allow_scheduling=_opt(at, "allowScheduling", _At.flag, d.allow_scheduling),
-        eviction_requested=_opt(at, "evictionRequested", _At.flag, d.eviction_requested),
-        schedulable=_opt(at, "schedulable", _At.flag, d.schedulable),
-        tags=tuple(sorted(_opt(at, "tags", _At.strings, _NO_STRINGS))),
-        storage_maximum=_opt(at, "storageMaximum", _At.integer, 0),
-        storage_available=_opt(at, "storageAvailable", _At.integer, 0),
-        storage_reserved=_opt(at, "storageReserved", _At.integer, 0),
-        storage_scheduled=_opt(at, "storageScheduled", _At.integer, 0),
+        allow_scheduling=_opt(at, "allowScheduling", Located.as_bool, d.allow_scheduling),
+        eviction_requested=_opt(at, "evictionRequested", Located.as_bool, d.eviction_requested),
+        schedulable=_opt(at, "schedulable", Located.as_bool, d.schedulable),
+        tags=tuple(sorted(_opt(at, "tags", Located.strings, _NO_STRINGS))),
+        storage_maximum=_opt(at, "storageMaximum", Located.integer, 0),
+        storage_available=_opt(at, "storageAvailable", Located.integer, 0),
+        storage_reserved=_opt(at, "storageReserved", Located.integer, 0),
+        storage_scheduled=_opt(at, "storageScheduled", Located.integer, 0),
     )
 
 
-def _node(at: _At) -> NodeState:
-    at.object(_NODE, "a node")
-    name = at.key("name")
+def _node(at: Located) -> NodeState:
+    at.only(_NODE, "a node")
+    name = at.member("name")
     if name is None:
-        raise at.fail('a node needs a "name"', 'an object with "name"')
-    disks_at = at.key("disks")
+        raise at.fail('an object with "name"', message='a node needs a "name"')
+    disks_at = at.member("disks")
     disks = tuple(_disk(d) for d in disks_at.items()) if disks_at and disks_at.value is not None else ()
     seen: set[str] = set()
     for i, disk in enumerate(disks):
@@ -235,29 +139,29 @@ def _node(at: _At) -> NodeState:
     d = NodeState(name="-")
     return NodeState(
         name=name.text(empty=False),
-        zone=_opt(at, "zone", _At.text, d.zone),
-        ready=_opt(at, "ready", _At.flag, d.ready),
-        schedulable=_opt(at, "schedulable", _At.flag, d.schedulable),
-        allow_scheduling=_opt(at, "allowScheduling", _At.flag, d.allow_scheduling),
-        engine_image_ready=_opt(at, "engineImageReady", _At.flag, d.engine_image_ready),
-        instance_manager_ready=_opt(at, "instanceManagerReady", _At.flag, d.instance_manager_ready),
-        tags=tuple(sorted(_opt(at, "tags", _At.strings, _NO_STRINGS))),
+        zone=_opt(at, "zone", Located.text, d.zone),
+        ready=_opt(at, "ready", Located.as_bool, d.ready),
+        schedulable=_opt(at, "schedulable", Located.as_bool, d.schedulable),
+        allow_scheduling=_opt(at, "allowScheduling", Located.as_bool, d.allow_scheduling),
+        engine_image_ready=_opt(at, "engineImageReady", Located.as_bool, d.engine_image_ready),
+        instance_manager_ready=_opt(at, "instanceManagerReady", Located.as_bool, d.instance_manager_ready),
+        tags=tuple(sorted(_opt(at, "tags", Located.strings, _NO_STRINGS))),
         disks=disks,
     )
 
 
-def _volume(at: _At) -> VolumeSpec:
-    at.object(_VOLUME, "the volume")
+def _volume(at: Located) -> VolumeSpec:
+    at.only(_VOLUME, "the volume")
     d = VolumeSpec()
     override = lambda a: a.choice(AntiAffinity, empty=AntiAffinity.IGNORED)  # noqa: E731
     return VolumeSpec(
         name=_opt(at, "name", lambda a: a.text(empty=False), d.name),
-        size=_opt(at, "size", _At.integer, d.size),
-        actual_size=_opt(at, "actualSize", _At.integer, d.actual_size),
+        size=_opt(at, "size", Located.integer, d.size),
+        actual_size=_opt(at, "actualSize", Located.integer, d.actual_size),
         number_of_replicas=_opt(at, "numberOfReplicas", lambda a: a.integer(low=1, high=20),
                                 d.number_of_replicas),
-        disk_selector=_opt(at, "diskSelector", _At.strings, _NO_STRINGS),
-        node_selector=_opt(at, "nodeSelector", _At.strings, _NO_STRINGS),
+        disk_selector=_opt(at, "diskSelector", Located.strings, _NO_STRINGS),
+        node_selector=_opt(at, "nodeSelector", Located.strings, _NO_STRINGS),
         data_locality=_opt(at, "dataLocality",
                            lambda a: a.choice(DataLocality, empty=DataLocality.DISABLED),
                            d.data_locality),
@@ -276,78 +180,78 @@ def _volume(at: _At) -> VolumeSpec:
         robustness=_opt(at, "robustness",
                         lambda a: a.choice(Robustness, empty=Robustness.UNKNOWN),
                         d.robustness),
-        last_degraded_at=_opt(at, "lastDegradedAt", _At.time, None),
+        last_degraded_at=_opt(at, "lastDegradedAt", Located.time, None),
         attached_node=_opt(at, "attachedNode", lambda a: a.text(empty=False), None),
     )
 
 
-def _replica(at: _At, index: int) -> ReplicaState:
-    at.object(_REPLICA, "a replica")
+def _replica(at: Located, index: int) -> ReplicaState:
+    at.only(_REPLICA, "a replica")
     node = _opt(at, "node", lambda a: a.text(empty=False), None)
     disk = _opt(at, "disk", lambda a: a.text(empty=False), None)
     if disk is not None and node is None:
-        where = at.key("disk")
+        where = at.member("disk")
         assert where is not None
-        raise where.fail("a replica with a disk needs a node", '"node" set, or "disk": null')
+        raise where.fail('"node" set, or "disk": null', message="a replica with a disk needs a node")
     return ReplicaState(
         name=_opt(at, "name", lambda a: a.text(empty=False), f"replica-{index}"),
         node=node,
         disk=disk,
-        failed_at=_opt(at, "failedAt", _At.time, None),
-        eviction_requested=_opt(at, "evictionRequested", _At.flag, False),
-        rebuild_retry_count=_opt(at, "rebuildRetryCount", _At.integer, 0),
+        failed_at=_opt(at, "failedAt", Located.time, None),
+        eviction_requested=_opt(at, "evictionRequested", Located.as_bool, False),
+        rebuild_retry_count=_opt(at, "rebuildRetryCount", Located.integer, 0),
     )
 
 
-def _expect(at: _At) -> CaseExpectation:
-    at.object(_EXPECT, "expect")
-    disks_at = at.key("disks")
-    disks = _opt(at, "disks", _At.strings, _NO_STRINGS)
+def _expect(at: Located) -> CaseExpectation:
+    at.only(_EXPECT, "expect")
+    disks_at = at.member("disks")
+    disks = _opt(at, "disks", Located.strings, _NO_STRINGS)
     for i, d in enumerate(disks):
         if d.count("/") != 1 or d.startswith("/") or d.endswith("/"):
             assert disks_at is not None
-            raise _At(d, at.file, f"{disks_at.pointer}/{i}").fail(
-                "not a disk reference", '"node/disk", for example "n1/d1"')
+            raise disks_at.child(i, d).fail('"node/disk", for example "n1/d1"',
+                                            message="not a disk reference")
     return CaseExpectation(
         first_unplaced=_opt(at, "firstUnplaced", lambda a: a.integer(low=-1), -1),
-        nodes=_opt(at, "nodes", _At.strings, _NO_STRINGS),
+        nodes=_opt(at, "nodes", Located.strings, _NO_STRINGS),
         disks=disks,
-        error=_opt(at, "error", _At.flag, False),
+        error=_opt(at, "error", Located.as_bool, False),
     )
 
 
-def _unique(items: list[_At], names: list[str], what: str) -> None:
+def _unique(items: list[Located], names: list[str], what: str) -> None:
     seen: set[str] = set()
     for at, name in zip(items, names, strict=True):
         if name in seen:
-            sub = at.key("name")
-            raise (sub or at).fail(f'duplicate {what} name "{name}"', f"unique {what} names")
+            sub = at.member("name")
+            raise (sub or at).fail(f"unique {what} names", message=f'duplicate {what} name "{name}"')
         seen.add(name)
 
 
 def parse_case(data: object, *, file: str = "<case>") -> SchedulingCase:
     """Turn decoded JSON into a ``SchedulingCase``; raise ``SnapshotError`` when it is wrong."""
-    top = _At(data, file).object(_TOP, "a scheduler case")
+    top = Located(data, file).only(_TOP, "a scheduler case")
     version = LonghornVersion.V1_12
-    version_at = top.key("longhornVersion")
+    version_at = top.member("longhornVersion")
     if version_at is not None and version_at.value is not None:
         try:
             version = LonghornVersion.parse(version_at.text())
         except ValueError:
             raise version_at.fail(
-                "not a Longhorn release this simulation reproduces",
                 "1.9, 1.10, 1.11 or 1.12 (a patch release such as 1.9.2 is fine)",
+                message="not a Longhorn release this simulation reproduces",
             ) from None
-    nodes_at = top.key("nodes")
-    node_items = nodes_at.items() if nodes_at is not None and nodes_at.value is not None else []
+    nodes_at = top.member("nodes")
+    node_items = list(nodes_at.items()) if nodes_at is not None and nodes_at.value is not None else []
     nodes = [_node(n) for n in node_items]
     _unique(node_items, [n.name for n in nodes], "node")
-    replica_items_at = top.key("replicas")
-    replica_items = (replica_items_at.items()
+    replica_items_at = top.member("replicas")
+    replica_items = (list(replica_items_at.items())
                      if replica_items_at is not None and replica_items_at.value is not None else [])
     replicas = [_replica(r, i) for i, r in enumerate(replica_items)]
     _unique(replica_items, [r.name for r in replicas], "replica")
-    volume_at = top.key("volume")
+    volume_at = top.member("volume")
     volume = _volume(volume_at) if volume_at is not None and volume_at.value is not None else VolumeSpec()
     schedule = _opt(top, "schedule", lambda a: a.integer(high=100), None)
     if schedule is None:
@@ -357,17 +261,17 @@ def parse_case(data: object, *, file: str = "<case>") -> SchedulingCase:
                  lambda a: tuple(None if i.value is None else i.text(empty=False) for i in a.items()),
                  _NO_NAMES)
     if len(named) > schedule:
-        at = top.key("newReplicaNodes")
+        at = top.member("newReplicaNodes")
         assert at is not None
-        raise at.fail(f"newReplicaNodes has {len(named)} entries for {schedule} new replicas",
-                      f"at most {schedule} entries (one per new replica)")
-    settings_at = top.key("settings")
+        raise at.fail(f"at most {schedule} entries (one per new replica)",
+                      message=f"newReplicaNodes has {len(named)} entries for {schedule} new replicas")
+    settings_at = top.member("settings")
     settings = (_settings(settings_at)
                 if settings_at is not None and settings_at.value is not None else SchedulingSettings())
     return SchedulingCase(
-        name=_opt(top, "name", _At.text, ""),
+        name=_opt(top, "name", Located.text, ""),
         version=version,
-        now=_opt(top, "now", _At.time, datetime.now(UTC)),
+        now=_opt(top, "now", Located.time, datetime.now(UTC)),
         settings=settings,
         cluster=ClusterState(nodes=tuple(nodes)),
         volume=volume,

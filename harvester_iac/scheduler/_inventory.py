@@ -1,7 +1,7 @@
 """Place every volume an inventory declares, as Longhorn would, on the inventory's disks.
 
-The cluster comes from the inventory (hosts -> Longhorn nodes, declared disks with their
-``capacity``) or from observed Longhorn nodes with their real storage numbers. Volumes are
+The cluster comes from ``adapters``: the inventory's (``from_inventory``, the default) or
+the plan applied to observed Longhorn nodes (``from_observed``, passed as ``observed_nodes``). Volumes are
 placed one after another in a stable order (VM name, then disk name); each placed replica
 counts as scheduled for the next volume, as Longhorn's node controller would have it.
 
@@ -22,8 +22,6 @@ from harvester_iac.scheduler._types import (
     AntiAffinity,
     ClusterState,
     DataLocality,
-    DiskState,
-    DiskType,
     Exclusion,
     LonghornVersion,
     NodeState,
@@ -33,14 +31,12 @@ from harvester_iac.scheduler._types import (
     SchedulingSettings,
     VolumeSpec,
 )
+from harvester_iac.scheduler.adapters import UNKNOWN_CAPACITY, from_inventory
 
 if TYPE_CHECKING:
     from harvester_iac.model import DeclaredVolume, Inventory, StorageClass
 
 __all__ = ["UNKNOWN_CAPACITY", "InventoryPlacement", "VolumePlacement", "place_inventory"]
-
-#: Capacity assumed for a declared disk without ``capacity`` when no disk states one.
-UNKNOWN_CAPACITY = 2**50
 
 # Planned placement looks at the settled state: a volume with failed replicas is degraded
 # and past its replenishment wait, so Longhorn is replacing them (they no longer occupy
@@ -116,34 +112,6 @@ class InventoryPlacement:
         return tuple(v for v in self.volumes if any(p.node == node for p in v.replicas))
 
 
-def _cluster_from_inventory(inventory: Inventory) -> tuple[ClusterState, list[str]]:
-    notes: list[str] = []
-    known = [d.capacity.bytes for h in inventory.hosts for d in h.disks if d.capacity is not None]
-    fallback = max(known) if known else UNKNOWN_CAPACITY
-    unknown = [f"{h.name}/{d.name}" for h in inventory.hosts for d in h.disks if d.capacity is None]
-    if unknown:
-        size = f"{fallback} B, the largest declared capacity" if known else f"{fallback} B (1 PiB)"
-        notes.append(
-            f"no capacity declared for {', '.join(unknown)}: treated as {size}, so capacity "
-            "checks on them are not meaningful; declare `capacity` for a real prediction"
-        )
-    nodes = []
-    for host in inventory.hosts:
-        disks = []
-        for d in host.disks:
-            cap = d.capacity.bytes if d.capacity is not None else fallback
-            disks.append(DiskState(
-                name=d.name, path=d.path, disk_type=DiskType(str(d.disk_type)),
-                allow_scheduling=d.allow_scheduling, eviction_requested=d.eviction_requested,
-                schedulable=True, tags=tuple(sorted(d.tags)), storage_maximum=cap,
-                storage_available=cap, storage_reserved=d.storage_reserved.bytes,
-                storage_scheduled=0,
-            ))
-        nodes.append(NodeState(name=host.name, zone=host.zone, tags=tuple(sorted(host.tags)),
-                               disks=tuple(disks)))
-    return ClusterState(nodes=tuple(nodes)), notes
-
-
 def _version(inventory: Inventory) -> LonghornVersion:
     try:
         return LonghornVersion.parse(inventory.longhorn.version)
@@ -184,9 +152,10 @@ def place_inventory(
     and only the missing ones are placed. A volume with failed replicas is taken as past
     its replica-replenishment wait (the state placement settles in).
     """
-    notes: list[str] = []
+    notes: tuple[str, ...] = ()
     if observed_nodes is None:
-        cluster, notes = _cluster_from_inventory(inventory)
+        planned = from_inventory(inventory)
+        cluster, notes = planned.cluster, planned.notes
     else:
         cluster = (observed_nodes if isinstance(observed_nodes, ClusterState)
                    else ClusterState(nodes=tuple(observed_nodes)))
@@ -225,5 +194,5 @@ def place_inventory(
         ))
     return InventoryPlacement(
         volumes=tuple(placed), cluster=scheduler.cluster_state(), version=version,
-        settings=settings, observed=observed_nodes is not None, notes=tuple(notes),
+        settings=settings, observed=observed_nodes is not None, notes=notes,
     )

@@ -155,7 +155,7 @@ def _write(tmp_path: Path, doc: Any) -> Path:
         (lambda d: d["events"][0].__setitem__("line", "17"), "/events/0/line", "integer"),
         (lambda d: d["events"][0].__setitem__("kind", "disk_on_fire"), "/events/0/kind", "one of"),
         (lambda d: d["events"][0].pop("raw"), "/events/0", "raw"),
-        (lambda d: d.__setitem__("surprise", 1), "/", "only the members"),
+        (lambda d: d.__setitem__("surprise", 1), "/surprise", 'unknown key "surprise"'),
         (lambda d: d["sources"][0].__setitem__("status", "meh"), "/sources/0/status", '"partial"'),
         (lambda d: d.__setitem__("collected_at", "yesterday"), "/collected_at", "RFC 3339"),
         (lambda d: d["longhorn"]["volumes"][0].__setitem__("robustness", "fine"),

@@ -86,21 +86,21 @@ def test_a_valid_node_passes() -> None:
 @pytest.mark.parametrize(
     ("change", "pointer", "words"),
     [
-        ({"storageReserved": "0"}, "/spec/disks/nvme0/storageReserved", "expected integer"),
-        ({"storageReserved": True}, "/spec/disks/nvme0/storageReserved", "expected integer"),
-        ({"allowScheduling": "yes"}, "/spec/disks/nvme0/allowScheduling", "expected boolean"),
+        ({"storageReserved": "0"}, "/spec/disks/nvme0/storageReserved", "expected an integer"),
+        ({"storageReserved": True}, "/spec/disks/nvme0/storageReserved", "expected an integer"),
+        ({"allowScheduling": "yes"}, "/spec/disks/nvme0/allowScheduling", "expected true or false"),
         ({"diskType": "ssd"}, "/spec/disks/nvme0/diskType", 'one of "filesystem", "block"'),
-        ({"tags": "nvme"}, "/spec/disks/nvme0/tags", "expected array"),
-        ({"tags": [1]}, "/spec/disks/nvme0/tags/0", "expected string"),
+        ({"tags": "nvme"}, "/spec/disks/nvme0/tags", "expected a list"),
+        ({"tags": [1]}, "/spec/disks/nvme0/tags/0", "expected a string"),
         ({"storageReserved": 2**63}, "/spec/disks/nvme0/storageReserved", "does not fit int64"),
-        ({"storageReserve": 0}, "/spec/disks/nvme0", "unknown field storageReserve"),
+        ({"storageReserve": 0}, "/spec/disks/nvme0/storageReserve", 'unknown key "storageReserve"'),
     ],
 )
 def test_node_schema_catches_wrong_types(change: dict[str, Any], pointer: str, words: str) -> None:
     problems = validate_manifest(_node(**change), longhorn_version="1.9.2")
     assert [p.pointer for p in problems] == [pointer]
     assert words in problems[0].message
-    assert problems[0].schema == "Longhorn v1.9.2 nodes.longhorn.io"
+    assert problems[0].source == "Longhorn v1.9.2 nodes.longhorn.io"
 
 
 def test_the_schema_depends_on_the_longhorn_version() -> None:
@@ -109,7 +109,7 @@ def test_the_schema_depends_on_the_longhorn_version() -> None:
     assert _pointers(m, "1.11.2") == []
     assert _pointers(m, "1.12.1") == []
     assert _pointers(m, "1.9.2") == ["/spec/disks/nvme0/diskDriver"]
-    assert [p.schema for p in validate_manifest(m, longhorn_version="1.10.1")] == [
+    assert [p.source for p in validate_manifest(m, longhorn_version="1.10.1")] == [
         "Longhorn v1.9.2 nodes.longhorn.io"]
 
 
@@ -119,7 +119,7 @@ def test_identity_and_status_are_checked() -> None:
     body["status"] = {"conditions": []}
     body["metadata"]["name"] = "Altra_1"
     m = Manifest.build(body)
-    assert sorted(_pointers(m)) == ["/", "/apiVersion", "/metadata/name"]
+    assert sorted(_pointers(m)) == ["/apiVersion", "/metadata/name", "/status"]
 
 
 def test_block_device_schema() -> None:
@@ -132,11 +132,11 @@ def test_block_device_schema() -> None:
     del body["spec"]["devPath"]
     problems = validate_manifest(Manifest.build(body), longhorn_version="1.11.2")
     assert sorted((p.pointer, p.message) for p in problems) == [
-        ("/spec", "'devPath' is required"),
-        ("/spec/fileSystem", "'mountPoint' is required"),
+        ("/spec", 'missing required key "devPath"'),
+        ("/spec/fileSystem", 'missing required key "mountPoint"'),
         ("/spec/provisioner/longhorn/engineVersion", 'expected one of "LonghornV1", "LonghornV2", found "LonghornV3"'),
     ]
-    assert {p.schema for p in problems} == {"node-disk-manager v1.8.2 blockdevices.harvesterhci.io"}
+    assert {p.source for p in problems} == {"node-disk-manager v1.8.2 blockdevices.harvesterhci.io"}
 
 
 def test_storage_class_schema() -> None:
@@ -147,7 +147,7 @@ def test_storage_class_schema() -> None:
     body["reclaimPolicy"] = "Recycle"
     body["spec"] = {}
     problems = validate_manifest(Manifest.build(body), longhorn_version="1.9.2")
-    assert sorted(p.pointer for p in problems) == ["/", "/parameters/numberOfReplicas", "/reclaimPolicy"]
+    assert sorted(p.pointer for p in problems) == ["/parameters/numberOfReplicas", "/reclaimPolicy", "/spec"]
 
 
 def test_unknown_kinds_have_no_schema() -> None:

@@ -39,9 +39,10 @@ def test_public_names_are_pinned() -> None:
         "AntiAffinity", "CaseExpectation", "ClusterState", "DataEngine", "DataLocality",
         "DiskSelection", "DiskState", "DiskType", "Exclusion", "ExclusionRule",
         "InventoryPlacement", "LonghornVersion", "NodeState", "Placement", "ReplicaAutoBalance",
-        "ReplicaOutcome", "ReplicaState", "Robustness", "Scheduler", "SchedulingCase", "SchedulingSettings",
+        "ReplicaOutcome", "ReplicaState", "Robustness", "Scheduler", "SchedulerInput", "SchedulingCase",
+        "SchedulingSettings",
         "SimulationResult", "VolumePlacement", "VolumeSpec",
-        "cluster_from_longhorn", "load_case", "parse_case", "place_inventory",
+        "cluster_from_longhorn", "from_inventory", "from_observed", "load_case", "parse_case", "place_inventory",
         "replicas_from_longhorn", "simulate",
     ]
     assert scheduler.__all__ == sorted(scheduler.__all__)

@@ -58,7 +58,7 @@ CASES: list[tuple[str, object, str, str]] = [
     ("bad-time", _mutate(["now"], "yesterday"), "/now", "not an RFC 3339 time"),
     ("naive-time", _mutate(["now"], "2015-01-02T00:00:00"), "/now", "time zone"),
     ("tags-not-strings", _mutate(["nodes", 0, "tags"], [1]), "/nodes/0/tags/0", "expected a string"),
-    ("nodes-not-list", _mutate(["nodes"], {"n1": {}}), "/nodes", "JSON array"),
+    ("nodes-not-list", _mutate(["nodes"], {"n1": {}}), "/nodes", "expected an array"),
     ("node-name-null", _mutate(["nodes", 0, "name"], None), "/nodes/0/name", "expected a string"),
     ("node-without-name", {"nodes": [{"zone": "z1"}]}, "/nodes/0", 'a node needs a "name"'),
     ("duplicate-node", _mutate(["nodes", 1, "name"], "n1"), "/nodes/1/name", 'duplicate node name "n1"'),

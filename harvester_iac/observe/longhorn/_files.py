@@ -17,9 +17,8 @@ from typing import Any
 
 import yaml
 
-from harvester_iac.core import SnapshotError
+from harvester_iac.core import Located, SnapshotError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
-from harvester_iac.observe._tree import Tree
 from harvester_iac.observe.longhorn._objects import (
     LONGHORN_KINDS,
     LonghornObject,
@@ -54,7 +53,7 @@ class LonghornObjects:
     skipped: int
 
 
-def objects_in_document(doc: Tree) -> Iterator[tuple[str, Tree]]:
+def objects_in_document(doc: Located) -> Iterator[tuple[str, Located]]:
     """Yield ``(kind, object)`` for each Longhorn Volume/Replica/Node/Setting in a document.
 
     Lists are walked (``items``); a list's ``VolumeList`` kind and ``apiVersion`` apply to
@@ -91,7 +90,7 @@ def _is_longhorn(api: object, kind: object) -> bool:
     return isinstance(api, str) and api.startswith("longhorn.io/") and kind in LONGHORN_KINDS
 
 
-def _collect(doc: Tree) -> tuple[list[LonghornObject], int]:
+def _collect(doc: Located) -> tuple[list[LonghornObject], int]:
     objects: list[LonghornObject] = []
     skipped = 0
     for kind, obj in objects_in_document(doc):
@@ -130,7 +129,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
             ) from None
         docs = data if isinstance(data, list) else [data]
         for i, d in enumerate(docs):
-            tree = Tree(d, file, f"/{i}" if isinstance(data, list) else "")
+            tree = Located(d, file, f"/{i}" if isinstance(data, list) else "")
             got, n = _collect(tree)
             objects += got
             skipped += n
@@ -149,7 +148,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
         ) from None
     for i, d in enumerate(docs):
         name = file if len(docs) == 1 else f"{file} (document {i + 1})"
-        got, n = _collect(Tree(d, name))
+        got, n = _collect(Located(d, name))
         objects += got
         skipped += n
     return LonghornObjects(tuple(objects), skipped)

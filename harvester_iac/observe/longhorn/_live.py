@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harvester_iac.core import InputError, SourceError
+from harvester_iac.core import InputError, Located, SourceError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
-from harvester_iac.observe._tree import Tree
 from harvester_iac.observe.longhorn._files import objects_in_document
 from harvester_iac.observe.longhorn._objects import LonghornObject, LonghornState, parse_longhorn_object
 
@@ -66,7 +65,7 @@ def _default_client(kubeconfig: Path, context: str | None) -> Any:
 
     # Read it ourselves first: binary or malformed YAML gets file:line:col, not the client's traceback.
     doc = load_yaml(read_text(kubeconfig), file=str(kubeconfig))
-    if not isinstance(doc.data, dict):
+    if not isinstance(doc.value, dict):
         raise InputError("not a kubeconfig", file=str(kubeconfig), where="1:1",
                          expected="a YAML mapping with clusters, users and contexts")
     configuration = client.Configuration()
@@ -158,7 +157,7 @@ def _list_all(
             error = _describe(exc, plural)
             break
         pages += 1
-        tree = Tree(body, location, f"/page/{pages}", SourceError)
+        tree = Located(body, location, f"/page/{pages}", SourceError)
         try:
             for found_kind, obj in objects_in_document(tree):
                 if found_kind == kind:

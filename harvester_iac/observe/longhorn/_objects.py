@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from harvester_iac.core import AntiAffinity, DataLocality, DiskType, Robustness
-from harvester_iac.observe._tree import Tree
+from harvester_iac.core import AntiAffinity, DataLocality, DiskType, Located, Robustness
 
 __all__ = [
     "LONGHORN_KINDS",
@@ -265,7 +264,7 @@ def vm_name_of(
 _E = TypeVar("_E", bound=StrEnum)
 
 
-def _enum(node: Tree | None, enum: type[_E]) -> _E | None:
+def _enum(node: Located | None, enum: type[_E]) -> _E | None:
     if node is None:
         return None
     text = node.as_str()
@@ -277,11 +276,11 @@ def _enum(node: Tree | None, enum: type[_E]) -> _E | None:
         raise node.fail("one of " + ", ".join(repr(e.value) for e in enum)) from None
 
 
-def _conditions(node: Tree | None) -> tuple[LonghornCondition, ...]:
+def _conditions(node: Located | None) -> tuple[LonghornCondition, ...]:
     """Conditions arrive as a list (v1beta2) or, in old objects, a map keyed by type."""
     if node is None:
         return ()
-    pairs: Iterable[tuple[str | None, Tree]]
+    pairs: Iterable[tuple[str | None, Located]]
     if isinstance(node.value, list):
         pairs = ((None, item) for item in node.items())
     else:
@@ -310,13 +309,13 @@ def _condition_true(conds: tuple[LonghornCondition, ...], type_: str) -> bool | 
     return None if found is None else found.true
 
 
-def _name(obj: Tree) -> str:
+def _name(obj: Located) -> str:
     return obj.require("metadata", "the object's metadata").require(
         "name", "the object's name"
     ).as_str()
 
 
-def _volume(obj: Tree) -> LonghornVolume:
+def _volume(obj: Located) -> LonghornVolume:
     spec = obj.get("spec") or obj.child("spec", {})
     status = obj.get("status") or obj.child("status", {})
     k8s = status.get("kubernetesStatus") or status.child("kubernetesStatus", {})
@@ -365,7 +364,7 @@ def _volume(obj: Tree) -> LonghornVolume:
     )
 
 
-def _replica(obj: Tree) -> LonghornReplica:
+def _replica(obj: Located) -> LonghornReplica:
     spec = obj.get("spec") or obj.child("spec", {})
     status = obj.get("status") or obj.child("status", {})
     disk_path = spec.opt_str("diskPath")
@@ -390,9 +389,9 @@ def _replica(obj: Tree) -> LonghornReplica:
     )
 
 
-def _disk(name: str, spec: Tree | None, status: Tree | None) -> LonghornDisk:
-    s = spec or Tree({}, "", "")
-    st = status or Tree({}, "", "")
+def _disk(name: str, spec: Located | None, status: Located | None) -> LonghornDisk:
+    s = spec or Located({}, "", "")
+    st = status or Located({}, "", "")
     scheduled = st.get("scheduledReplica")
     return LonghornDisk(
         name=name,
@@ -413,7 +412,7 @@ def _disk(name: str, spec: Tree | None, status: Tree | None) -> LonghornDisk:
     )
 
 
-def _node(obj: Tree) -> LonghornNode:
+def _node(obj: Located) -> LonghornNode:
     spec = obj.get("spec") or obj.child("spec", {})
     status = obj.get("status") or obj.child("status", {})
     spec_disks = dict((spec.get("disks") or spec.child("disks", {})).members())
@@ -436,7 +435,7 @@ def _node(obj: Tree) -> LonghornNode:
     )
 
 
-def _setting(obj: Tree) -> LonghornSetting:
+def _setting(obj: Located) -> LonghornSetting:
     status = obj.get("status")
     value = obj.get("value")
     return LonghornSetting(
@@ -446,7 +445,7 @@ def _setting(obj: Tree) -> LonghornSetting:
     )
 
 
-_PARSERS: dict[str, Callable[[Tree], LonghornObject]] = {
+_PARSERS: dict[str, Callable[[Located], LonghornObject]] = {
     "Volume": _volume,
     "Replica": _replica,
     "Node": _node,
@@ -454,7 +453,7 @@ _PARSERS: dict[str, Callable[[Tree], LonghornObject]] = {
 }
 
 
-def parse_longhorn_object(obj: Tree, kind: str) -> LonghornObject:
+def parse_longhorn_object(obj: Located, kind: str) -> LonghornObject:
     """Parse one object of ``kind`` (one of :data:`LONGHORN_KINDS`)."""
     obj.mapping()
     return _PARSERS[kind](obj)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harvester_iac._yaml import json_pointer
 from harvester_iac.core import (
     Evidence,
     Finding,
@@ -12,6 +11,7 @@ from harvester_iac.core import (
     Resource,
     ResourceKind,
     Severity,
+    pointer_of,
 )
 from harvester_iac.model import admission_problems
 from harvester_iac.policy._context import RuleContext
@@ -48,9 +48,9 @@ class LonghornAdmission(Rule):
             if p.expected:
                 evidence.append(Observation("expected", p.expected))
             fix = p.hint[0].upper() + p.hint[1:] if p.hint else (
-                f"Set {json_pointer(path)} to {p.expected}." if p.expected else self.fix)
+                f"Set {pointer_of(path)} to {p.expected}." if p.expected else self.fix)
             yield self.finding(resources=[res], message=p.message, evidence=evidence, fix=fix,
-                               key=json_pointer(path))
+                               key=pointer_of(path))
 
 
 RULE = LonghornAdmission()
