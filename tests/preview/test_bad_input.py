@@ -64,3 +64,24 @@ def test_missing_plan_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("flag", [["--max-chars", "10"], ["--tz", "UTC"]])
 def test_usage_errors(flag: list[str]) -> None:
     _check(run_cli("preview", *flag), flag[0])
+
+
+def test_preview_never_imports_the_cdk_runtime(tmp_path: Path) -> None:
+    """Without --base nothing is synthesized, and the command itself never loads CDKTF."""
+    import subprocess
+    import sys
+
+    from tests.preview._support import REPO
+
+    p = _plan(tmp_path, {"format_version": "1.2", "resource_changes": []})
+    code = (
+        "import sys\n"
+        "from harvester_iac.cli import main\n"
+        f"rc = main(['preview', '--plan', {str(p)!r}, '--format', 'json'])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('cdktf', 'cdktn', 'jsii', 'constructs', 'kubernetes', 'matplotlib') or m == 'harvester_iac.cdk')\n"
+        "sys.stderr.write(repr(heavy))\n"
+        "raise SystemExit(rc)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().endswith("[]"), proc.stderr

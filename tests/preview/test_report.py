@@ -1,5 +1,9 @@
 """The comment's forms and the JSON schema, on plans written here in the shape Terraform
-writes (the real-Terraform tests are in test_plan_real.py; these run without it)."""
+writes (the real-Terraform tests are in test_plan_real.py; these run without it).
+
+Drift is one of these: ``terraform_data`` reads back exactly what its state holds, so no
+providerless configuration drifts, and ``resource_drift`` entries are written by hand in
+the structure of ``resource_changes`` (which is what Terraform uses for them)."""
 
 from __future__ import annotations
 
