@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Category",
+    "Inspected",
     "Need",
     "Rule",
     "RuleError",
+    "ValueRule",
     "all_rules",
     "get_rule",
     "import_submodules",
@@ -119,6 +122,42 @@ class Rule:
             evidence=tuple(dict.fromkeys(evidence)),
             key=key,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Inspected:
+    """One subject's inspected value, with the evidence of where it was read."""
+
+    resource: Resource
+    value: object
+    evidence: tuple[Evidence, ...] = ()
+    key: str = ""
+
+
+class ValueRule(Rule):
+    """One attribute of each subject against one condition (Checkov's value checks).
+
+    A subclass names the attribute (``inspected_key``), lists each subject's value
+    (``inspect``), says when a value passes (``passes``) and what a failing one means
+    (``problem``); ``evaluate`` is written once, here.
+    """
+
+    inspected_key: ClassVar[str]
+
+    def inspect(self, ctx: RuleContext) -> Iterable[Inspected]:
+        raise RuleError(f"{type(self).__name__} does not override inspect()")
+
+    def passes(self, value: object, ctx: RuleContext) -> bool:
+        raise RuleError(f"{type(self).__name__} does not override passes()")
+
+    def problem(self, item: Inspected, ctx: RuleContext) -> str:
+        return f"{item.resource}: {self.inspected_key} is {item.value}"
+
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+        for item in self.inspect(ctx):
+            if not self.passes(item.value, ctx):
+                yield self.finding(resources=[item.resource], message=self.problem(item, ctx),
+                                   evidence=item.evidence, key=item.key or item.resource.name)
 
 
 _REGISTRY: dict[str, Rule] = {}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from harvester_iac.policy import ValidationReport
@@ -42,19 +44,21 @@ __all__ = [
     "report_to_sarif",
 ]
 
-_HOME = {
-    "REPORT_SCHEMA_NAME": "_json", "render_json": "_json", "report_schema": "_json",
-    "report_to_dict": "_json", "SARIF_SCHEMA_URI": "_sarif", "render_sarif": "_sarif",
-    "report_to_sarif": "_sarif", "render_junit": "_junit", "render_markdown": "_markdown",
-    "render_github": "_github", "render_text": "_text",
+_HOME: dict[str, str] = {
+    "REPORT_SCHEMA_NAME": "harvester_iac.report._json",
+    "SARIF_SCHEMA_URI": "harvester_iac.report._sarif",
+    "render_github": "harvester_iac.report._github",
+    "render_json": "harvester_iac.report._json",
+    "render_junit": "harvester_iac.report._junit",
+    "render_markdown": "harvester_iac.report._markdown",
+    "render_sarif": "harvester_iac.report._sarif",
+    "render_text": "harvester_iac.report._text",
+    "report_schema": "harvester_iac.report._json",
+    "report_to_dict": "harvester_iac.report._json",
+    "report_to_sarif": "harvester_iac.report._sarif",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)
 
 
 class Format(StrEnum):

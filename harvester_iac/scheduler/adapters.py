@@ -26,9 +26,9 @@ rules; ``replicas_from_longhorn`` gives the replicas Longhorn lists.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from harvester_iac.core import clean_path
@@ -176,14 +176,14 @@ def cluster_from_longhorn(nodes: Iterable[LonghornNode]) -> ClusterState:
     ))
 
 
-def _time(text: str | None) -> datetime | None:
+def _time(text: str | None) -> dt.datetime | None:
     if not text:
         return None
     try:
-        t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return datetime(1970, 1, 1, tzinfo=UTC)  # failed at an unreadable time: still failed
-    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # failed at an unreadable time: still failed
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
 
 
 def replicas_from_longhorn(

@@ -6,3 +6,5 @@ picks the candidate lines; each candidate loses its envelopes (``_envelopes``,
 (``_clock``) places its time in UTC; ``_scan`` drives files and worker processes. The public
 names are re-exported by :mod:`harvester_iac.observe`.
 """
+
+__all__: list[str] = []  # the names are re-exported by harvester_iac.observe

@@ -4,3 +4,5 @@
 ``_files`` reads them from saved ``kubectl get -o yaml|json`` output; ``_live`` lists them
 through the Kubernetes API. The public names are re-exported by :mod:`harvester_iac.observe`.
 """
+
+__all__: list[str] = []  # the names are re-exported by harvester_iac.observe

@@ -6,9 +6,9 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity
+from harvester_iac.core import Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._rule import Category, Need, Rule
+from harvester_iac.policy._rule import Category, Inspected, Need, ValueRule
 
 if TYPE_CHECKING:
     from harvester_iac.observe import MetricSample
@@ -27,7 +27,7 @@ def _master_of(ctx: RuleContext, s: MetricSample) -> str | None:
     return None
 
 
-class WalFsyncLatency(Rule):
+class WalFsyncLatency(ValueRule):
     id = "HIAC-ETCD-001"
     title = "etcd's WAL fsync p99 stays under 10 ms"
     severity = Severity.WARNING
@@ -42,27 +42,31 @@ class WalFsyncLatency(Rule):
     fix = ("Give the masters' root volumes faster or less shared storage (a dedicated disk "
            "with a diskSelector), fewer replicas across slow links, or less competing I/O.")
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
-        obs = ctx.observed
-        if obs is None:
+    inspected_key = WAL_FSYNC_P99
+
+    def inspect(self, ctx: RuleContext) -> Iterable[Inspected]:
+        """Each master's p99 in milliseconds, as Prometheus reports it."""
+        evidence = ctx.observed
+        if evidence is None:
             return
-        limit = ctx.thresholds.wal_fsync_p99_ms
-        for s in obs.metric(WAL_FSYNC_P99):
-            if math.isnan(s.value):
+        for sample in evidence.metric(WAL_FSYNC_P99):
+            if math.isnan(sample.value):
                 continue
-            ms = s.value * 1000
-            if ms <= limit:
-                continue
-            master = _master_of(ctx, s)
-            who = master or (s.label("instance") or s.label("pod") or "an etcd member")
-            shown = "slower than the largest histogram bucket" if math.isinf(ms) else f"{ms:.1f} ms"
-            res = (Resource(ResourceKind.MASTER, master) if master
-                   else Resource(ResourceKind.SITE, ctx.inventory.name))
-            yield self.finding(
-                resources=[res], key=who,
-                message=f"etcd WAL fsync p99 on {who} is {shown}, above {limit:g} ms",
-                evidence=[Observation("etcd_wal_fsync_p99_seconds",
-                                      f"{s.value:g} {dict(s.labels)} in {obs.source}")])
+            master = _master_of(ctx, sample)
+            member = master or (sample.label("instance") or sample.label("pod") or "an etcd member")
+            subject = (Resource(ResourceKind.MASTER, master) if master
+                       else Resource(ResourceKind.SITE, ctx.inventory.name))
+            yield Inspected(resource=subject, value=sample.value * 1000, key=member, evidence=(
+                Observation(WAL_FSYNC_P99, f"{sample.value:g} {dict(sample.labels)} in {evidence.source}"),))
+
+    def passes(self, value: object, ctx: RuleContext) -> bool:
+        return isinstance(value, float) and value <= ctx.thresholds.wal_fsync_p99_ms
+
+    def problem(self, item: Inspected, ctx: RuleContext) -> str:
+        p99_ms = float(item.value)  # type: ignore[arg-type]
+        shown = "slower than the largest histogram bucket" if math.isinf(p99_ms) else f"{p99_ms:.1f} ms"
+        return (f"etcd WAL fsync p99 on {item.key} is {shown}, "
+                f"above {ctx.thresholds.wal_fsync_p99_ms:g} ms")
 
 
 RULE = WalFsyncLatency()
