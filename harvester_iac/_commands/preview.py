@@ -95,8 +95,13 @@ def _base(stack: ExitStack, base: str, inventory: str | None) -> Tree:
     if folder.is_dir():
         return read_tree(folder, label=f"`{base}`", inventory=inventory, synthesize=synthesize)
     checkout = stack.enter_context(git_checkout(base, cwd=Path.cwd()))
-    return read_tree(checkout.root, label=f"`{base}` ({checkout.commit[:12]})", inventory=inventory,
-                     synthesize=synthesize)
+    try:
+        return read_tree(checkout.root, label=f"`{base}` ({checkout.commit[:12]})", inventory=inventory,
+                         synthesize=synthesize)
+    except InputError as exc:  # name the file as git does (REF:path), not the temporary checkout
+        if exc.file and Path(exc.file).is_relative_to(checkout.root):
+            exc.file = f"{base}:{Path(exc.file).relative_to(checkout.root).as_posix()}"
+        raise
 
 
 def run(args: argparse.Namespace) -> int:

@@ -100,3 +100,14 @@ def test_bad_git_ref_is_exit_2(repo: Path) -> None:
 def test_no_git_repository_is_exit_2(tmp_path: Path) -> None:
     done = run_cli("preview", "--base", "HEAD~1", cwd=tmp_path)
     assert done.returncode == 2 and "is not in a git repository" in done.stderr
+
+
+def test_a_broken_inventory_in_the_base_is_named_as_ref_and_path(tmp_path: Path) -> None:
+    repo = two_commit_repo(tmp_path / "repo")
+    (repo / "site.yaml").write_text("apiVersion: harvester-iac/v1\nkind: Inventory\nhosts: 7\n")
+    git(repo, "commit", "-qam", "broken")
+    git(repo, "checkout", "-q", "HEAD~1", "--", "site.yaml")  # the working tree: the fix, valid
+    done = run_cli("preview", "--base", "HEAD", "--inventory", "site.yaml", cwd=repo)
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.startswith("harvester-iac preview: HEAD:site.yaml:"), done.stderr
+    assert "hiac-base-" not in done.stderr
