@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from harvester_iac.core import InputError, Located, Marks, PathKey, pointer_of
+from harvester_iac.core import InputError, Located, Marks, PathKey, map_foreign_errors, pointer_of
 
 __all__ = ["load_yaml", "read_text"]
 
@@ -56,17 +56,11 @@ def load_yaml(text: str, *, file: str, error: type[InputError] = InputError) -> 
     marks = Marks()
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise error("the file is empty", file=file, expected="a YAML mapping")
-        data = _convert(loader, node, (), marks, file, error)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark else None
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise error(f"invalid YAML: {problem}", file=file, where=where) from None
-    except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", file=file) from None
+        with map_foreign_errors(file=file, error=error):
+            node = loader.get_single_node()
+            if node is None:
+                raise error("the file is empty", file=file, expected="a YAML mapping")
+            data = _convert(loader, node, (), marks, file, error)
     finally:
         loader.dispose()
     return Located(data, file, error=error, marks=marks)

@@ -1,31 +1,6 @@
 """The error tree, at its long-standing import path (it lives in :mod:`harvester_iac.core`)."""
 
-from harvester_iac.core._errors import (
-    ConstructError,
-    HarvesterIacError,
-    InputError,
-    InventoryError,
-    LogFormatError,
-    RuleError,
-    SizeError,
-    SnapshotError,
-    SourceError,
-    SynthBlocked,
-    UsageError,
-    did_you_mean,
-)
+from harvester_iac.core import _errors
+from harvester_iac.core._errors import *  # noqa: F403  # the names are _errors.__all__
 
-__all__ = [
-    "ConstructError",
-    "HarvesterIacError",
-    "InputError",
-    "InventoryError",
-    "LogFormatError",
-    "RuleError",
-    "SizeError",
-    "SnapshotError",
-    "SourceError",
-    "SynthBlocked",
-    "UsageError",
-    "did_you_mean",
-]
+__all__ = _errors.__all__

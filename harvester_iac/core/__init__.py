@@ -2,10 +2,12 @@
 
 * errors: ``HarvesterIacError`` and its tree (``InputError`` carries file, place and
   expectation), ``did_you_mean``;
-* units and names: ``Size`` (Kubernetes quantities), RFC 1123 and qualified-name checks;
+* units and names: ``Size`` (Kubernetes quantities), ``Duration``, RFC 1123 and qualified-name checks;
 * Longhorn's wire enums and ``LonghornSettings`` (Longhorn's defaults, written once);
 * findings: ``Severity``, ``Finding``, ``Evidence`` (``SourceRef`` or ``Observation``),
   ``Resource``;
+* foreign errors (yaml, json, the Kubernetes client) become these in one place:
+  ``map_foreign_errors``, ``source_failure``;
 * ``Located``: a decoded JSON/YAML value with its file and JSON pointer, the one way every
   reader fails with a place, and the one translation of JSON Schema errors.
 
@@ -36,6 +38,7 @@ from harvester_iac.core._findings import (
     SourceRef,
     Status,
 )
+from harvester_iac.core._foreign import foreign_error, map_foreign_errors, source_failure
 from harvester_iac.core._located import (
     Located,
     Marks,
@@ -56,7 +59,14 @@ from harvester_iac.core._longhorn import (
     ReplicaAutoBalance,
     Robustness,
 )
-from harvester_iac.core._units import Size, clean_path, is_dns1123_label, is_dns1123_subdomain, is_qualified_name
+from harvester_iac.core._units import (
+    Duration,
+    Size,
+    clean_path,
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_qualified_name,
+)
 
 __all__ = [
     "SETTING_NAMES",
@@ -65,6 +75,7 @@ __all__ = [
     "DataEngine",
     "DataLocality",
     "DiskType",
+    "Duration",
     "Evidence",
     "Finding",
     "HarvesterIacError",
@@ -93,11 +104,14 @@ __all__ = [
     "UsageError",
     "clean_path",
     "did_you_mean",
+    "foreign_error",
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_qualified_name",
+    "map_foreign_errors",
     "path_of",
     "pointer_of",
     "schema_problem",
     "show",
+    "source_failure",
 ]

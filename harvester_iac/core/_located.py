@@ -351,7 +351,7 @@ def schema_problem(err: Any) -> Problem:
     if rule == "required" and isinstance(inst, Mapping):
         missing = [k for k in schema.get("required", []) if k not in inst]
         if missing:
-            return Problem(path, f'missing required key "{missing[0]}"', f'a mapping with "{missing[0]}"')
+            return Problem(path, f'missing required key "{missing[0]}"')
     if rule == "type":
         return Problem(path, f"expected {_type_words(schema.get('type'))}, found {show(inst)}")
     if rule == "enum":

@@ -1,4 +1,4 @@
-"""Value types with their units: storage sizes as Kubernetes quantities, and names.
+"""Value types with their units: sizes as Kubernetes quantities, durations, and names.
 
 Sizes are written the Kubernetes way (``40Gi``, ``512Mi``, ``1T``, plain bytes). ``40GB``
 is not a Kubernetes quantity; it is refused with the two spellings it could have meant,
@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from harvester_iac.core._errors import SizeError
 
 __all__ = [
+    "Duration",
     "Size",
     "clean_path",
     "is_dns1123_label",
@@ -131,3 +133,39 @@ def is_qualified_name(tag: str) -> bool:
 def clean_path(path: str) -> str:
     """A disk path as Longhorn compares them (``filepath.Clean``)."""
     return posixpath.normpath(path) if path else path
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ns|us|µs|μs|ms|s|m|h|d|w)")
+_UNIT_MS = {"ns": 1e-6, "us": 1e-3, "µs": 1e-3, "μs": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4,
+            "h": 3.6e6, "d": 8.64e7, "w": 6.048e8}
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    """A span of time in milliseconds, remembering how it was written.
+
+    Reads Go's durations as etcd writes them (``412.5ms``, ``600µs``, ``1m2.5s``) and the
+    ones people type (``90s``, ``24h``, ``7d``, ``1w``, ``1h30m``): one number and unit after
+    another, ``0`` alone meaning none.
+    """
+
+    ms: float
+    text: str = field(default="", compare=False)
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Read a duration; raise ``ValueError`` for anything else."""
+        s = text.strip()
+        if s == "0":
+            return cls(0.0, s)
+        parts = _DURATION_PART.findall(s)
+        if not parts or _DURATION_PART.sub("", s).strip():
+            raise ValueError(f'"{text}" is not a duration such as 90s, 15m, 24h, 7d or 412.5ms')
+        return cls(round(sum(float(n) * _UNIT_MS[u] for n, u in parts), 6), s)
+
+    @property
+    def timedelta(self) -> timedelta:
+        return timedelta(milliseconds=self.ms)
+
+    def __str__(self) -> str:
+        return self.text or f"{self.ms:g}ms"

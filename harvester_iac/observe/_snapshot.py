@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harvester_iac.core import InputError, Located, SnapshotError, schema_problem
+from harvester_iac.core import InputError, Located, SnapshotError, map_foreign_errors, schema_problem
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe._prometheus import PrometheusMetrics
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
@@ -428,22 +428,6 @@ def load_snapshot(path: str | os.PathLike[str]) -> HealthSnapshot:
         raise SnapshotError(
             f"cannot read the snapshot: {exc}", file=name, expected="UTF-8 JSON text"
         ) from None
-    try:
-        doc = json.loads(text)
-    except RecursionError:
-        raise SnapshotError(
-            "nested too deeply to be a snapshot", file=name, expected="a health snapshot"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"not valid JSON: {exc.msg}",
-            file=name,
-            where=f"{exc.lineno}:{exc.colno}",
-            expected="a health snapshot (JSON) written by 'observe -o'",
-        ) from None
-    try:
-        return parse_snapshot(doc, file=name)
-    except RecursionError:
-        raise SnapshotError(
-            "nested too deeply to be a snapshot", file=name, expected="a health snapshot"
-        ) from None
+    with map_foreign_errors(file=name, error=SnapshotError,
+                            expected="a health snapshot (JSON) written by 'observe -o'"):
+        return parse_snapshot(json.loads(text), file=name)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from enum import StrEnum
 
-from harvester_iac.core import UsageError
+from harvester_iac.core import Duration, UsageError
 
 __all__ = ["GROUP_OF", "Thresholds", "TroubleGroup", "parse_duration"]
 
@@ -106,16 +106,12 @@ class Thresholds:
         return out
 
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
 def parse_duration(text: str, *, flag: str = "--max-age") -> timedelta:
     """``90s``, ``15m``, ``24h``, ``7d``, ``1w`` or a combination (``1h30m``); raise ``UsageError``."""
-    import re
-
-    s = text.strip().lower()
-    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhdw])", s)
-    if not s or not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhdw])", "", s).strip():
+    try:
+        if text.strip() == "0":
+            raise ValueError("a unit is needed")
+        return Duration.parse(text.strip().lower()).timedelta
+    except ValueError:
         raise UsageError(f'"{text}" is not a duration', where=flag,
-                         expected="a duration such as 90s, 15m, 24h, 7d or 1h30m")
-    return timedelta(seconds=sum(float(n) * _UNITS[u] for n, u in parts))
+                         expected="a duration such as 90s, 15m, 24h, 7d or 1h30m") from None

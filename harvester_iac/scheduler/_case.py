@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from harvester_iac.core import SnapshotError
+from harvester_iac.core import SnapshotError, map_foreign_errors
 from harvester_iac.core._located import Located
 from harvester_iac.scheduler._types import (
     AntiAffinity,
@@ -320,12 +320,8 @@ def load_case(path: str | Path) -> SchedulingCase:
         raise SnapshotError(f"byte {exc.start} is not UTF-8", file=name,
                             expected="UTF-8 JSON text (a scheduler case)") from None
     try:
-        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"malformed JSON: {exc.msg}", file=name,
-                            where=f"{exc.lineno}:{exc.colno}", expected="valid JSON") from None
-    except ValueError as exc:
-        raise SnapshotError(f"malformed JSON: {exc}", file=name, expected="valid JSON") from None
-    except RecursionError:
-        raise SnapshotError("JSON nested too deeply", file=name, expected="a scheduler case") from None
+        with map_foreign_errors(file=name, error=SnapshotError, expected="a scheduler case (JSON)"):
+            data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+    except ValueError as exc:  # the hooks': NaN, Infinity, a duplicate key
+        raise SnapshotError(f"invalid JSON: {exc}", file=name, expected="a scheduler case (JSON)") from None
     return parse_case(data, file=name)

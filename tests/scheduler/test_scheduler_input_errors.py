@@ -37,7 +37,7 @@ def _mutate(pointer: list[str | int], value: object) -> dict[str, object]:
 
 CASES: list[tuple[str, object, str, str]] = [
     # (id, document or raw text, expected "where", fragment of the message)
-    ("malformed", '{"nodes": [\n  {"name": "a",}]}', "2:16", "malformed JSON"),
+    ("malformed", '{"nodes": [\n  {"name": "a",}]}', "2:16", "invalid JSON"),
     ("not-an-object", "[1, 2]", "/", "must be a JSON object"),
     ("unknown-top-key", _mutate(["shedule"], 2), "/shedule", 'did you mean "schedule"?'),
     ("unknown-node-key", _mutate(["nodes", 0, "disk"], []), "/nodes/0/disk", 'did you mean "disks"?'),
@@ -99,7 +99,7 @@ def test_bad_case_exits_2(tmp_path: Path, run_cli: Callable[..., tuple[int, str,
     ("content", "fragment"),
     [
         (b"\xff\xfe{}", "not UTF-8"),
-        (b"", "malformed JSON"),
+        (b"", "invalid JSON"),
         ('{"schedule": 1, "schedule": 2}', 'duplicate key "schedule"'),
         ('{"schedule": NaN}', "NaN is not valid JSON"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),

@@ -208,12 +208,18 @@ def _parse_text(text: str, acc: Acc, depth: int) -> None:
             return
     elif c == "-" and _JOURNAL_SEP.match(text):
         acc.fmt("journal-separator")
-    elif c in "./":
-        mp = _PATH_PREFIX.match(text)
-        if mp is not None and mp.end() < len(text):
-            _parse_text(text[mp.end():], acc, depth + 1)
-            return
+    elif c in "./" and _after_path_prefix(text, acc, depth):
+        return
     acc.message = text
+
+
+def _after_path_prefix(text: str, acc: Acc, depth: int) -> bool:
+    """Read what follows a file-name prefix (``/var/log/syslog:``, a grep match), if any."""
+    mp = _PATH_PREFIX.match(text)
+    if mp is not None and mp.end() < len(text):
+        _parse_text(text[mp.end():], acc, depth + 1)
+        return True
+    return False
 
 
 def _parse_digit_led(text: str, acc: Acc, depth: int) -> bool:
@@ -264,11 +270,7 @@ def _parse_digit_led(text: str, acc: Acc, depth: int) -> bool:
             else:
                 _syslog_rest(rest, acc, depth)
             return True
-    mp = _PATH_PREFIX.match(text)
-    if mp is not None and mp.end() < len(text):
-        _parse_text(text[mp.end():], acc, depth + 1)
-        return True
-    return False
+    return _after_path_prefix(text, acc, depth)
 
 
 def _parse_bracket_led(text: str, acc: Acc, depth: int) -> bool:
@@ -331,11 +333,7 @@ def _parse_alpha_led(text: str, acc: Acc, depth: int) -> bool:
         acc.level = level_of(ml["l"])
         acc.message = text
         return True
-    mp = _PATH_PREFIX.match(text)
-    if mp is not None and mp.end() < len(text):
-        _parse_text(text[mp.end():], acc, depth + 1)
-        return True
-    return False
+    return _after_path_prefix(text, acc, depth)
 
 
 def parse_envelope(line: str) -> Envelope:

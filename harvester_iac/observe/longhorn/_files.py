@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from harvester_iac.core import Located, SnapshotError
+from harvester_iac.core import Located, SnapshotError, map_foreign_errors
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe.longhorn._objects import (
     LONGHORN_KINDS,
@@ -103,14 +103,9 @@ def _collect(doc: Located) -> tuple[list[LonghornObject], int]:
 
 def parse_longhorn_text(text: str, *, file: str) -> LonghornObjects:
     """Parse YAML or JSON text holding Longhorn objects."""
-    try:
+    with map_foreign_errors(file=file, error=SnapshotError,
+                            expected="the YAML/JSON of 'kubectl get ... -o yaml|json'"):
         return _parse(text, file)
-    except RecursionError:
-        raise SnapshotError(
-            "nested too deeply to be kubectl output",
-            file=file,
-            expected="the YAML/JSON of 'kubectl get ... -o yaml|json'",
-        ) from None
 
 
 def _parse(text: str, file: str) -> LonghornObjects:
@@ -118,15 +113,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
     objects: list[LonghornObject] = []
     skipped = 0
     if stripped.startswith(("{", "[")):
-        try:
-            data: Any = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(
-                f"not valid JSON: {exc.msg}",
-                file=file,
-                where=f"{exc.lineno}:{exc.colno}",
-                expected="the JSON of 'kubectl get ... -o json'",
-            ) from None
+        data: Any = json.loads(text)
         docs = data if isinstance(data, list) else [data]
         for i, d in enumerate(docs):
             tree = Located(d, file, f"/{i}" if isinstance(data, list) else "")
@@ -134,18 +121,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
             objects += got
             skipped += n
         return LonghornObjects(tuple(objects), skipped)
-    try:
-        docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SnapshotError(
-            f"not valid YAML: {problem}",
-            file=file,
-            where=where,
-            expected="the YAML of 'kubectl get ... -o yaml'",
-        ) from None
+    docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
     for i, d in enumerate(docs):
         name = file if len(docs) == 1 else f"{file} (document {i + 1})"
         got, n = _collect(Located(d, name))

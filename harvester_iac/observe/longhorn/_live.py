@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harvester_iac.core import InputError, Located, SourceError
+from harvester_iac.core import InputError, Located, SourceError, map_foreign_errors, source_failure
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe.longhorn._files import objects_in_document
 from harvester_iac.observe.longhorn._objects import LonghornObject, LonghornState, parse_longhorn_object
@@ -71,19 +71,17 @@ def _default_client(kubeconfig: Path, context: str | None) -> Any:
     configuration = client.Configuration()
     load: Any = config.load_kube_config  # the client ships no type hints
     try:
-        load(
-            config_file=str(kubeconfig),
-            context=context,
-            client_configuration=configuration,
-            persist_config=False,
-        )
-    except config.ConfigException as exc:
-        raise InputError(
-            f"cannot use the kubeconfig: {str(exc).strip()}",
-            file=str(kubeconfig),
-            where=f"context {context!r}" if context else None,
-            expected="a kubeconfig with a cluster, a user and the named context",
-        ) from None
+        with map_foreign_errors(file=str(kubeconfig),
+                                expected="a kubeconfig with a cluster, a user and the named context"):
+            load(
+                config_file=str(kubeconfig),
+                context=context,
+                client_configuration=configuration,
+                persist_config=False,
+            )
+    except InputError as exc:
+        exc.where = f"context {context!r}" if context else exc.where
+        raise
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise InputError(
             f"cannot use the kubeconfig: {type(exc).__name__}: {exc}",
@@ -93,45 +91,6 @@ def _default_client(kubeconfig: Path, context: str | None) -> Any:
     # One attempt per request: a refused or timed-out call is recorded, not retried 3x.
     configuration.retries = False
     return client.ApiClient(configuration)
-
-
-def _describe(exc: BaseException, plural: str) -> str:
-    """One line saying why a list call failed, in terms an operator can act on."""
-    status = getattr(exc, "status", None)
-    if isinstance(status, int) and status:
-        reason = getattr(exc, "reason", "") or ""
-        message = ""
-        body = getattr(exc, "body", None)
-        if isinstance(body, str | bytes):
-            import json
-
-            try:
-                decoded = json.loads(body)
-                if isinstance(decoded, dict):
-                    message = str(decoded.get("message") or "")
-            except ValueError:
-                message = ""
-        head = f"HTTP {status} {reason}".strip()
-        if status == 403:
-            return f"{head}: forbidden to list {plural}.{GROUP} ({message or 'RBAC'})"
-        if status == 401:
-            return f"{head}: the credentials were refused ({message or 'unauthorized'})"
-        if status == 404:
-            return (
-                f"{head}: {plural}.{GROUP}/{VERSION} is not served by this cluster "
-                "(Longhorn not installed, or a Longhorn older than 1.3)"
-            )
-        if status == 410:
-            return f"{head}: the continue token expired before the list was complete"
-        return f"{head}: {message}" if message else head
-    text = str(exc).strip().splitlines()
-    detail = text[-1] if text else ""
-    name = type(exc).__name__
-    if "timed out" in str(exc).lower() or "Timeout" in name:
-        return f"timed out: {name} {detail}".strip()
-    if "refused" in str(exc).lower():
-        return f"connection refused: {detail}"
-    return f"{name}: {detail}" if detail else name
 
 
 def _list_all(
@@ -154,7 +113,9 @@ def _list_all(
                 GROUP, VERSION, options.namespace, plural, **kwargs
             )
         except Exception as exc:  # foreign errors end here, recorded with their reason
-            error = _describe(exc, plural)
+            error = source_failure(exc, action=f"list {plural}.{GROUP}", not_found=(
+                f"{plural}.{GROUP}/{VERSION} is not served by this cluster "
+                "(Longhorn not installed, or a Longhorn older than 1.3)"))
             break
         pages += 1
         tree = Located(body, location, f"/page/{pages}", SourceError)
