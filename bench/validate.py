@@ -28,7 +28,7 @@ from pathlib import Path
 
 from _sites import HOSTS, large_site
 
-from harvester_iac.observe import Event, EventKind
+from harvester_iac.observe import Coverage, CoverageState, Event, EventKind, EvidenceKind
 from harvester_iac.policy import Observed, build_context, run_rules
 
 NOW = datetime(2025, 12, 28, tzinfo=UTC)
@@ -46,8 +46,12 @@ def evidence() -> Observed:
     events.append(Event(time=NOW - timedelta(minutes=29), host="master-0", source="k3s",
                         kind=EventKind.ETCD_SLOW_APPLY, file="logs/master-0.log", line=1,
                         raw="apply request took too long", took_ms=1500.0))
+    # the logs of every host and master were read (quiet ones too): the rules judge them all
+    seen = [f"host-{h:03d}" for h in range(HOSTS)] + [f"master-{i}" for i in range(3)]
+    coverage = tuple(Coverage(EvidenceKind.EVENTS, name, CoverageState.FULL, None, (f"logs/{name}.log",))
+                     for name in seen)
     return Observed(source="<bench>", collected_at=NOW - timedelta(hours=1),
-                    events=tuple(events))
+                    events=tuple(events), coverage=coverage)
 
 
 def gate_seconds(volumes: int, repeat: int) -> tuple[float, float, int]:

@@ -9,6 +9,8 @@ and the summary shows it first.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -24,6 +26,7 @@ from harvester_iac.observe import (
     SourceState,
     SourceStatus,
     TimeWindow,
+    attribute_hosts,
     build_snapshot,
     dumps_snapshot,
     format_summary,
@@ -49,15 +52,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="log files or directories (syslog, journalctl, dmesg, etcd, Longhorn; .gz too)",
     )
     parser.add_argument(
-        "--iscsiadm", action="append", type=Path, default=[], metavar="F",
+        "--iscsiadm", action="append", default=[], metavar="[HOST=]F",
         help="saved 'iscsiadm -m session -P 3' output of the host the logs come from "
-        "(repeat for several hosts)",
+        "(repeat for several hosts; HOST= names the host when the listing shows no prompt)",
     )
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--longhorn", type=Path, metavar="DIR",
         help="file or directory of 'kubectl get volumes.longhorn.io,replicas.longhorn.io,"
-        "nodes.longhorn.io,settings.longhorn.io -n longhorn-system -o yaml' output",
+        "nodes.longhorn.io,settings.longhorn.io,engines.longhorn.io -n longhorn-system -o yaml' "
+        "output (the snapshot records which kinds it held)",
     )
     source.add_argument(
         "--kubeconfig", type=Path, metavar="F",
@@ -71,7 +75,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tz", metavar="ZONE",
         help="IANA zone of log lines without a zone, e.g. America/Los_Angeles",
     )
-    parser.add_argument("--host", metavar="H", help="host name for log files that carry none")
+    parser.add_argument(
+        "--host", action="append", default=[], metavar="H|H=PATH",
+        help="host of log lines that name none: H for every file, H=PATH for one file or folder "
+        "(repeatable). Without it a file in a folder given here takes the name of the first folder "
+        "below it (logs/altra/dmesg.txt: altra), or the host of the iscsiadm listing its lines match",
+    )
+    parser.add_argument(
+        "--inventory", type=Path, metavar="F",
+        help="inventory whose host and master names (and aliases) name log files without a host: "
+        "altra-dmesg.txt, .../altra/kern.log",
+    )
     parser.add_argument("--year", type=int, metavar="Y", help="year for syslog lines (no year)")
     parser.add_argument(
         "--boot-time", metavar="T", help="boot time for dmesg '[secs]' stamps; " + _TIME_HELP
@@ -119,6 +133,38 @@ def _time(text: str | None, flag: str, zone: tzinfo | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def _pair(text: str, flag: str) -> tuple[str | None, str]:
+    """``HOST=PATH`` → (HOST, PATH); ``PATH`` → (None, PATH). A path may itself hold '='
+    only when it exists as written."""
+    host, sep, path = text.partition("=")
+    if not sep or os.path.exists(text) or "/" in host:
+        return None, text
+    if not host or not path:
+        raise UsageError(f"cannot read {text!r}", where=flag, expected="HOST=PATH or PATH")
+    return host, path
+
+
+def _hosts(args: argparse.Namespace) -> tuple[str | None, list[tuple[str, str]]]:
+    default: str | None = None
+    by_path: list[tuple[str, str]] = []
+    for text in args.host:
+        if "=" not in text:
+            if default is not None and default != text:
+                raise UsageError("--host H given twice", where="--host",
+                                 expected="one --host H, and H=PATH for the other files",
+                                 found=f"{default} and {text}")
+            default = text
+            continue
+        host, path = _pair(text, "--host")
+        if host is None:
+            raise UsageError(f"cannot read {text!r}", where="--host", expected="H or H=PATH")
+        if not os.path.exists(path):
+            raise UsageError("no such file or directory", where=f"--host {text}",
+                             expected="an existing file or directory after HOST=")
+        by_path.append((host, path))
+    return default, by_path
+
+
 def _check_args(args: argparse.Namespace) -> None:
     if args.context and args.kubeconfig is None:
         raise UsageError("--context needs --kubeconfig", where="--context",
@@ -130,7 +176,8 @@ def _check_args(args: argparse.Namespace) -> None:
             expected="log files or directories, --iscsiadm, --longhorn, --kubeconfig or "
             "--prometheus",
         )
-    for p in [*args.paths, *args.iscsiadm, *([args.longhorn] if args.longhorn else [])]:
+    listings = [Path(_pair(t, "--iscsiadm")[1]) for t in args.iscsiadm]
+    for p in [*args.paths, *listings, *([args.longhorn] if args.longhorn else [])]:
         if not p.exists():
             raise UsageError("no such file or directory", where=str(p),
                              expected="an existing file or directory")
@@ -155,7 +202,7 @@ def _scan(
     from harvester_iac.observe import ScanOptions, scan_logs
 
     options = ScanOptions(
-        tz=zone_name, host=args.host, year=args.year, boot_time=boot, since=since,
+        tz=zone_name, host=None, year=args.year, boot_time=boot, since=since,
         until=until, jobs=args.jobs, progress=sys.stderr.isatty(),
     )
     result = scan_logs(list(args.paths), options)
@@ -177,8 +224,12 @@ def run(args: argparse.Namespace) -> int:
     all_sources = list(sources)
 
     maps: list[SessionMap] = []
-    for path in args.iscsiadm:
+    for text in args.iscsiadm:
+        named, where = _pair(text, "--iscsiadm")
+        path = Path(where)
         m = read_iscsiadm(path)
+        if named is not None:
+            m = dataclasses.replace(m, host=named)
         maps.append(m)
         disks = sum(len(s.devices or ()) for s in m.sessions)
         all_sources.append(SourceStatus(
@@ -186,6 +237,16 @@ def run(args: argparse.Namespace) -> int:
             detail=f"{len(m.sessions)} sessions, {disks} disks"
             + (f", host {m.host}" if m.host else ", host not shown"),
         ))
+    default, by_path = _hosts(args)
+    matcher = None
+    if args.inventory is not None:
+        from harvester_iac.model import HostMatcher, load_inventory
+
+        matcher = HostMatcher(load_inventory(args.inventory))
+    events, log_sources = attribute_hosts(
+        events, tuple(all_sources), by_path=by_path, default=default,
+        roots=[str(p) for p in args.paths if p.is_dir()], maps=maps, matcher=matcher)
+    all_sources = list(log_sources)
     if maps:
         for m in maps:
             events = join_volumes(events, m)

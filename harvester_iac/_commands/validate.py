@@ -54,7 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-age", metavar="DURATION", default="24h",
                         help="evidence older than this is stale, e.g. 90m, 24h, 7d (default: 24h)")
     parser.add_argument("--require-observed", action="store_true",
-                        help="missing or stale evidence is an error, not a warning")
+                        help="missing, partial or stale evidence is an error, and so is every "
+                             "unknown result (a subject a rule could not judge)")
+    parser.add_argument("--require", metavar="KIND,...", action="append", default=[],
+                        help="evidence kinds that must be observed in full: events, iscsiadm, "
+                             "nodes, volumes, replicas, engines, settings, metrics; unknowns "
+                             "missing one of them are errors (repeatable)")
     parser.add_argument("--now", metavar="T",
                         help="judge as of this ISO 8601 time (default: the clock); for reproducible runs")
     parser.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
@@ -87,15 +92,32 @@ def _now(text: str | None) -> datetime:
 
 def _scan(folder: str, tz: str | None, now: datetime) -> Observed:
     """Scan now: the evidence is as fresh as the scan; its window is what the logs hold."""
-    from harvester_iac.observe import ScanOptions, build_snapshot, scan_logs
+    from harvester_iac.observe import ScanOptions, attribute_hosts, build_snapshot, scan_logs
 
     root = Path(folder)
     if not root.is_dir():
         raise UsageError("not a folder", where="--logs", found=folder,
                          expected="a folder of log files")
     result = scan_logs([root], ScanOptions(tz=tz))
-    snap = build_snapshot(collected_at=now, sources=result.sources, events=result.events)
+    events, sources = attribute_hosts(result.events, result.sources, roots=[folder])
+    snap = build_snapshot(collected_at=now, sources=sources, events=events)
     return observed_from_snapshot(snap, source=folder)
+
+
+def _kinds(values: list[str]) -> frozenset[str]:
+    from harvester_iac.errors import did_you_mean
+    from harvester_iac.observe import EvidenceKind
+
+    known = [k.value for k in EvidenceKind]
+    out: set[str] = set()
+    for text in values:
+        for kind in (k.strip() for k in text.split(",")):
+            if kind not in known:
+                raise UsageError(f"unknown evidence kind {kind!r}", where="--require",
+                                 expected="a comma-separated list of " + ", ".join(known),
+                                 hint=did_you_mean(kind, known))
+            out.add(kind)
+    return frozenset(out)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--tz only applies to --logs", where="--tz",
                          expected="--tz together with --logs DIR")
     now = _now(args.now)
+    require = _kinds(args.require)
     max_age = parse_duration(args.max_age, flag="--max-age")
     thresholds = Thresholds().with_overrides(args.threshold)
     inv = _inventory(args.inventory)
@@ -114,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.logs:
         observed = _scan(args.logs, args.tz, now)
     report = validate(inv, observed=observed, now=now, thresholds=thresholds, max_age=max_age,
-                      require_observed=args.require_observed, waivers=waivers,
+                      require_observed=args.require_observed, require=require, waivers=waivers,
                       baseline=baseline, fail_on=FailOn(args.fail_on))
     sys.stdout.write(render(report, args.format, with_baseline=bool(args.baseline)))
     return 0 if report.passed else 1

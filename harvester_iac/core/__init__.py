@@ -5,7 +5,7 @@
 * units and names: ``Size`` (Kubernetes quantities), ``Duration``, RFC 1123 and qualified-name checks;
 * Longhorn's wire enums and ``LonghornSettings`` (Longhorn's defaults, written once);
 * findings: ``Severity``, ``Finding``, ``Evidence`` (``SourceRef`` or ``Observation``),
-  ``Resource``;
+  ``Resource``, and ``Unknown`` (a subject a rule could not judge, and why);
 * foreign errors (yaml, json, the Kubernetes client) become these in one place:
   ``map_foreign_errors``, ``source_failure``;
 * ``Located``: a decoded JSON/YAML value with its file and JSON pointer, the one way every
@@ -37,6 +37,7 @@ from harvester_iac.core._findings import (
     Severity,
     SourceRef,
     Status,
+    Unknown,
 )
 from harvester_iac.core._foreign import foreign_error, map_foreign_errors, source_failure
 from harvester_iac.core._located import (
@@ -101,6 +102,7 @@ __all__ = [
     "SourceRef",
     "Status",
     "SynthBlocked",
+    "Unknown",
     "UsageError",
     "clean_path",
     "did_you_mean",

@@ -24,6 +24,7 @@ __all__ = [
     "Severity",
     "SourceRef",
     "Status",
+    "Unknown",
 ]
 
 
@@ -168,3 +169,20 @@ class Finding:
 def fingerprint_of(f: Finding) -> str:
     parts = [f.rule, f.severity.value, *sorted(r.id for r in f.resources), f.key]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unknown:
+    """A subject a rule could not judge, and why: the evidence it needs was not observed
+    (or only in part). Never a pass; with ``--require-observed`` (or ``--require`` naming
+    one of ``needs``) it becomes an error finding.
+
+    ``needs`` holds the evidence kinds missing (``EvidenceKind`` values: ``events``,
+    ``replicas``, ...); ``evidence`` what was seen instead, if anything.
+    """
+
+    rule: str
+    resource: Resource
+    reason: str
+    needs: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         is_qualified_name,
     )
     from harvester_iac.model._check import admission_problems, structural_problems
+    from harvester_iac.model._identity import HostMatcher, Identity, MachineKind
     from harvester_iac.model._load import (
         DEFAULT_INVENTORY_NAME,
         check_inventory,
@@ -60,10 +61,13 @@ _HOME: dict[str, str] = {
     "DeclaredVolume": "harvester_iac.model._types",
     "DiskType": "harvester_iac.core",
     "Host": "harvester_iac.model._types",
+    "HostMatcher": "harvester_iac.model._identity",
+    "Identity": "harvester_iac.model._identity",
     "Inventory": "harvester_iac.model._types",
     "Longhorn": "harvester_iac.model._types",
     "LonghornDisk": "harvester_iac.model._types",
     "LonghornSettings": "harvester_iac.core",
+    "MachineKind": "harvester_iac.model._identity",
     "MasterVm": "harvester_iac.model._types",
     "Network": "harvester_iac.model._types",
     "Problem": "harvester_iac.core",
@@ -95,10 +99,13 @@ __all__ = [
     "DeclaredVolume",
     "DiskType",
     "Host",
+    "HostMatcher",
+    "Identity",
     "Inventory",
     "Longhorn",
     "LonghornDisk",
     "LonghornSettings",
+    "MachineKind",
     "MasterVm",
     "Network",
     "Problem",

@@ -50,6 +50,11 @@ def structural_problems(inv: Inventory) -> list[Problem]:
 
 def _host_problems(inv: Inventory) -> Iterator[Problem]:
     yield from _duplicates(((("hosts", i, "name"), h.name) for i, h in enumerate(inv.hosts)), "host name")
+    names: list[tuple[PathKey, str]] = [(("hosts", i, "name"), h.name.lower())
+                                        for i, h in enumerate(inv.hosts)]
+    names += [(("hosts", i, "aliases", j), a.lower()) for i, h in enumerate(inv.hosts)
+              for j, a in enumerate(h.aliases)]
+    yield from (p for p in _duplicates(names, "host name or alias") if "aliases" in p.path)
     for i, h in enumerate(inv.hosts):
         if not is_dns1123_subdomain(h.name):
             yield Problem(("hosts", i, "name"), f'"{h.name}" is not a valid node name',

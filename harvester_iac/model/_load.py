@@ -177,7 +177,8 @@ def _build(doc: Located) -> Inventory:
     settings = LonghornSettings(**{SETTING_NAMES[k]: v for k, v in st.items()})
     hosts = tuple(
         Host(
-            name=h["name"], address=h["address"], kubeconfig=h.get("kubeconfig"),
+            name=h["name"], address=h["address"], aliases=tuple(h.get("aliases", ())),
+            kubeconfig=h.get("kubeconfig"),
             context=h.get("context"), zone=h.get("zone", ""), tags=tuple(h.get("tags", ())),
             disks=tuple(_disk(doc, ("hosts", i, "disks", j), d)
                         for j, d in enumerate(h.get("disks", ()))),

@@ -78,10 +78,16 @@ class BlockDevice:
 
 @dataclass(frozen=True, kw_only=True)
 class Host:
-    """A Harvester node, which is also a Longhorn node of the same name."""
+    """A Harvester node, which is also a Longhorn node of the same name.
+
+    ``aliases`` are the other names the evidence may use for it (an FQDN in syslog, an old
+    host name, the node name Longhorn or Kubernetes report); a short name and its FQDN
+    match without one (see :class:`harvester_iac.model.HostMatcher`).
+    """
 
     name: str
     address: str
+    aliases: tuple[str, ...] = ()
     kubeconfig: str | None = None
     context: str | None = None
     zone: str = ""

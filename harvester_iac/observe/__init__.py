@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from harvester_iac.observe._chain import VolumeLink, root_volume, vm_volumes, volume_link
+    from harvester_iac.observe._coverage import (
+        Coverage,
+        CoverageState,
+        EvidenceKind,
+        coverage_line,
+        coverage_of,
+    )
     from harvester_iac.observe._devices import LONGHORN_IQN_PREFIX, base_disk, longhorn_volume_from_iqn
+    from harvester_iac.observe._hosts import attribute_hosts
     from harvester_iac.observe._iscsiadm import (
         IscsiSession,
         MappingRow,
@@ -65,6 +74,7 @@ if TYPE_CHECKING:
         DiskType,
         LonghornCondition,
         LonghornDisk,
+        LonghornEngine,
         LonghornNode,
         LonghornReplica,
         LonghornSetting,
@@ -76,6 +86,16 @@ if TYPE_CHECKING:
     )
 
 _HOME: dict[str, str] = {
+    "Coverage": "harvester_iac.observe._coverage",
+    "CoverageState": "harvester_iac.observe._coverage",
+    "EvidenceKind": "harvester_iac.observe._coverage",
+    "coverage_line": "harvester_iac.observe._coverage",
+    "coverage_of": "harvester_iac.observe._coverage",
+    "attribute_hosts": "harvester_iac.observe._hosts",
+    "VolumeLink": "harvester_iac.observe._chain",
+    "root_volume": "harvester_iac.observe._chain",
+    "vm_volumes": "harvester_iac.observe._chain",
+    "volume_link": "harvester_iac.observe._chain",
     "AntiAffinity": "harvester_iac.observe.longhorn._objects",
     "DataLocality": "harvester_iac.observe.longhorn._objects",
     "DiskSummary": "harvester_iac.observe._summary",
@@ -91,6 +111,7 @@ _HOME: dict[str, str] = {
     "LiveOptions": "harvester_iac.observe.longhorn._live",
     "LonghornCondition": "harvester_iac.observe.longhorn._objects",
     "LonghornDisk": "harvester_iac.observe.longhorn._objects",
+    "LonghornEngine": "harvester_iac.observe.longhorn._objects",
     "LonghornNode": "harvester_iac.observe.longhorn._objects",
     "LonghornReplica": "harvester_iac.observe.longhorn._objects",
     "LonghornSetting": "harvester_iac.observe.longhorn._objects",
@@ -143,18 +164,22 @@ __all__ = [
     "LONGHORN_IQN_PREFIX",
     "STORAGE_KINDS",
     "AntiAffinity",
+    "Coverage",
+    "CoverageState",
     "DataLocality",
     "DiskSummary",
     "DiskType",
     "Event",
     "EventCounts",
     "EventKind",
+    "EvidenceKind",
     "HealthSnapshot",
     "HostSummary",
     "IscsiSession",
     "LiveOptions",
     "LonghornCondition",
     "LonghornDisk",
+    "LonghornEngine",
     "LonghornNode",
     "LonghornReplica",
     "LonghornSetting",
@@ -175,11 +200,15 @@ __all__ = [
     "SourceStatus",
     "Summaries",
     "TimeWindow",
+    "VolumeLink",
     "VolumeRobustnessSample",
     "VolumeSummary",
     "Workload",
+    "attribute_hosts",
     "base_disk",
     "build_snapshot",
+    "coverage_line",
+    "coverage_of",
     "decode_robustness",
     "dumps_snapshot",
     "format_summary",
@@ -193,11 +222,14 @@ __all__ = [
     "read_iscsiadm",
     "read_longhorn_files",
     "read_longhorn_live",
+    "root_volume",
     "scan_logs",
     "snapshot_schema",
     "snapshot_to_dict",
     "summarize",
     "vm_name_of",
+    "vm_volumes",
+    "volume_link",
     "write_snapshot",
 ]
 

@@ -123,6 +123,19 @@ class SessionMap:
     def by_sid(self, sid: int) -> IscsiSession | None:
         return self._by_sid.get(sid)
 
+    def by_scsi_host(self, number: int) -> IscsiSession | None:
+        """The session on SCSI host ``number`` (``sd 6:0:0:1`` and ``scsi host6`` name host 6)."""
+        for s in self.sessions:
+            if s.host_number == number or any(
+                d.hctl and d.hctl.split(":", 1)[0] == str(number) for d in s.devices or ()
+            ):
+                return s
+        return None
+
+    def device_at(self, hctl: str) -> ScsiDevice | None:
+        """The attached disk at SCSI address ``hctl`` (``6:0:0:1``), if the listing shows it."""
+        return next((d for s in self.sessions for d in s.devices or () if d.hctl == hctl), None)
+
     def by_device(self, device: str) -> IscsiSession | None:
         """The session of a disk or of one of its partitions (``sdo16`` → ``sdo``)."""
         return self._by_disk.get(base_disk(device))

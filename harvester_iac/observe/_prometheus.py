@@ -223,6 +223,12 @@ def query_prometheus(
             got = _decode(name, status, body)
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                # a slow query: the next ones may answer, unless nothing has answered twice
+                errors.append(f"{name}: timed out after {timeout_s:g} s")
+                if answered == 0 and len(errors) >= 2:
+                    break
+                continue
             errors.append(f"{name}: cannot reach {base}: {reason}")
             if answered == 0:
                 break  # the server is not there; the other queries would say the same

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester_iac.core import InputError, Located, SnapshotError, map_foreign_errors, schema_problem
+from harvester_iac.observe._coverage import Coverage, derive_coverage
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe._prometheus import PrometheusMetrics
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
@@ -73,6 +74,7 @@ class HealthSnapshot:
     longhorn: LonghornState
     metrics: PrometheusMetrics | None
     summaries: Summaries
+    coverage: tuple[Coverage, ...] = ()
 
 
 def build_snapshot(
@@ -85,7 +87,7 @@ def build_snapshot(
     longhorn: LonghornState | None = None,
     metrics: PrometheusMetrics | None = None,
 ) -> HealthSnapshot:
-    """Assemble a snapshot; events are sorted by time and the summaries computed."""
+    """Assemble a snapshot; events are sorted by time, summaries and coverage computed."""
     ordered = tuple(
         sorted(
             events,
@@ -107,6 +109,8 @@ def build_snapshot(
         longhorn=longhorn or LonghornState(),
         metrics=metrics,
         summaries=summarize(ordered, longhorn),
+        coverage=derive_coverage(sources=sources, events=ordered, sessions=sessions,
+                                 longhorn=longhorn, metrics=metrics),
     )
 
 
@@ -183,6 +187,9 @@ def _encode(tp: Any, value: Any) -> Any:
 
 def _encode_source(s: SourceStatus) -> dict[str, Any]:
     is_url = s.kind in _URL_KINDS
+    extra: dict[str, Any] = {}
+    if s.kind is SourceKind.LOG:
+        extra = {"hosts": list(s.hosts), "host_from": s.host_from}
     return {
         "kind": s.kind.value,
         "path": None if is_url else s.location,
@@ -192,6 +199,7 @@ def _encode_source(s: SourceStatus) -> dict[str, Any]:
         "detail": s.detail,
         "lines": s.lines,
         "events": s.events,
+        **extra,
     }
 
 
@@ -222,6 +230,7 @@ def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
         "collected_at": _time(snapshot.collected_at),
         "window": _encode(TimeWindow, snapshot.window),
         "sources": [_encode_source(s) for s in snapshot.sources],
+        "coverage": [_encode(Coverage, c) for c in snapshot.coverage],
         "events": [_encode(Event, e) for e in snapshot.events],
         "sessions": _encode_sessions(snapshot.sessions),
         "longhorn": _encode(LonghornState, snapshot.longhorn),
@@ -352,6 +361,7 @@ def _parse_time(node: Located) -> datetime:
 
 def _decode_source(node: Located) -> SourceStatus:
     kind = _decode(SourceKind, node.require("kind", "a source kind"))
+    hosts = node.get("hosts")
     location = node.opt_str("url") if kind in _URL_KINDS else node.opt_str("path")
     return SourceStatus(
         kind=kind,
@@ -361,6 +371,8 @@ def _decode_source(node: Located) -> SourceStatus:
         detail=node.opt_str("detail"),
         lines=_decode(int, node.require("lines", "an integer")),
         events=_decode(int, node.require("events", "an integer")),
+        hosts=tuple(h.as_str() for h in hosts.items()) if hosts is not None else (),
+        host_from=node.opt_str("host_from"),
     )
 
 
@@ -396,6 +408,21 @@ def _schema_error(doc: Any, file: str) -> InputError | None:
     return Located(doc, file).problem(schema_problem(error), more=len(errors) - 1)
 
 
+def _older(root: Any, coverage: tuple[Coverage, ...]) -> tuple[Coverage, ...]:
+    """Coverage of a snapshot written before coverage existed: its writer read no Engine
+    objects, so their absence says nothing."""
+    from harvester_iac.observe._coverage import CoverageState, EvidenceKind
+
+    lh = root.get("longhorn")
+    if lh is None or lh.get("engines") is not None:
+        return coverage
+    return tuple(
+        Coverage(c.kind, c.scope, CoverageState.NONE,
+                 "not read by the harvester-iac that wrote this snapshot", c.sources)
+        if c.kind is EvidenceKind.ENGINES else c
+        for c in coverage)
+
+
 def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
     """Validate a decoded JSON document against the schema and build the snapshot."""
     problem = _schema_error(doc, file)
@@ -403,15 +430,25 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
         raise problem
     root = Located(doc, file)
     hints = _hints(HealthSnapshot)
+    sources = tuple(_decode_source(s) for s in root.require("sources", "a list").items())
+    events = _decode(hints["events"], root.require("events", "a list"))
+    sessions = _decode_sessions(root.require("sessions", "a list"))
+    longhorn = _decode(LonghornState, root.require("longhorn", "an object"))
+    metrics = _decode(hints["metrics"], root.get("metrics"))
+    covered = root.get("coverage")
+    coverage = (_decode(hints["coverage"], covered) if covered is not None else
+                _older(root, derive_coverage(sources=sources, events=events, sessions=sessions,
+                                             longhorn=longhorn, metrics=metrics)))
     return HealthSnapshot(
         collected_at=_parse_time(root.require("collected_at", "a time")),
         window=_decode(TimeWindow, root.require("window", "an object")),
-        sources=tuple(_decode_source(s) for s in root.require("sources", "a list").items()),
-        events=_decode(hints["events"], root.require("events", "a list")),
-        sessions=_decode_sessions(root.require("sessions", "a list")),
-        longhorn=_decode(LonghornState, root.require("longhorn", "an object")),
-        metrics=_decode(hints["metrics"], root.get("metrics")),
+        sources=sources,
+        events=events,
+        sessions=sessions,
+        longhorn=longhorn,
+        metrics=metrics,
         summaries=_decode(Summaries, root.require("summaries", "an object")),
+        coverage=coverage,
     )
 
 

@@ -31,7 +31,9 @@ class SourceStatus:
     """One input of a snapshot: a file path or a URL, how reading it went, and why not.
 
     ``detail`` says what was assumed (``"no zone in lines; assumed America/Los_Angeles"``)
-    or counted (``"1,204 lines, 3 unreadable"``); ``error`` says what failed.
+    or counted (``"1,204 lines, 3 unreadable"``); ``error`` says what failed. ``hosts``
+    are the hosts a log source covers (as the evidence names them); ``host_from`` says how
+    its lines without a host got one (``"folder altra"``, ``"--host"``), if they did.
     """
 
     kind: SourceKind
@@ -41,3 +43,5 @@ class SourceStatus:
     detail: str | None = None
     lines: int = 0
     events: int = 0
+    hosts: tuple[str, ...] = ()
+    host_from: str | None = None

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from harvester_iac.observe._chain import vm_volumes
 from harvester_iac.observe._devices import base_disk
 from harvester_iac.observe.logs._event import ETCD_KINDS, Event, EventKind
 from harvester_iac.observe.longhorn._objects import LonghornState
@@ -93,8 +94,9 @@ class VolumeSummary:
 class MasterSummary:
     """etcd warnings of one control-plane host (a host that emitted etcd kinds).
 
-    ``volumes`` are the Longhorn volumes whose VM is named like this host (its root disk
-    in Harvester's naming); ``max_took_ms`` the longest etcd ``took``.
+    ``volumes`` are the Longhorn volumes a workload of the VM named like this host uses
+    (the Volume -> PVC -> VM chain; detached volumes named after it are not its disks);
+    ``max_took_ms`` the longest etcd ``took``.
     """
 
     host: str | None
@@ -174,7 +176,8 @@ def summarize(events: Iterable[Event], longhorn: LonghornState | None = None) ->
         masters.append(
             MasterSummary(
                 host=h,
-                volumes=tuple(v.name for v in lh.volumes if h is not None and v.vm_name == h),
+                volumes=tuple(link.volume for link in vm_volumes(lh, vm=h) if link.attached)
+                if h is not None else (),
                 max_took_ms=max(took) if took else None,
                 counts=EventCounts.of(evs),
             )

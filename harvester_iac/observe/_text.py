@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
+from harvester_iac.observe._coverage import coverage_line
 from harvester_iac.observe._snapshot import HealthSnapshot
 from harvester_iac.observe._source import SourceState
 from harvester_iac.observe._summary import EventCounts
@@ -128,4 +129,5 @@ def format_summary(snapshot: HealthSnapshot, *, tz: tzinfo | None = None) -> str
         )
     if not s.events:
         out += ["", "No storage or etcd events in the logs read."]
+    out += ["", coverage_line(s.coverage)]
     return "\n".join(out) + "\n"

@@ -15,12 +15,14 @@ from harvester_iac.core import (
     Severity,
     SourceRef,
     Status,
+    Unknown,
 )
 from harvester_iac.policy._baseline import load_baseline, parse_baseline
 from harvester_iac.policy._context import DEFAULT_MAX_AGE, Domain, RuleContext
 from harvester_iac.policy._docs import rules_markdown
 from harvester_iac.policy._domains import breaking_count, disk_groups, host_groups
 from harvester_iac.policy._engine import FailOn, Outcome, RuleResult, ValidationReport, run_rules
+from harvester_iac.policy._hosts import HostIndex
 from harvester_iac.policy._observed import Observed, Trouble, TroubleIndex
 from harvester_iac.policy._placement import (
     DiskLoad,
@@ -29,7 +31,7 @@ from harvester_iac.policy._placement import (
     Spot,
     VolumePlacement,
 )
-from harvester_iac.policy._rule import Category, Need, Rule, RuleError, all_rules, get_rule
+from harvester_iac.policy._rule import NEED_TEXT, Category, Need, Rule, RuleError, all_rules, get_rule
 from harvester_iac.policy._simulation import plan_placement
 from harvester_iac.policy._thresholds import Thresholds, TroubleGroup, parse_duration
 from harvester_iac.policy._validate import (
@@ -45,12 +47,14 @@ from harvester_iac.policy._waivers import Waiver, load_waivers, parse_waivers
 
 __all__ = [
     "DEFAULT_MAX_AGE",
+    "NEED_TEXT",
     "Category",
     "DiskLoad",
     "Domain",
     "Evidence",
     "FailOn",
     "Finding",
+    "HostIndex",
     "Need",
     "Observation",
     "Observed",
@@ -72,6 +76,7 @@ __all__ = [
     "Trouble",
     "TroubleGroup",
     "TroubleIndex",
+    "Unknown",
     "ValidationReport",
     "VolumePlacement",
     "Waiver",

@@ -6,28 +6,27 @@ per host and disk, placement) are computed once, here, not by each rule.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from harvester_iac.core import Resource, ResourceKind
-from harvester_iac.model import Host, Inventory, LonghornDisk
+from harvester_iac.model import DeclaredVolume, Host, Inventory, LonghornDisk
+from harvester_iac.policy._hosts import HostIndex
 from harvester_iac.policy._locate import InventoryLocator
 from harvester_iac.policy._observed import Observed, TroubleIndex, device_base
 from harvester_iac.policy._placement import SitePlacement, Spot
-from harvester_iac.policy._rule import Need
+from harvester_iac.policy._rule import NEED_TEXT, Need
 from harvester_iac.policy._thresholds import Thresholds
 from harvester_iac.policy._waivers import Waiver
+
+if TYPE_CHECKING:
+    from harvester_iac.observe import Coverage, VolumeLink
 
 __all__ = ["DEFAULT_MAX_AGE", "Domain", "RuleContext"]
 
 DEFAULT_MAX_AGE = timedelta(hours=24)
-
-
-def _names_master(location: str, inv: Inventory) -> bool:
-    """A log file whose path names a master (``logs/k3s-server-1/k3s.log``)."""
-    parts = set(re.split(r"[/\\_.]", location))
-    return any(m.name in parts or m.address in location for m in inv.control_plane.masters)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -52,30 +51,59 @@ class RuleContext:
     thresholds: Thresholds = Thresholds()
     max_age: timedelta = DEFAULT_MAX_AGE
     require_observed: bool = False
+    require: frozenset[str] = frozenset()
     waivers: tuple[Waiver, ...] = ()
     locate: InventoryLocator = field(default=None, repr=False)  # type: ignore[assignment]
     trouble: TroubleIndex = field(default=None, repr=False)  # type: ignore[assignment]
+    hosts: HostIndex = field(default=None, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.locate is None:
             object.__setattr__(self, "locate", InventoryLocator(self.inventory))
+        if self.hosts is None:
+            object.__setattr__(self, "hosts", HostIndex(self.inventory, self.observed))
         if self.trouble is None:
             object.__setattr__(self, "trouble", TroubleIndex(
-                self.inventory, self.observed, self.thresholds, self.now))
+                self.inventory, self.observed, self.thresholds, self.now, self.hosts))
 
     # -- needs -------------------------------------------------------------------------------
 
-    def has(self, need: Need) -> bool:
-        obs = self.observed
-        if obs is None:
-            return False
+    def coverage(self, kind: str, scope: str | None = None) -> Coverage:
+        """How evidence of ``kind`` (an ``EvidenceKind`` value) was observed, for ``scope``
+        (a host for ``events``: by inventory name, aliases and FQDNs resolved)."""
+        from harvester_iac.observe import Coverage, CoverageState, EvidenceKind, coverage_of
+
+        ek = EvidenceKind(kind)
+        if self.observed is None:
+            return Coverage(ek, scope, CoverageState.NONE, "no health evidence was given")
+        if ek is EvidenceKind.EVENTS and scope is not None:
+            return self.hosts.coverage(scope)
+        return coverage_of(self.observed.coverage, ek, scope)
+
+    def missing(self, need: Need) -> str | None:
+        """Why ``need`` is not met at all (not observed), or ``None`` when some was seen."""
+        if self.observed is None:
+            return "no health evidence was given (--observed SNAPSHOT.json or --logs DIR)"
         if need is Need.OBSERVED:
-            return True
-        if need is Need.LONGHORN:
-            return obs.has_longhorn
-        if obs.metrics or any(e.kind.startswith("etcd_") for e in obs.events):
-            return True
-        return any(_names_master(loc, self.inventory) for loc in obs.log_sources)
+            return None
+        got = self.coverage(need.value)
+        if got.state == "none":
+            return f"needs {NEED_TEXT[need]}: not observed" + (f" ({got.reason})" if got.reason
+                                                               and got.reason != "not observed" else "")
+        return None
+
+    def has(self, need: Need) -> bool:
+        return self.missing(need) is None
+
+    @cached_property
+    def links(self) -> dict[str, VolumeLink]:
+        """Declared volume key -> the Longhorn volume the evidence ties to it (VM disk chain)."""
+        from harvester_iac.policy._volumes import longhorn_links
+
+        return longhorn_links(self.inventory, self.observed)
+
+    def link(self, volume: DeclaredVolume) -> VolumeLink | None:
+        return self.links.get(volume.key)
 
     # -- resources ---------------------------------------------------------------------------
 

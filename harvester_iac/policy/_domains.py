@@ -22,6 +22,7 @@ __all__ = [
     "host_groups",
     "schedulable_domains",
     "spread_fix",
+    "unplaced_masters",
 ]
 
 
@@ -39,9 +40,20 @@ def breaking_count(inv: Inventory) -> int:
     return n - inv.control_plane.quorum + 1
 
 
+def unplaced_masters(ctx: RuleContext, *, by_host: bool = False) -> list[MasterPlacement]:
+    """Masters whose root volume's replicas were not observed where the answer depends on
+    it: the site has more than one disk (``by_host``: host) they could be on."""
+    many = len(ctx.inventory.hosts) > 1 if by_host else len(schedulable_domains(ctx)) > 1
+    return [mp for mp in masters(ctx) if mp.placement.unobserved and many]
+
+
 def disk_groups(ctx: RuleContext) -> dict[Domain, list[MasterPlacement]]:
+    """Per failure domain, the masters whose every root replica is there (known placements only)."""
     out: dict[Domain, list[MasterPlacement]] = defaultdict(list)
+    unknown = {mp.master.name for mp in unplaced_masters(ctx)}
     for mp in masters(ctx):
+        if mp.master.name in unknown:
+            continue
         doms = {ctx.domain(s) for s in mp.placement.replicas}
         if len(doms) == 1:
             out[doms.pop()].append(mp)
@@ -51,10 +63,11 @@ def disk_groups(ctx: RuleContext) -> dict[Domain, list[MasterPlacement]]:
 def host_groups(ctx: RuleContext) -> dict[str, list[MasterPlacement]]:
     """Per host, the masters that stop with it (VM there, or every replica there)."""
     out: dict[str, list[MasterPlacement]] = defaultdict(list)
+    unknown = {mp.master.name for mp in unplaced_masters(ctx, by_host=True)}
     for mp in masters(ctx):
         hosts = {s.host for s in mp.placement.replicas}
         on = {mp.master.host}
-        if len(hosts) == 1:
+        if len(hosts) == 1 and mp.master.name not in unknown:
             on |= hosts
         for h in sorted(on):
             out[h].append(mp)

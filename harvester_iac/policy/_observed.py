@@ -23,14 +23,17 @@ from harvester_iac.policy._thresholds import GROUP_OF, Thresholds, TroubleGroup
 
 if TYPE_CHECKING:
     from harvester_iac.observe import (
+        Coverage,
         Event,
         LonghornNode,
         LonghornReplica,
         LonghornState,
         MetricSample,
+        SessionMap,
     )
+    from harvester_iac.policy._hosts import HostIndex
 
-__all__ = ["Observed", "Trouble", "TroubleIndex", "device_base", "event_ref"]
+__all__ = ["Observed", "Trouble", "TroubleIndex", "device_base", "event_ref", "longhorn_node"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,7 +41,10 @@ class Observed:
     """Health evidence as rules need it; built from a snapshot or from scanned logs.
 
     ``source`` is the snapshot file (or the logs folder); ``collected_at`` when the
-    evidence was taken (``None``: unknown); ``window`` the time span it covers.
+    evidence was taken (``None``: unknown); ``window`` the time span it covers;
+    ``coverage`` what was observed per kind (``observe.Coverage``); ``failed_sources`` and
+    ``partial_sources`` the sources read not at all or in part, each as one line;
+    ``sessions`` the iscsiadm session maps.
     """
 
     source: str
@@ -49,7 +55,10 @@ class Observed:
     longhorn: LonghornState | None = None
     metrics: tuple[MetricSample, ...] = ()
     failed_sources: tuple[str, ...] = ()
+    partial_sources: tuple[str, ...] = ()
     log_sources: tuple[str, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
+    sessions: tuple[SessionMap, ...] = ()
     _replicas: dict[str, tuple[LonghornReplica, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
@@ -75,6 +84,18 @@ class Observed:
         if self.longhorn is None:
             return None
         return next((n for n in self.longhorn.nodes if n.name == name), None)
+
+
+def longhorn_node(inv: Inventory, observed: Observed, host: str) -> LonghornNode | None:
+    """The Longhorn Node of inventory host ``host``: the node of that name, else the one
+    whose name is an alias or the FQDN of the host (host identity)."""
+    found = observed.node(host)
+    if found is not None or observed.longhorn is None:
+        return found
+    from harvester_iac.model import HostMatcher
+
+    matcher = HostMatcher(inv)
+    return next((n for n in observed.longhorn.nodes if matcher.host(n.name) == host), None)
 
 
 def event_ref(e: Event) -> SourceRef:
@@ -132,34 +153,28 @@ def device_base(device: str | None) -> str | None:
 
 
 class TroubleIndex:
-    """Storage trouble per host and per Longhorn disk, computed once per run."""
+    """Storage trouble per host and per Longhorn disk, computed once per run.
+
+    Events reach a host through host identity (:class:`~harvester_iac.policy._hosts.HostIndex`):
+    the FQDN ``altra.lan`` counts for ``altra``, a host-less ``dmesg -T`` file for the host
+    its path names.
+    """
 
     def __init__(self, inv: Inventory, observed: Observed | None, th: Thresholds,
-                 now: datetime) -> None:
+                 now: datetime, hosts: HostIndex | None = None) -> None:
         self._host: dict[str, Trouble] = {}
         self._disk: dict[tuple[str, str], Trouble] = {}
         self.storage_events: dict[str, tuple[Event, ...]] = {}
         if observed is None:
             return
         from harvester_iac.observe import STORAGE_KINDS
+        from harvester_iac.policy._hosts import HostIndex
 
-        by_key: dict[str, str] = {}
-        for h in inv.hosts:
-            by_key[h.name] = h.name
-            by_key[h.address] = h.name
-        single = inv.hosts[0].name if len(inv.hosts) == 1 else None
+        index = hosts or HostIndex(inv, observed)
         since = now - th.recent if th.recent is not None else None
-        per_host: dict[str, list[Event]] = defaultdict(list)
-        for e in observed.events:
-            if e.kind not in STORAGE_KINDS:
-                continue
-            if since is not None and e.time is not None and e.time < since:
-                continue
-            host = by_key.get(e.host) if e.host else single
-            if host is not None:
-                per_host[host].append(e)
         for h in inv.hosts:
-            evs = per_host.get(h.name, [])
+            evs = [e for e in index.events(h.name) if e.kind in STORAGE_KINDS
+                   and not (since is not None and e.time is not None and e.time < since)]
             self.storage_events[h.name] = tuple(evs)
             self._host[h.name] = _trouble(evs, th)
             for d in h.disks:

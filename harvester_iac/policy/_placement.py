@@ -55,7 +55,9 @@ class VolumePlacement:
 
     ``reasons`` holds the scheduler's exclusion rules for the unplaced replicas
     (``over-provisioning``, ``disk-anti-affinity``, ...); ``full_disks`` the disks that
-    refused one for lack of space.
+    refused one for lack of space. ``unobserved`` says why the replicas' real places are
+    unknown (the volume exists in the plan's shape, its Replica objects were not observed):
+    ``replicas`` is then the simulation's guess, not evidence.
     """
 
     volume: DeclaredVolume
@@ -66,6 +68,7 @@ class VolumePlacement:
     full_disks: tuple[Spot, ...] = ()
     source: PlacementSource = PlacementSource.SIMULATED
     note: str = ""
+    unobserved: str | None = None
 
     @property
     def missing(self) -> int:
@@ -127,6 +130,10 @@ def observed_spots(inv: Inventory, observed: Observed, volume_name: str) -> tupl
         if not _live(r) or r.node is None:
             continue
         host = inv.host(r.node)
+        if host is None:  # a Longhorn node named by an alias or FQDN of an inventory host
+            from harvester_iac.model import HostMatcher
+
+            host = inv.host(HostMatcher(inv).host(r.node) or "")
         disk_name: str | None = None
         path = r.disk_path
         if path is None and r.disk_id:
@@ -139,7 +146,7 @@ def observed_spots(inv: Inventory, observed: Observed, volume_name: str) -> tupl
             match = next((d for d in host.disks if clean_path(d.path) == want), None)
             if match is not None:
                 disk_name = match.name
-        spots.append(Spot(r.node, disk_name or r.disk_id or path or "?"))
+        spots.append(Spot(host.name if host else r.node, disk_name or r.disk_id or path or "?"))
     return tuple(sorted(spots))
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
-from harvester_iac.core import Evidence, Finding, Resource, ResourceKind, RuleError, Severity
+from harvester_iac.core import Evidence, Finding, Resource, ResourceKind, RuleError, Severity, Unknown
 
 if TYPE_CHECKING:
     from harvester_iac.policy._context import RuleContext
 
 __all__ = [
+    "NEED_TEXT",
     "Category",
     "Inspected",
     "Need",
@@ -44,18 +45,31 @@ class Category(StrEnum):
 
 
 class Need(StrEnum):
-    """What a rule needs to judge at all; without it the rule's result is ``unknown``."""
+    """Evidence a rule needs to judge at all; without it the rule's result is ``unknown``.
 
-    OBSERVED = "observed"        # any health evidence (snapshot or scanned logs)
-    LONGHORN = "longhorn"        # Longhorn objects in the evidence
-    ETCD = "etcd"                # etcd evidence: metrics or etcd log events
+    Apart from ``observed`` (any health evidence), each is an evidence kind of the
+    snapshot's coverage (``observe.EvidenceKind``) and a name ``--require`` accepts.
+    """
+
+    OBSERVED = "observed"    # any health evidence (snapshot or scanned logs)
+    EVENTS = "events"        # log events of the hosts / masters concerned
+    ISCSIADM = "iscsiadm"    # the iscsiadm session map
+    NODES = "nodes"          # Longhorn Node objects
+    VOLUMES = "volumes"      # Longhorn Volume objects
+    REPLICAS = "replicas"    # Longhorn Replica objects
+    METRICS = "metrics"      # Prometheus series
 
 
-_NEED_TEXT = {
-    Need.OBSERVED: "no health evidence was given (--observed SNAPSHOT.json or --logs DIR)",
-    Need.LONGHORN: "the health evidence holds no Longhorn objects (nodes, volumes, replicas)",
-    Need.ETCD: "the health evidence holds no etcd metrics, no etcd log line and no log of a master",
+NEED_TEXT: dict[Need, str] = {
+    Need.OBSERVED: "any health evidence (--observed SNAPSHOT.json or --logs DIR)",
+    Need.EVENTS: "the logs (iscsid, kernel, etcd) of the hosts and masters it judges",
+    Need.ISCSIADM: "the iscsiadm session map of the hosts it judges",
+    Need.NODES: "Longhorn Node objects",
+    Need.VOLUMES: "Longhorn Volume objects",
+    Need.REPLICAS: "Longhorn Replica objects",
+    Need.METRICS: "Prometheus series",
 }
+_ORDER = list(Need)
 
 
 class Rule:
@@ -74,6 +88,8 @@ class Rule:
     why: ClassVar[str]
     fix: ClassVar[str]
     needs: ClassVar[frozenset[Need]] = frozenset()
+    #: When this rule reports a subject ``unknown`` (for docs/rules.md); empty: never.
+    unknown_when: ClassVar[str] = ""
 
     def __init__(self) -> None:
         for attr in ("id", "title", "severity", "category", "applies_to", "why", "fix"):
@@ -83,23 +99,39 @@ class Rule:
 
     # -- what subclasses provide ----------------------------------------------------------
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
-        """Yield the findings; yield nothing when every subject passes."""
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
+        """Yield the findings, and an :class:`Unknown` for each subject it cannot judge;
+        yield nothing when every subject passes."""
         raise RuleError(f"{type(self).__name__} does not override evaluate()")
 
     def unknown_reason(self, ctx: RuleContext) -> str | None:
-        """Why this rule cannot judge this run, or ``None`` when it can."""
-        order = (Need.OBSERVED, Need.LONGHORN, Need.ETCD)
-        for need in sorted(self.needs, key=order.index):
-            if not ctx.has(need):
-                return _NEED_TEXT[need]
+        """Why this rule cannot judge this run at all, or ``None`` when it can.
+
+        A need is missing when its evidence was not observed at all; evidence observed in
+        part lets the rule judge what it covers and report the rest as :class:`Unknown`.
+        """
+        for need in sorted(self.needs, key=_ORDER.index):
+            missing = ctx.missing(need)
+            if missing is not None:
+                return missing
         return None
+
+    def missing_needs(self, ctx: RuleContext) -> tuple[str, ...]:
+        """The needs (as evidence kind names) this run lacks entirely."""
+        return tuple(n.value for n in sorted(self.needs, key=_ORDER.index)
+                     if ctx.missing(n) is not None)
 
     def subjects(self, ctx: RuleContext) -> tuple[Resource, ...]:
         """The resources this rule examined (one JUnit test case each)."""
         return ctx.resources(self.applies_to)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def unknown(self, resource: Resource, reason: str, *, needs: Iterable[Need | str] = (),
+                evidence: Iterable[Evidence] = ()) -> Unknown:
+        """A subject this rule cannot judge, with the reason and the missing evidence kinds."""
+        return Unknown(rule=self.id, resource=resource, reason=reason,
+                       needs=tuple(str(n) for n in needs), evidence=tuple(evidence))
 
     def finding(
         self,
@@ -153,7 +185,12 @@ class ValueRule(Rule):
     def problem(self, item: Inspected, ctx: RuleContext) -> str:
         return f"{item.resource}: {self.inspected_key} is {item.value}"
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+    def unjudged(self, ctx: RuleContext) -> Iterable[Unknown]:
+        """Subjects ``inspect`` has no value for, as unknowns (default: none)."""
+        return ()
+
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
+        yield from self.unjudged(ctx)
         for item in self.inspect(ctx):
             if not self.passes(item.value, ctx):
                 yield self.finding(resources=[item.resource], message=self.problem(item, ctx),

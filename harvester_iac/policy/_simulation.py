@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from harvester_iac.model import Inventory, StorageClass
-from harvester_iac.policy._observed import Observed
+from harvester_iac.policy._observed import Observed, longhorn_node
 from harvester_iac.policy._placement import (
     CAPACITY_REASONS,
     DiskLoad,
@@ -24,38 +25,31 @@ from harvester_iac.policy._placement import (
     VolumePlacement,
     observed_spots,
 )
+from harvester_iac.policy._volumes import longhorn_links, replicas_observed
 from harvester_iac.scheduler import ClusterState, ReplicaState, from_observed, place_inventory
 
+if TYPE_CHECKING:
+    from harvester_iac.observe import LonghornNode
+
 __all__ = ["plan_placement"]
+
+
+def _nodes_by_host(inv: Inventory, observed: Observed) -> list[LonghornNode]:
+    """Longhorn's nodes under the inventory's host names (a node named by a host's alias or
+    FQDN is that host's)."""
+    import dataclasses
+
+    out = []
+    for h in inv.hosts:
+        node = longhorn_node(inv, observed, h.name)
+        if node is not None:
+            out.append(node if node.name == h.name else dataclasses.replace(node, name=h.name))
+    return out
 
 
 def _declared(inv: Inventory, s: Spot) -> bool:
     host = inv.host(s.host)
     return host is not None and host.disk(s.disk) is not None
-
-
-def _longhorn_names(inv: Inventory, observed: Observed) -> dict[str, str]:
-    """Declared volume key -> its Longhorn volume: its ``volumeName``, else the only volume
-    Longhorn attributes to its VM when the VM has one disk (a master's root volume)."""
-    lh = observed.longhorn
-    if lh is None:
-        return {}
-    declared = list(inv.declared_volumes())
-    disks_of: dict[str, int] = defaultdict(int)
-    for v in declared:
-        disks_of[v.vm] += 1
-    by_vm: dict[str, list[str]] = defaultdict(list)
-    for lv in lh.volumes:
-        if lv.vm_name:
-            by_vm[lv.vm_name].append(lv.name)
-    out: dict[str, str] = {}
-    for v in declared:
-        if v.volume_name:
-            if lh.volume(v.volume_name) is not None:
-                out[v.key] = v.volume_name
-        elif disks_of[v.vm] == 1 and len(by_vm.get(v.vm, ())) == 1:
-            out[v.key] = by_vm[v.vm][0]
-    return out
 
 
 def _differs(observed: Observed, name: str, sc: StorageClass | None) -> str | None:
@@ -81,14 +75,15 @@ def plan_placement(inv: Inventory, observed: Observed | None, *, now: datetime) 
     lh_name: dict[str, str] = {}  # the scheduler's volume name -> Longhorn's
     if observed is not None and observed.has_longhorn:
         assert observed.longhorn is not None
-        planned = from_observed(inv, observed.longhorn.nodes)
+        planned = from_observed(inv, _nodes_by_host(inv, observed))
         cluster = planned.cluster
         measured = {Spot(node, disk) for node, disk in planned.measured}
-        names = _longhorn_names(inv, observed)
+        links = longhorn_links(inv, observed)
         for v in inv.declared_volumes():
-            found = names.get(v.key)
-            if found is None:
+            link = links.get(v.key)
+            if link is None:
                 continue
+            found = link.volume
             key = v.volume_name or f"{v.vm}-{v.disk}"
             lh_name[key] = found
             spots = tuple(s for s in observed_spots(inv, observed, found) if _declared(inv, s))
@@ -107,7 +102,7 @@ def plan_placement(inv: Inventory, observed: Observed | None, *, now: datetime) 
             if p is not None:
                 new_bytes[Spot(p.node, p.disk)] += vp.size
         kept = len(vp.existing)
-        source, note = PlacementSource.SIMULATED, ""
+        source, note, unobserved = PlacementSource.SIMULATED, "", None
         if kept and observed is not None:
             differs = _differs(observed, lh_name.get(vp.volume, vp.volume), sc)
             if differs is None and kept >= vp.number_of_replicas:
@@ -115,6 +110,15 @@ def plan_placement(inv: Inventory, observed: Observed | None, *, now: datetime) 
             else:
                 note = (f"{differs or 'replicas missing'}: {kept} observed replica(s) kept, "
                         "the rest simulated")
+        elif observed is not None and vp.volume in lh_name:
+            name = lh_name[vp.volume]
+            if not replicas_observed(observed, name) and _differs(observed, name, sc) is None:
+                # Longhorn has this volume in the plan's shape already: the plan does not move
+                # its replicas, and where they are was not observed
+                unobserved = (f"the replicas of Longhorn volume {name} were not observed (no "
+                              "Replica objects); it already has the plan's shape, so the plan "
+                              "does not place them and where they are is unknown")
+                note = "existing volume, replicas not observed: the simulation's guess"
         reasons = frozenset(e.rule.value for e in vp.exclusions)
         full = tuple(sorted({Spot(e.node, e.disk) for e in vp.exclusions
                              if e.rule.value in CAPACITY_REASONS and e.node and e.disk}))
@@ -125,7 +129,7 @@ def plan_placement(inv: Inventory, observed: Observed | None, *, now: datetime) 
             volume=dv, wanted=vp.number_of_replicas,
             replicas=tuple(Spot(p.node, p.disk) for p in vp.replicas),
             unplaced=unplaced if vp.missing else (), reasons=reasons, full_disks=full,
-            source=source, note=note))
+            source=source, note=note, unobserved=unobserved))
     loads = []
     capacity = {Spot(h.name, d.name): d.capacity for h in inv.hosts for d in h.disks}
     for n in result.cluster.nodes:

@@ -53,12 +53,17 @@ def observed_from_snapshot(snap: HealthSnapshot, *, source: str) -> Observed:
     failed = tuple(
         f"{s.kind.value} {s.location}: {s.error or 'failed'}"
         for s in snap.sources if s.state is SourceState.FAILED)
+    partial = tuple(
+        f"{s.kind.value} {s.location}: {s.error or 'read in part'}"
+        + (f" ({s.detail})" if s.detail and s.kind is not SourceKind.LOG else "")
+        for s in snap.sources if s.state is SourceState.PARTIAL)
     return Observed(
         source=source, collected_at=snap.collected_at,
         window_start=snap.window.since, window_end=snap.window.until,
         events=snap.events, longhorn=snap.longhorn,
         metrics=snap.metrics.samples if snap.metrics is not None else (),
-        failed_sources=failed,
+        failed_sources=failed, partial_sources=partial, coverage=snap.coverage,
+        sessions=snap.sessions,
         log_sources=tuple(s.location for s in snap.sources
                           if s.kind is SourceKind.LOG and s.state is not SourceState.FAILED))
 
@@ -78,6 +83,7 @@ def build_context(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     max_age: timedelta = DEFAULT_MAX_AGE,
     require_observed: bool = False,
+    require: frozenset[str] = frozenset(),
     waivers: tuple[Waiver, ...] = (),
     placer: Placer | None = None,
 ) -> RuleContext:
@@ -86,7 +92,7 @@ def build_context(
     return RuleContext(
         inventory=inventory, placement=placement, observed=observed, now=when,
         thresholds=thresholds, max_age=max_age, require_observed=require_observed,
-        waivers=waivers)
+        require=frozenset(str(k) for k in require), waivers=waivers)
 
 
 def _placement_note(p: SitePlacement) -> str:
@@ -104,20 +110,27 @@ def validate(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     max_age: timedelta = DEFAULT_MAX_AGE,
     require_observed: bool = False,
+    require: frozenset[str] = frozenset(),
     waivers: tuple[Waiver, ...] = (),
     baseline: frozenset[str] | str | Path = frozenset(),
     fail_on: FailOn | Severity | str = FailOn.ERROR,
     rules: tuple[Rule, ...] | None = None,
     placer: Placer | None = None,
 ) -> ValidationReport:
-    """Run every rule on ``inventory`` with the evidence and judge the findings."""
+    """Run every rule on ``inventory`` with the evidence and judge the findings.
+
+    ``require_observed`` turns every unknown (a subject a rule could not judge for want of
+    evidence) into an error, ``require`` those missing one of these evidence kinds
+    (``EvidenceKind`` values such as ``"replicas"``); either also makes partial and failed
+    sources errors.
+    """
     if observed is not None and not isinstance(observed, Observed):
         observed = observed_from_snapshot(observed, source="<snapshot>")
     if isinstance(baseline, str | Path):
         baseline = load_baseline(baseline)
     ctx = build_context(inventory, observed=observed, now=now, thresholds=thresholds,
-                        max_age=max_age, require_observed=require_observed, waivers=waivers,
-                        placer=placer)
+                        max_age=max_age, require_observed=require_observed, require=require,
+                        waivers=waivers, placer=placer)
     return run_rules(ctx, fail_on=FailOn(str(fail_on)), baseline=baseline, rules=rules,
                      placement_note=_placement_note(ctx.placement))
 

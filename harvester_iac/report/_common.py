@@ -37,4 +37,5 @@ def verdict_line(report: ValidationReport) -> str:
             else f"fail-on {report.fail_on.value}")
     return (f"{head}: {s['blocking']} blocking ({gate}); {s['error']} error(s), "
             f"{s['warning']} warning(s), {s['info']} info; {s['waived']} waived, "
-            f"{s['baselined']} baselined; {s['unknown']} rule(s) unknown")
+            f"{s['baselined']} baselined; {s['unknown']} rule(s) unknown"
+            + (f", {s['unknownSubjects']} subject(s) not judged" if s["unknownSubjects"] else ""))

@@ -38,5 +38,11 @@ def render_github(report: ValidationReport) -> str:
         props.append(f"title={_prop(f'{f.rule} {f.title}{state}')}")
         msg = f"{f.message}. Fix: {f.fix} [{', '.join(r.id for r in f.resources)}]"
         lines.append(f"::{cmd} {','.join(props)}::{_data(msg)}")
+    for r in report.results:
+        for u in r.unknowns:
+            title = _prop(f"{r.rule.id} {r.rule.title} (unknown)")
+            lines.append(f"::notice title={title}::{_data(f'not judged: {u.reason} [{u.resource.id}]')}")
+    if report.coverage_line:
+        lines.append(report.coverage_line)
     lines.append(verdict_line(report))
     return "\n".join(lines) + "\n"

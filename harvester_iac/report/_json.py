@@ -78,6 +78,8 @@ def _rule(r: RuleResult) -> dict[str, Any]:
         "status": r.status.value,
         "reason": r.reason,
         "subjects": [s.id for s in r.subjects],
+        "unknowns": [{"resource": u.resource.id, "reason": u.reason, "needs": list(u.needs),
+                      "evidence": [_evidence(e) for e in u.evidence]} for u in r.unknowns],
     }
 
 
@@ -97,6 +99,9 @@ def report_to_dict(report: ValidationReport) -> dict[str, Any]:
         "findings": [_finding(o) for o in report.outcomes],
         "rules": [_rule(r) for r in report.results],
         "summary": report.summary(),
+        "coverage": [{"kind": c.kind.value, "scope": c.scope, "state": c.state.value,
+                      "reason": c.reason, "sources": list(c.sources)} for c in report.coverage],
+        "coverageLine": report.coverage_line,
     }
 
 

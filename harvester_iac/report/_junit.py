@@ -1,7 +1,8 @@
 """JUnit XML: one test suite per rule, one test case per rule x resource.
 
-A case fails when an open finding on its resource is at or above ``--fail-on``; a rule
-that could not judge is skipped (with the reason), never passed. Warnings below the gate,
+A case fails when an open finding on its resource is at or above ``--fail-on``; a subject a
+rule could not judge is skipped (with the reason), never passed; under --require-observed
+its error fails the case. Warnings below the gate,
 waived and baselined findings are written to the case's ``system-out``.
 """
 
@@ -38,9 +39,17 @@ def render_junit(report: ValidationReport) -> str:
         if not cases:
             cases[Resource.parse(f"site/{report.site}")] = []
         s_fail = s_skip = 0
+        unknown = {u.resource: u for u in r.unknowns}
+        for u in r.unknowns:
+            cases.setdefault(u.resource, [])
         for res, outs in cases.items():
             case = ET.SubElement(suite, "testcase", classname=r.rule.id, name=res.id)
-            if r.status is Status.UNKNOWN:
+            blocked = [o for o in outs if o.blocking]
+            if res in unknown and not blocked:
+                ET.SubElement(case, "skipped", message=f"unknown: {unknown[res].reason}")
+                s_skip += 1
+                continue
+            if r.status is Status.UNKNOWN and not r.unknowns and not blocked:
                 ET.SubElement(case, "skipped", message=f"unknown: {r.reason}")
                 s_skip += 1
                 continue

@@ -45,9 +45,16 @@ def render_markdown(report: ValidationReport) -> str:
             out += ["", f"Fingerprint `{f.fingerprint}`", "", "</details>", ""]
     else:
         out += ["No findings.", ""]
-    unknown = [r for r in report.results if r.status is Status.UNKNOWN]
+    unknown = [r for r in report.results if r.unknowns or r.status is Status.UNKNOWN]
     if unknown:
         out += ["**Not judged (unknown, not a pass):**", ""]
-        out += [f"- {r.rule.id} {r.rule.title}: {r.reason}" for r in unknown]
+        for r in unknown:
+            if r.unknowns and not all(u.reason == r.reason for u in r.unknowns):
+                out.append(f"- {r.rule.id} {r.rule.title}:")
+                out += [f"  - `{u.resource.id}`: {_cell(u.reason)}" for u in r.unknowns]
+            else:
+                out.append(f"- {r.rule.id} {r.rule.title}: {r.reason}")
         out.append("")
+    if report.coverage_line:
+        out += [f"_{_cell(report.coverage_line)}_", ""]
     return "\n".join(out)

@@ -1,6 +1,7 @@
 """SARIF 2.1.0, for code-scanning UIs: one result per finding, rules from the registry.
 
-Waived findings carry an external suppression with the waiver's reason; with a baseline,
+Subjects a rule could not judge are results of kind ``open`` (level ``none``): SARIF's
+word for "could not determine". Waived findings carry an external suppression with the waiver's reason; with a baseline,
 ``baselineState`` says ``unchanged`` (known) or ``new``. Locations point at the inventory
 line (or log line) of the finding's first evidence; the resources become logical locations.
 """
@@ -102,6 +103,16 @@ def report_to_sarif(report: ValidationReport, *, with_baseline: bool = False) ->
         if with_baseline:
             res["baselineState"] = "unchanged" if o.baselined else "new"
         results.append(res)
+    for r in report.results:
+        for u in r.unknowns:
+            # SARIF's "open": the tool could not tell whether the rule is satisfied
+            results.append({
+                "ruleId": r.rule.id, "ruleIndex": index[r.rule.id], "kind": "open", "level": "none",
+                "message": {"text": f"not judged: {u.reason}"},
+                "locations": [{"logicalLocations": [{"name": u.resource.id, "kind": "resource"}]}],
+                "properties": {"resources": [u.resource.id], "needs": list(u.needs),
+                               "blocking": False},
+            })
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "harvester-iac",

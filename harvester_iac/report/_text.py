@@ -38,10 +38,16 @@ def render_text(report: ValidationReport) -> str:
             out += [f"          {evidence_text(e)}" for e in f.evidence]
         out.append(f"        fingerprint: {f.fingerprint}")
         out.append("")
-    unknown = [r for r in report.results if r.status is Status.UNKNOWN]
+    unknown = [r for r in report.results if r.unknowns or r.status is Status.UNKNOWN]
     for r in unknown:
-        out.append(f"UNKNOWN {r.rule.id}  {r.rule.title}: {r.reason}")
+        if r.reason is not None and r.unknowns and all(u.reason == r.reason for u in r.unknowns):
+            out.append(f"UNKNOWN {r.rule.id}  {r.rule.title}: {r.reason}")
+            continue
+        out.append(f"UNKNOWN {r.rule.id}  {r.rule.title}")
+        out += [f"        {u.resource.id}: {u.reason}" for u in r.unknowns]
     if unknown:
         out.append("")
     out.append(verdict_line(report))
+    if report.coverage_line:
+        out.append(report.coverage_line)
     return "\n".join(out) + "\n"

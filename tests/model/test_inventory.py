@@ -36,8 +36,9 @@ def test_public_api_is_pinned() -> None:
     assert model.__all__ == sorted(model.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
     assert set(model.__all__) == {
         "DEFAULT_INVENTORY_NAME", "AntiAffinity", "BlockDevice", "ControlPlane", "DataLocality", "DeclaredVolume",
-        "DiskType", "Host", "Inventory", "Longhorn", "LonghornDisk", "LonghornSettings",
-        "MasterVm", "Network", "Problem", "Size", "SizeError", "StorageClass", "Vm", "VmDisk",
+        "DiskType", "Host", "HostMatcher", "Identity", "Inventory", "Longhorn", "LonghornDisk",
+        "LonghornSettings", "MachineKind", "MasterVm", "Network", "Problem", "Size", "SizeError",
+        "StorageClass", "Vm", "VmDisk",
         "VmImage", "admission_problems", "check_inventory", "clean_path", "default_inventory",
         "inventory_schema", "is_dns1123_label", "is_dns1123_subdomain", "is_qualified_name",
         "load_inventory", "parse_inventory", "structural_problems",

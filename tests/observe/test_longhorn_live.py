@@ -132,7 +132,7 @@ def test_pages_through_every_list_with_limit_and_continue(
     state, sources = read_longhorn_live(_options(tmp_path, port))
     expected, _ = read_longhorn_files(INCIDENT_LONGHORN)
     assert state == expected
-    assert [s.state for s in sources] == [SourceState.OK] * 4
+    assert [s.state for s in sources] == [SourceState.OK] * 5
     assert sources[0].location == f"http://127.0.0.1:{port}{PREFIX}volumes"
     assert sources[0].detail == "context altra; 5 Volume objects in 3 pages"
     volume_calls = [q for p, q, _ in fake.requests if p.endswith("/volumes")]
@@ -180,7 +180,7 @@ def test_refused_connection_is_a_recorded_failure(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     state, sources = read_longhorn_live(_options(tmp_path, port))
-    assert [s.state for s in sources] == [SourceState.FAILED] * 4
+    assert [s.state for s in sources] == [SourceState.FAILED] * 5
     assert all("refused" in (s.error or "") for s in sources), [s.error for s in sources]
     assert state.empty
 
@@ -223,5 +223,5 @@ def test_observe_kubeconfig_records_live_sources_in_the_snapshot(
     text = capsys.readouterr().out
     assert "FAILED  kubernetes" in text and "HTTP 403" in text
     snap = load_snapshot(out)
-    assert [s.state for s in snap.sources] == [SourceState.OK] * 3 + [SourceState.FAILED]
+    assert [s.state for s in snap.sources] == [SourceState.OK] * 3 + [SourceState.FAILED, SourceState.OK]
     assert len(snap.longhorn.volumes) == 5 and snap.longhorn.settings == ()

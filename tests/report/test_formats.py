@@ -58,8 +58,11 @@ def test_sarif_validates_against_the_official_schema() -> None:
     run = doc["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [r.rule.id for r in report.results]
     results = run["results"]
-    assert len(results) == len(report.outcomes)
-    by_rule = {r["ruleId"]: r for r in results}
+    opened = [r for r in results if r.get("kind") == "open"]  # subjects not judged
+    assert len(results) - len(opened) == len(report.outcomes)
+    assert len(opened) == len(report.unknowns) == 3
+    assert all(r["level"] == "none" and r["ruleId"] == "HIAC-ETCD-001" for r in opened)
+    by_rule = {r["ruleId"]: r for r in results if r.get("kind") != "open"}
     quorum = by_rule["HIAC-PLACEMENT-001"]
     assert quorum["level"] == "error" and quorum["baselineState"] == "new"
     loc = quorum["locations"][0]["physicalLocation"]
@@ -131,7 +134,9 @@ def test_markdown_and_text_name_every_finding() -> None:
         assert o.finding.rule in md and o.finding.fingerprint in md
         assert o.finding.fingerprint in text
     assert "waived" in md
-    assert text.rstrip().splitlines()[-1].startswith("FAILED:")
+    *_, verdict, coverage = text.rstrip().splitlines()
+    assert verdict.startswith("FAILED:")
+    assert coverage.startswith("coverage: events altra full, kube-master-00 full") and "engines none" in coverage
 
 
 def test_text_explains_each_rule_once() -> None:

@@ -1,6 +1,6 @@
 """Read Longhorn objects live through the Kubernetes API (``kubernetes`` client).
 
-Lists ``longhorn.io/v1beta2`` volumes, replicas, nodes and settings in
+Lists ``longhorn.io/v1beta2`` volumes, replicas, nodes, settings and engines in
 ``longhorn-system`` with paging (``limit`` / ``continue``). Every list is one source
 status: a 403, a timeout, a refused connection, a missing CRD (404) or an expired
 ``continue`` token is recorded as ``failed`` (nothing read) or ``partial`` (some pages
@@ -31,6 +31,7 @@ LONGHORN_PLURALS: tuple[tuple[str, str], ...] = (
     ("replicas", "Replica"),
     ("nodes", "Node"),
     ("settings", "Setting"),
+    ("engines", "Engine"),
 )
 
 GROUP = "longhorn.io"

@@ -27,6 +27,7 @@ __all__ = [
     "DiskType",
     "LonghornCondition",
     "LonghornDisk",
+    "LonghornEngine",
     "LonghornNode",
     "LonghornReplica",
     "LonghornSetting",
@@ -38,8 +39,8 @@ __all__ = [
     "vm_name_of",
 ]
 
-#: The object kinds this reader keeps; other longhorn.io kinds (Engine, ...) are skipped.
-LONGHORN_KINDS: tuple[str, ...] = ("Volume", "Replica", "Node", "Setting")
+#: The object kinds this reader keeps; other longhorn.io kinds (InstanceManager, ...) are skipped.
+LONGHORN_KINDS: tuple[str, ...] = ("Volume", "Replica", "Node", "Setting", "Engine")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,23 @@ class LonghornNode:
 
 
 @dataclass(frozen=True, slots=True)
+class LonghornEngine:
+    """A volume's engine (its iSCSI frontend): where it runs and the mode of each replica it
+    writes to (``status.replicaModeMap``: replica name → ``RW``, ``WO`` rebuilding, ``ERR``)."""
+
+    name: str
+    volume: str | None = None
+    node: str | None = None
+    current_state: str | None = None
+    replica_modes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def writable(self) -> int:
+        """Replicas the engine reads and writes (mode ``RW``)."""
+        return sum(mode == "RW" for _, mode in self.replica_modes)
+
+
+@dataclass(frozen=True, slots=True)
 class LonghornSetting:
     """A Longhorn setting (``replica-soft-anti-affinity`` → ``"false"``); values stay strings."""
 
@@ -182,6 +200,7 @@ class LonghornState:
     replicas: tuple[LonghornReplica, ...] = ()
     nodes: tuple[LonghornNode, ...] = ()
     settings: tuple[LonghornSetting, ...] = ()
+    engines: tuple[LonghornEngine, ...] = ()
     _volumes: dict[str, LonghornVolume] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -192,13 +211,16 @@ class LonghornState:
 
     @property
     def empty(self) -> bool:
-        return not (self.volumes or self.replicas or self.nodes or self.settings)
+        return not (self.volumes or self.replicas or self.nodes or self.settings or self.engines)
 
     def volume(self, name: str) -> LonghornVolume | None:
         return self._volumes.get(name)
 
     def replicas_of(self, volume: str) -> tuple[LonghornReplica, ...]:
         return tuple(r for r in self.replicas if r.volume == volume)
+
+    def engines_of(self, volume: str) -> tuple[LonghornEngine, ...]:
+        return tuple(e for e in self.engines if e.volume == volume)
 
     def setting(self, name: str) -> str | None:
         return next((s.value for s in self.settings if s.name == name), None)
@@ -210,6 +232,7 @@ class LonghornState:
         reps: dict[str, LonghornReplica] = {}
         nodes: dict[str, LonghornNode] = {}
         sets: dict[str, LonghornSetting] = {}
+        engs: dict[str, LonghornEngine] = {}
         for obj in objects:
             if isinstance(obj, LonghornVolume):
                 vols.setdefault(obj.name, obj)
@@ -217,6 +240,8 @@ class LonghornState:
                 reps.setdefault(obj.name, obj)
             elif isinstance(obj, LonghornNode):
                 nodes.setdefault(obj.name, obj)
+            elif isinstance(obj, LonghornEngine):
+                engs.setdefault(obj.name, obj)
             else:
                 sets.setdefault(obj.name, obj)
         return LonghornState(
@@ -224,16 +249,17 @@ class LonghornState:
             replicas=tuple(reps[k] for k in sorted(reps)),
             nodes=tuple(nodes[k] for k in sorted(nodes)),
             settings=tuple(sets[k] for k in sorted(sets)),
+            engines=tuple(engs[k] for k in sorted(engs)),
         )
 
     def merged(self, other: LonghornState) -> LonghornState:
         return LonghornState.of(
-            [*self.volumes, *self.replicas, *self.nodes, *self.settings,
-             *other.volumes, *other.replicas, *other.nodes, *other.settings]
+            [*self.volumes, *self.replicas, *self.nodes, *self.settings, *self.engines,
+             *other.volumes, *other.replicas, *other.nodes, *other.settings, *other.engines]
         )
 
 
-LonghornObject = LonghornVolume | LonghornReplica | LonghornNode | LonghornSetting
+LonghornObject = LonghornVolume | LonghornReplica | LonghornNode | LonghornSetting | LonghornEngine
 
 # -- VM names -------------------------------------------------------------------------
 
@@ -445,11 +471,25 @@ def _setting(obj: Located) -> LonghornSetting:
     )
 
 
+def _engine(obj: Located) -> LonghornEngine:
+    spec = obj.get("spec") or obj.child("spec", {})
+    status = obj.get("status") or obj.child("status", {})
+    modes = status.get("replicaModeMap")
+    return LonghornEngine(
+        name=_name(obj),
+        volume=spec.opt_str("volumeName"),
+        node=spec.opt_str("nodeID"),
+        current_state=status.opt_str("currentState"),
+        replica_modes=tuple(sorted((k, v.as_str()) for k, v in modes.members())) if modes else (),
+    )
+
+
 _PARSERS: dict[str, Callable[[Located], LonghornObject]] = {
     "Volume": _volume,
     "Replica": _replica,
     "Node": _node,
     "Setting": _setting,
+    "Engine": _engine,
 }
 
 

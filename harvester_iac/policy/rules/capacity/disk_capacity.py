@@ -12,12 +12,13 @@ from harvester_iac.core import (
     Resource,
     ResourceKind,
     Severity,
+    Unknown,
 )
 from harvester_iac.model import Size
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._facts import volume_res
 from harvester_iac.policy._placement import DiskLoad, Spot
-from harvester_iac.policy._rule import Category, Rule
+from harvester_iac.policy._rule import Category, Need, Rule
 
 
 def _gib(n: float) -> str:
@@ -30,6 +31,10 @@ class DiskCapacity(Rule):
     severity = Severity.ERROR
     category = Category.CAPACITY
     applies_to = ResourceKind.DISK
+    unknown_when = (
+        'a disk with no declared capacity whose Longhorn Node was not observed (that disk: its si'
+        'ze is unknown).'
+    )
     why = (
         "Longhorn refuses a replica on a disk when the scheduled size would pass "
         "(maximum - reserved) x storage-over-provisioning-percentage, or when free space "
@@ -40,8 +45,19 @@ class DiskCapacity(Rule):
     fix = ("Add a Longhorn disk or capacity, shrink volumes, or lower storageReserved; raising "
            "storageOverProvisioningPercentage only postpones a full disk.")
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
         pl = ctx.placement
+        loaded = {Spot(d.host, d.disk) for d in pl.disks}
+        nodes = ctx.coverage("nodes").state
+        for h in ctx.inventory.hosts:
+            for d in h.disks:
+                if Spot(h.name, d.name) not in loaded:
+                    seen = ("its Longhorn Node was not observed" if nodes == "none"
+                            else "Longhorn reports no size for it")
+                    yield self.unknown(Resource(ResourceKind.DISK, f"{h.name}/{d.name}"),
+                                       needs=[Need.NODES], reason=(
+                        f"the size of disk {h.name}/{d.name} is unknown: the inventory declares no "
+                        f"capacity and {seen}"))
         margin = ctx.thresholds.capacity_margin
         refused: dict[Spot, list[str]] = defaultdict(list)
         for vp in pl.volumes:

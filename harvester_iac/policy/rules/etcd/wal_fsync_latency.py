@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from harvester_iac.core import Observation, Resource, ResourceKind, Severity
+from harvester_iac.core import Observation, Resource, ResourceKind, Severity, Unknown
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._rule import Category, Inspected, Need, ValueRule
 
@@ -33,7 +33,11 @@ class WalFsyncLatency(ValueRule):
     severity = Severity.WARNING
     category = Category.ETCD
     applies_to = ResourceKind.MASTER
-    needs = frozenset({Need.ETCD})
+    needs = frozenset({Need.METRICS})
+    unknown_when = (
+        "Prometheus was not queried or has no `etcd_wal_fsync_p99_seconds` series (the whole "
+        "rule); a master whose name or address no series carries (that master)."
+    )
     why = (
         "etcd writes every change to its WAL and waits for fsync; its own guidance is a p99 "
         "under 10 ms. Slower disks make heartbeats late, applies slow and leader elections "
@@ -43,6 +47,28 @@ class WalFsyncLatency(ValueRule):
            "with a diskSelector), fewer replicas across slow links, or less competing I/O.")
 
     inspected_key = WAL_FSYNC_P99
+
+    def unknown_reason(self, ctx: RuleContext) -> str | None:
+        missing = super().unknown_reason(ctx)
+        if missing is not None:
+            return missing
+        cov = ctx.coverage("metrics", WAL_FSYNC_P99)
+        if cov.state == "none":
+            return f"needs the Prometheus series {WAL_FSYNC_P99}: not observed ({cov.reason})"
+        return None
+
+    def unjudged(self, ctx: RuleContext) -> Iterable[Unknown]:
+        """Masters no series with data names."""
+        evidence = ctx.observed
+        if evidence is None:
+            return
+        measured = {_master_of(ctx, s) for s in evidence.metric(WAL_FSYNC_P99) if not math.isnan(s.value)}
+        for m in ctx.inventory.control_plane.masters:
+            if m.name not in measured:
+                yield self.unknown(
+                    Resource(ResourceKind.MASTER, m.name), needs=[Need.METRICS],
+                    reason=f"Prometheus has no {WAL_FSYNC_P99} series (with data) for {m.name}: "
+                           "none carries its name or address in a label")
 
     def inspect(self, ctx: RuleContext) -> Iterable[Inspected]:
         """Each master's p99 in milliseconds, as Prometheus reports it."""

@@ -29,7 +29,10 @@ class EvidenceFreshness(Rule):
     why = (
         "Placement is only as safe as the storage under it. Without a health snapshot the "
         "gate cannot see a flapping iSCSI path; with an old or partial one it judges a past "
-        "that may no longer hold. With --require-observed these findings are errors."
+        "that may no longer hold. A source read only in part (a Longhorn list that answered "
+        "with an unexpected response or failed on a later page, Prometheus answering some "
+        "queries) counts like a failed one. With --require-observed these findings are errors; "
+        "with --require KIND, so is every named kind not observed in full."
     )
     fix = (
         "Collect fresh evidence with `harvester-iac observe ... -o snapshot.json` and pass "
@@ -37,8 +40,18 @@ class EvidenceFreshness(Rule):
     )
 
     def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
-        strict = ctx.require_observed
+        strict = ctx.require_observed or bool(ctx.require)
         obs = ctx.observed
+        for kind in sorted(ctx.require):
+            cov = ctx.coverage(kind)
+            if cov.state != "full":
+                yield self.finding(
+                    resources=[ctx.snapshot_resource], severity=Severity.ERROR, key=f"require:{kind}",
+                    message=f"--require {kind}: {cov.describe()}",
+                    evidence=[Observation("coverage", cov.describe()),
+                              *(Observation("source", s) for s in cov.sources[:5])],
+                    fix=f"Observe {kind} in full (see docs/rules.md for the commands) or drop "
+                        f"{kind} from --require.")
         if obs is None:
             yield self.finding(
                 resources=[Resource(ResourceKind.SITE, ctx.inventory.name)],
@@ -70,12 +83,16 @@ class EvidenceFreshness(Rule):
                     resources=res, severity=sev, key="future", evidence=ev,
                     message=f"the health evidence was collected {_age(age)} after now: a clock "
                             "is wrong or --now is too early")
-        for failed in obs.failed_sources:
-            yield self.finding(
-                resources=res, severity=sev, key=f"failed:{failed}",
-                message=f"a source of the health evidence could not be read: {failed}",
-                evidence=[Observation("failed source", failed)],
-                fix="Fix access to the source (path, kubeconfig, URL) and observe again.")
+        for state, said, sources, fix in (
+                ("partial", "was read only in part", obs.partial_sources,
+                 "Fix what stopped the read (access, timeouts, a damaged file) and observe again."),
+                ("failed", "could not be read", obs.failed_sources,
+                 "Fix access to the source (path, kubeconfig, URL) and observe again.")):
+            for source in sources:
+                yield self.finding(
+                    resources=res, severity=sev, key=f"{state}:{source}", fix=fix,
+                    message=f"a source of the health evidence {said}: {source}",
+                    evidence=[Observation(f"{state} source", source)])
 
 
 RULE = EvidenceFreshness()

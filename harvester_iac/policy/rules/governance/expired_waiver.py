@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity
+from harvester_iac.core import Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._rule import Category, Rule
+from harvester_iac.policy._rule import Category, Inspected, ValueRule
+from harvester_iac.policy._waivers import Waiver
 
 
-class ExpiredWaiver(Rule):
+class ExpiredWaiver(ValueRule):
     id = "HIAC-WAIVER-001"
     title = "Every waiver is still in date"
     severity = Severity.WARNING
@@ -21,16 +22,24 @@ class ExpiredWaiver(Rule):
     )
     fix = "Renew the waiver's expires date with a fresh reason, or delete it and fix the finding."
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
-        for w in ctx.waivers:
-            if w.expired(ctx.now):
-                yield self.finding(
-                    resources=[Resource(ResourceKind.WAIVER, w.resource_id)],
-                    message=f"the waiver of {w.rule} for {w.resource} expired on "
-                            f"{w.expires}; it no longer waives anything",
-                    evidence=[w.ref, Observation("reason", w.reason),
-                              Observation("expires", str(w.expires))],
-                    key=f"{w.rule}:{w.resource}")
+    inspected_key = "expires"
+
+    def inspect(self, ctx: RuleContext) -> Iterable[Inspected]:
+        for waiver in ctx.waivers:
+            yield Inspected(
+                resource=Resource(ResourceKind.WAIVER, waiver.resource_id), value=waiver,
+                key=f"{waiver.rule}:{waiver.resource}",
+                evidence=(waiver.ref, Observation("reason", waiver.reason),
+                          Observation("expires", str(waiver.expires))))
+
+    def passes(self, value: object, ctx: RuleContext) -> bool:
+        return isinstance(value, Waiver) and not value.expired(ctx.now)
+
+    def problem(self, item: Inspected, ctx: RuleContext) -> str:
+        waiver = item.value
+        assert isinstance(waiver, Waiver)
+        return (f"the waiver of {waiver.rule} for {waiver.resource} expired on "
+                f"{waiver.expires}; it no longer waives anything")
 
 
 RULE = ExpiredWaiver()

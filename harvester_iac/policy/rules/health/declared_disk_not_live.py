@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from harvester_iac.core import (
     Evidence,
@@ -11,10 +12,15 @@ from harvester_iac.core import (
     Resource,
     ResourceKind,
     Severity,
+    Unknown,
 )
-from harvester_iac.model import clean_path
+from harvester_iac.model import Host, clean_path
 from harvester_iac.policy._context import RuleContext
+from harvester_iac.policy._observed import longhorn_node
 from harvester_iac.policy._rule import Category, Need, Rule
+
+if TYPE_CHECKING:
+    from harvester_iac.observe import LonghornNode
 
 
 class DeclaredDiskNotLive(Rule):
@@ -23,7 +29,19 @@ class DeclaredDiskNotLive(Rule):
     severity = Severity.ERROR
     category = Category.HEALTH
     applies_to = ResourceKind.DISK
-    needs = frozenset({Need.LONGHORN})
+    needs = frozenset({Need.NODES})
+    unknown_when = (
+        'no Longhorn Node object was observed (the whole rule: a Volume-only dump says nothing ab'
+        'out disks); a host with no Node among those read when the Node list was read only in par'
+        't (that host).'
+    )
+
+    @staticmethod
+    def _node(ctx: RuleContext, host: Host) -> LonghornNode | None:
+        """The Longhorn Node of ``host``: by its name, else by an alias (host identity)."""
+        obs = ctx.observed
+        return longhorn_node(ctx.inventory, obs, host.name) if obs is not None else None
+
     why = (
         "The simulation places replicas on the disks the inventory declares. A disk that "
         "Longhorn does not have, or has but not Ready, takes no replica, so the real "
@@ -33,13 +51,19 @@ class DeclaredDiskNotLive(Rule):
     fix = ("Correct the disk's path or host in the inventory, or repair it in Longhorn (mount, "
            "filesystem, disk UUID) until its Ready and Schedulable conditions are True.")
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
         obs = ctx.observed
         if obs is None or obs.longhorn is None:
             return
         inv = ctx.inventory
+        nodes = ctx.coverage("nodes")
         for hi, host in enumerate(inv.hosts):
-            node = obs.node(host.name)
+            node = self._node(ctx, host)
+            if node is None and nodes.state != "full":
+                yield self.unknown(Resource(ResourceKind.HOST, host.name), needs=[Need.NODES], reason=(
+                    f"no Longhorn Node for {host.name} among those read, and the Node list was "
+                    f"read only in part ({nodes.reason}): whether its disks are live is unknown"))
+                continue
             for di, disk in enumerate(host.disks):
                 res = Resource(ResourceKind.DISK, f"{host.name}/{disk.name}")
                 ref = ctx.locate.ref(("hosts", hi, "disks", di))

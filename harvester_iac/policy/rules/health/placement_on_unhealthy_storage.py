@@ -12,6 +12,7 @@ from harvester_iac.core import (
     Resource,
     ResourceKind,
     Severity,
+    Unknown,
 )
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._domains import usable
@@ -29,7 +30,12 @@ class PlacementOnUnhealthyStorage(Rule):
     severity = Severity.ERROR
     category = Category.HEALTH
     applies_to = ResourceKind.DISK
-    needs = frozenset({Need.OBSERVED})
+    needs = frozenset({Need.EVENTS})
+    unknown_when = (
+        'no log was observed at all (the whole rule); a host holding replicas whose logs were not'
+        ' observed or read only in part and show no trouble in what was read (that host). Only ho'
+        'sts whose logs were read in full count as healthy alternatives.'
+    )
     why = (
         "A disk or host whose logs show NOP timeouts, connection or session errors, I/O or "
         "SCSI errors past the thresholds will stall the volumes on it again. An etcd root "
@@ -39,7 +45,8 @@ class PlacementOnUnhealthyStorage(Rule):
     fix = ("Move the replicas to healthy storage (diskSelector/nodeSelector, or evict the "
            "disk: evictionRequested with allowScheduling: false), and repair the storage path.")
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
+        yield from self._unjudged(ctx)
         inv = ctx.inventory
         on_host: dict[str, list[VolumePlacement]] = defaultdict(list)
         on_disk: dict[Spot, list[VolumePlacement]] = defaultdict(list)
@@ -50,7 +57,9 @@ class PlacementOnUnhealthyStorage(Rule):
             for s in sorted(set(vp.replicas)):
                 if ctx.trouble.disk(s.host, s.disk).bad:
                     on_disk[s].append(vp)
+        # a healthy alternative is one whose logs were read and show no trouble
         healthy = [Spot(h.name, s.disk) for h in inv.hosts if not ctx.trouble.host(h.name).bad
+                   and ctx.coverage("events", h.name).state == "full"
                    for s in usable(h) if not ctx.trouble.disk(h.name, s.disk).bad]
         for host, vps in sorted(on_host.items()):
             alt = [s for s in healthy if s.host != host]
@@ -62,6 +71,23 @@ class PlacementOnUnhealthyStorage(Rule):
             alt = [s for s in healthy if s != spot]
             yield self._finding(ctx, Resource(ResourceKind.DISK, str(spot)), str(spot), vps,
                                 alt, ctx.trouble.disk(spot.host, spot.disk))
+
+    def _unjudged(self, ctx: RuleContext) -> Iterable[Unknown]:
+        """Hosts holding replicas whose logs were not observed (or only in part) and that show
+        no trouble in what was read: their health is unknown, not good."""
+        carriers = sorted({s.host for vp in ctx.placement.volumes for s in vp.replicas})
+        for host in carriers:
+            if ctx.trouble.host(host).bad:
+                continue
+            cov = ctx.coverage("events", host)
+            if cov.state == "full":
+                continue
+            n = sum(host in {s.host for s in vp.replicas} for vp in ctx.placement.volumes)
+            seen = "read only in part" if cov.state == "partial" else "not observed"
+            yield self.unknown(
+                Resource(ResourceKind.HOST, host), needs=[Need.EVENTS],
+                reason=f"{n} volume(s) have replicas on {host}, whose logs were {seen} "
+                       f"({cov.reason}): its storage health is unknown")
 
     def _finding(self, ctx: RuleContext, res: Resource, label: str,
                  vps: list[VolumePlacement], alt: list[Spot], trouble: Trouble) -> Finding:

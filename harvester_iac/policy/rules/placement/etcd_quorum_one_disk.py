@@ -11,13 +11,14 @@ from harvester_iac.core import (
     Resource,
     ResourceKind,
     Severity,
+    Unknown,
 )
 from harvester_iac.model import StorageClass
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._domains import breaking_count, disk_groups, spread_fix
+from harvester_iac.policy._domains import breaking_count, disk_groups, spread_fix, unplaced_masters
 from harvester_iac.policy._facts import masters, placement_evidence, trouble_evidence
 from harvester_iac.policy._observed import Trouble
-from harvester_iac.policy._rule import Category, Rule
+from harvester_iac.policy._rule import Category, Need, Rule
 
 
 class EtcdQuorumOneDisk(Rule):
@@ -26,6 +27,11 @@ class EtcdQuorumOneDisk(Rule):
     severity = Severity.ERROR
     category = Category.PLACEMENT
     applies_to = ResourceKind.VOLUME
+    unknown_when = (
+        "a master root volume that exists in Longhorn in the plan's shape while its Replica objec"
+        'ts were not observed, on a site with more than one disk (that volume: the plan does not '
+        'move its replicas and where they are is unknown).'
+    )
     why = (
         "When every replica of enough master root volumes sits on one disk (two Longhorn "
         "disks on one physical device count as one), a single storage fault there stalls "
@@ -43,7 +49,11 @@ class EtcdQuorumOneDisk(Rule):
     def subjects(self, ctx: RuleContext) -> tuple[Resource, ...]:
         return tuple(mp.resource for mp in masters(ctx))
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
+        for mp in unplaced_masters(ctx):
+            yield self.unknown(mp.resource, needs=[Need.REPLICAS], reason=(
+                f"{mp.placement.unobserved}; which disk holds the root volume of "
+                f"{mp.master.name} is unknown"), evidence=[placement_evidence(mp.placement)])
         inv = ctx.inventory
         n = len(inv.control_plane.masters)
         lose = breaking_count(inv)
@@ -70,10 +80,15 @@ class EtcdQuorumOneDisk(Rule):
                    f"one failure domain, {where} ({device}): one fault there stops "
                    f"{len(members)} etcd members and loses quorum ({inv.control_plane.quorum} "
                    f"of {n} needed)")
+            logs = ctx.coverage("events", dom.host)
             if trouble.bad:
                 msg += f"; {label} shows storage trouble in the observed window ({trouble.summary()})"
-            elif ctx.observed is not None:
+            elif ctx.observed is not None and logs.state == "full":
                 msg += "; no storage trouble was observed there yet"
+            elif ctx.observed is not None:
+                msg += (f"; the logs of {dom.host} were "
+                        f"{'read only in part' if logs.state == 'partial' else 'not observed'}, so "
+                        "its storage health is unknown")
             resources = [Resource(ResourceKind.HOST, dom.host),
                          *(Resource(ResourceKind.DISK, f"{dom.host}/{d}") for d in disks),
                          *(mp.resource for mp in members)]

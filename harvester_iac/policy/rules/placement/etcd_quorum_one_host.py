@@ -11,11 +11,12 @@ from harvester_iac.core import (
     Resource,
     ResourceKind,
     Severity,
+    Unknown,
 )
 from harvester_iac.policy._context import RuleContext
-from harvester_iac.policy._domains import breaking_count, host_groups, usable
+from harvester_iac.policy._domains import breaking_count, host_groups, unplaced_masters, usable
 from harvester_iac.policy._facts import masters, placement_evidence, trouble_evidence
-from harvester_iac.policy._rule import Category, Rule
+from harvester_iac.policy._rule import Category, Need, Rule
 
 
 class EtcdQuorumOneHost(Rule):
@@ -24,6 +25,10 @@ class EtcdQuorumOneHost(Rule):
     severity = Severity.ERROR
     category = Category.PLACEMENT
     applies_to = ResourceKind.HOST
+    unknown_when = (
+        "a master root volume in the plan's shape whose Replica objects were not observed, on a s"
+        "ite with more than one host (that master; its VM's host still counts)."
+    )
     why = (
         "A master stops with its host when its VM runs there or when every replica of its "
         "root volume does. Spreading replicas over disks does not help when the host itself "
@@ -34,7 +39,13 @@ class EtcdQuorumOneHost(Rule):
     )
     fix = "Move masters (controlPlane.masters[].host) and their replicas to other hosts."
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
+    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
+        for mp in unplaced_masters(ctx, by_host=True):
+            yield self.unknown(Resource(ResourceKind.MASTER, mp.master.name), needs=[Need.REPLICAS],
+                               reason=(f"{mp.placement.unobserved}; which hosts hold the root "
+                                       f"volume of {mp.master.name} is unknown (its VM runs on "
+                                       f"{mp.master.host})"),
+                               evidence=[placement_evidence(mp.placement)])
         inv = ctx.inventory
         n = len(inv.control_plane.masters)
         lose = breaking_count(inv)

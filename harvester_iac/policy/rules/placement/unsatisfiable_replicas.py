@@ -51,36 +51,36 @@ class UnsatisfiableReplicas(Rule):
     fix = "Lower numberOfReplicas, or add disks and hosts the replicas may use."
 
     def evaluate(self, ctx: RuleContext) -> Iterable[Finding]:
-        inv = ctx.inventory
+        inventory = ctx.inventory
         groups: dict[str, list[VolumePlacement]] = defaultdict(list)
-        for vp in ctx.placement.volumes:
-            if vp.source is PlacementSource.SIMULATED and vp.missing:
-                groups[vp.volume.storage_class].append(vp)
-        for cls, vps in sorted(groups.items()):
-            sc = inv.storage_class(cls)
-            wanted = vps[0].wanted
-            placed = min(len(vp.replicas) for vp in vps)
-            reasons = frozenset().union(*(vp.reasons for vp in vps))
-            names = ", ".join(vp.volume.key for vp in vps[:_SHOWN])
-            if len(vps) > _SHOWN:
-                names += f" and {len(vps) - _SHOWN} more"
-            why_not = vps[0].unplaced[0] if vps[0].unplaced else "no disk qualifies"
-            msg = (f"storage class {cls} asks for {wanted} replicas but the simulation places "
-                   f"only {placed} for {len(vps)} volume(s) ({names}): they would be degraded "
-                   f"from birth; {why_not}")
+        for placement in ctx.placement.volumes:
+            if placement.source is PlacementSource.SIMULATED and placement.missing:
+                groups[placement.volume.storage_class].append(placement)
+        for class_name, volumes in sorted(groups.items()):
+            storage_class = inventory.storage_class(class_name)
+            wanted = volumes[0].wanted
+            placed = min(len(placement.replicas) for placement in volumes)
+            reasons = frozenset().union(*(placement.reasons for placement in volumes))
+            names = ", ".join(placement.volume.key for placement in volumes[:_SHOWN])
+            if len(volumes) > _SHOWN:
+                names += f" and {len(volumes) - _SHOWN} more"
+            why_not = volumes[0].unplaced[0] if volumes[0].unplaced else "no disk qualifies"
+            message = (f"storage class {class_name} asks for {wanted} replicas but the simulation places "
+                       f"only {placed} for {len(volumes)} volume(s) ({names}): they would be degraded "
+                       f"from birth; {why_not}")
             evidence: list[Evidence] = []
-            if sc is not None:
+            if storage_class is not None:
                 evidence.append(ctx.locate.ref(
-                    ("storageClasses", inv.storage_classes.index(sc), "numberOfReplicas")))
-            for vp in vps[:_SHOWN]:
-                evidence.append(ctx.locate.ref(vp.volume.path))
-                evidence.append(placement_evidence(vp))
-            evidence += [Observation("why a replica was not placed", u)
-                         for u in dict.fromkeys(u for vp in vps[:_SHOWN] for u in vp.unplaced)]
+                    ("storageClasses", inventory.storage_classes.index(storage_class), "numberOfReplicas")))
+            for placement in volumes[:_SHOWN]:
+                evidence.append(ctx.locate.ref(placement.volume.path))
+                evidence.append(placement_evidence(placement))
+            reasons_shown = dict.fromkeys(r for shown in volumes[:_SHOWN] for r in shown.unplaced)
+            evidence += [Observation("why a replica was not placed", reason) for reason in reasons_shown]
             yield self.finding(
-                resources=[Resource(ResourceKind.STORAGE_CLASS, cls),
-                           *(volume_res(vp) for vp in vps)],
-                message=msg, evidence=evidence, fix=_fix(cls, placed, reasons), key=cls)
+                resources=[Resource(ResourceKind.STORAGE_CLASS, class_name),
+                           *(volume_res(placement) for placement in volumes)],
+                message=message, evidence=evidence, fix=_fix(class_name, placed, reasons), key=class_name)
 
 
 RULE = UnsatisfiableReplicas()
