@@ -43,6 +43,8 @@ def _evidence(report: ValidationReport, observed: Observed | None, waivers: tupl
     judged = s["rules"] - s["unknown"]
     coverage = (f"{judged} of {s['rules']} rules judged ({s['passed']} passed, {s['failed']} with findings), "
                 f"{s['unknown']} unknown")
+    if observed is not None and report.coverage_line:  # per evidence kind: "events altra full; ..."
+        coverage += "; observed " + report.coverage_line.removeprefix("coverage: ")
     unknown = tuple(f"{r.rule.id}: {r.reason}" for r in report.results if r.status is Status.UNKNOWN)
     at = observed.collected_at if observed else None
     states = tuple(WaiverState(

@@ -83,6 +83,7 @@ def test_evidence_age_is_marked_stale_past_max_age() -> None:
     late = run_cli("preview", "--observed", str(snap), "--now", "2026-03-01T00:00:00Z", "--format", "json")
     a, b = json.loads(fresh.stdout), json.loads(late.stdout)
     assert a["evidence"]["snapshot"] == str(snap) and a["evidence"]["stale"] is False
+    assert "; observed events altra full" in a["evidence"]["coverage"]
     assert b["evidence"]["stale"] is True and b["evidence"]["age_seconds"] > 60 * 86400
     md = run_cli("preview", "--observed", str(snap), "--now", "2026-03-01T00:00:00Z")
     assert "days old) — **stale** (older than --max-age 24.0 h)" in md.stdout
