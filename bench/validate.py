@@ -7,7 +7,10 @@ Prints, from one run:
    interleaved runs, and their ratio (target: <= 2);
 2. the gate (scheduler simulation + every rule; the rules alone shown apart) in-process on generated sites of
    100 hosts x 8 disks with 1,000 and with 10,000 volumes of 3 replicas, with storage
-   evidence on a few hosts, and the ratio of the two (target: <= 12, near-linear).
+   evidence on a few hosts, and the ratio of the two (target: <= 12, near-linear);
+3. (issue 10) the 10,000-volume gate against the floor (target: <= 15x), and the same
+   volumes on 1,000 hosts x 8 disks against the 100-host site (target: <= 3x: placement
+   cost does not grow with every disk).
 
 Child processes run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed, warm-up
 runs first), as an installed CLI does. Speed is measured here, never in unit tests.
@@ -54,9 +57,9 @@ def evidence() -> Observed:
                     events=tuple(events), coverage=coverage)
 
 
-def gate_seconds(volumes: int, repeat: int) -> tuple[float, float, int]:
+def gate_seconds(volumes: int, repeat: int, hosts: int = HOSTS) -> tuple[float, float, int]:
     """Best of ``repeat``: (simulation + rules, rules alone, findings)."""
-    inv = large_site(volumes, masters=True)
+    inv = large_site(volumes, masters=True, hosts=hosts)
     observed = evidence()
     best = rules = float("inf")
     findings = 0
@@ -107,6 +110,12 @@ def main() -> None:
     print(f"simulate+validate 10,000 volumes x3 replicas {large * 1000:7.1f} ms "
           f"(rules alone {large_rules * 1000:.1f} ms, {n_large} findings)")
     print(f"ratio 10,000 / 1,000                        {large / small:7.2f}  (target <= 12)")
+    wide, wide_rules, n_wide = gate_seconds(10_000, 3, hosts=10 * HOSTS)
+    print(f"simulate+validate 10,000 volumes, {10 * HOSTS} hosts x8 {wide * 1000:7.1f} ms "
+          f"(rules alone {wide_rules * 1000:.1f} ms, {n_wide} findings)")
+    print(f"ratio 10,000 volumes / floor                {large / floor:7.2f}  (target <= 15)")
+    print(f"ratio {10 * HOSTS} hosts / {HOSTS} hosts                    {wide / large:7.2f}  "
+          "(target <= 3)")
 
 
 if __name__ == "__main__":

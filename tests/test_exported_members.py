@@ -21,6 +21,7 @@ PURE = [
     "harvester_iac",
     "harvester_iac.core",
     "harvester_iac.errors",
+    "harvester_iac.incident",
     "harvester_iac.model",
     "harvester_iac.observe",
     "harvester_iac.observe.logs",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "harvester_iac"
-PURE = ("core", "model", "observe", "scheduler", "policy", "preview", "report", "render")
+PURE = ("core", "model", "observe", "scheduler", "policy", "preview", "report", "render", "incident")
 CDK_RUNTIME = ("cdktf", "cdktn", "jsii", "constructs")
 CDK_SIDE = ("harvester_iac.cdk", "harvester_iac.constructs", "harvester_iac.stacks", *CDK_RUNTIME)
 

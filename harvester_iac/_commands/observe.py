@@ -101,6 +101,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=2, metavar="N", help="log files scanned in parallel"
     )
+    parser.add_argument(
+        "--max-events", type=int, metavar="N",
+        help="list at most N raw events in the snapshot (each host and kind keeps its "
+        "share, first and last included); the summaries still count every event and the "
+        "snapshot says how many were left out (default: all)",
+    )
 
 
 def _zone(name: str | None) -> tzinfo | None:
@@ -188,6 +194,9 @@ def _check_args(args: argparse.Namespace) -> None:
         )
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1", where="--jobs", expected="1 or more")
+    if args.max_events is not None and args.max_events < 0:
+        raise UsageError("--max-events must not be negative", where="--max-events",
+                         expected="0 or more")
     if args.year is not None and not 1970 <= args.year <= 9999:
         raise UsageError(f"year {args.year} out of range", where="--year",
                          expected="a year such as 2025")
@@ -280,6 +289,7 @@ def run(args: argparse.Namespace) -> int:
         sessions=tuple(maps),
         longhorn=longhorn,
         metrics=metrics,
+        max_events=args.max_events,
     )
     if args.output is not None:
         write_snapshot(snapshot, args.output)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from harvester_iac.core import AntiAffinity, DataLocality, DiskType, LonghornSettings, Size
 
@@ -267,7 +268,16 @@ class Inventory:
     source: str = field(default="<python>", compare=False)
 
     def host(self, name: str) -> Host | None:
-        return next((h for h in self.hosts if h.name == name), None)
+        return self._host_index.get(name)
+
+    @cached_property
+    def _host_index(self) -> dict[str, Host]:
+        """Hosts by name (the first of a name, as a scan would find): the gate looks hosts
+        up once per volume, and a site may have a thousand of them."""
+        index: dict[str, Host] = {}
+        for h in self.hosts:
+            index.setdefault(h.name, h)
+        return index
 
     def storage_class(self, name: str) -> StorageClass | None:
         return next((s for s in self.storage_classes if s.name == name), None)

@@ -140,6 +140,21 @@ class SessionMap:
         """The session of a disk or of one of its partitions (``sdo16`` → ``sdo``)."""
         return self._by_disk.get(base_disk(device))
 
+    def by_portal(self, portal: str) -> IscsiSession | None:
+        """The one session to the portal ``ip:port`` (or ``ip``); ``None`` when none or several.
+
+        A login failure (``connect to 127.0.0.1:3260 failed``) names only the portal; it
+        points at a volume only when the listing has a single session there.
+        """
+        with_port = portal.startswith("[") or portal.count(":") == 1
+
+        def same(listed: str) -> bool:
+            address = _portal_address(listed)
+            return address == portal if with_port else address.rpartition(":")[0].strip("[]") == portal
+
+        found = [s for s in self.sessions if s.portal is not None and same(s.portal)]
+        return found[0] if len(found) == 1 else None
+
     def mapping(self) -> tuple[MappingRow, ...]:
         """One row per attached disk, in listing order."""
         return tuple(
@@ -147,6 +162,12 @@ class SessionMap:
             for s in self.sessions
             for d in s.devices or ()
         )
+
+
+def _portal_address(listing_portal: str) -> str:
+    """``ip:port`` of a listing's ``ip:port,tpgt`` (``127.0.0.1:3260,1`` -> ``127.0.0.1:3260``)."""
+    head, sep, tpgt = listing_portal.rpartition(",")
+    return head if sep and tpgt.isdigit() else listing_portal
 
 
 class _Builder:

@@ -11,8 +11,11 @@ A kernel line says ``Buffer I/O error on dev sdo16``; an iscsid line says
 2. The ``iscsiadm -m session -P 3`` listing (a picture of one later moment): session N →
    IQN, ``sdo`` (or a partition, ``sdo16``) → its session → IQN, and SCSI host H
    (``sd 6:0:0:1``, ``scsi host6``) → the session on that host → IQN; a line naming only
-   the SCSI address also gets the disk at that address. A session id is not taken from the listing when
-   the logs show that session id bound again after the line.
+   the SCSI address also gets the disk at that address. A portal alone
+   (``connect to 127.0.0.1:3260 failed``) gives the IQN only when one session of the
+   listing uses that portal (Longhorn serves every volume on one portal: no guess there).
+   A session id is not taken from the listing when the logs show that session id bound
+   again after the line.
 
 What a line names itself always wins. Each joined event records how in ``extra``
 (``joined_by``), because a join is evidence to weigh, not a fact the line stated.
@@ -21,10 +24,13 @@ What a line names itself always wins. Each joined event records how in ``extra``
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from harvester_iac.model._identity import HostMatcher
 from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn
@@ -39,40 +45,80 @@ _Key = tuple[str | None, str]
 
 
 class _Bindings:
-    """Session → IQN bindings seen in the logs, per host, in time order."""
+    """Session → IQN bindings seen in the logs, per host, in time order.
+
+    Each session keeps its logins ("operational now") and logouts ("is shutdown.") as
+    sorted time lists, so a lookup is a few bisections, not a pass over the session's
+    history: dense logs stay linear in their events.
+    """
 
     def __init__(self, events: Iterable[Event]) -> None:
-        self._obs: dict[_Key, list[tuple[datetime, str, bool]]] = defaultdict(list)
+        obs: dict[_Key, list[tuple[datetime, str, bool]]] = defaultdict(list)
         for e in events:
             if e.kind not in (EventKind.SESSION_UP, EventKind.TARGET_SHUTDOWN):
                 continue
             sid = _sid(e)
             if sid is None or e.iqn is None or e.time is None:
                 continue
-            self._obs[(e.host, sid)].append((e.time, e.iqn, e.kind is EventKind.SESSION_UP))
-        for obs in self._obs.values():
-            obs.sort()
+            obs[(e.host, sid)].append((e.time, e.iqn, e.kind is EventKind.SESSION_UP))
+        self._ups: dict[_Key, tuple[list[datetime], list[str]]] = {}
+        self._downs: dict[_Key, tuple[list[datetime], list[str]]] = {}
+        for key, seen in obs.items():
+            seen.sort()
+            for up, into in ((True, self._ups), (False, self._downs)):
+                picked = [o for o in seen if o[2] is up]
+                if picked:
+                    into[key] = ([o[0] for o in picked], [o[1] for o in picked])
 
     def iqn_at(self, host: str | None, sid: str, when: datetime) -> str | None:
-        obs = self._obs.get((host, sid), ())
-        ups = [o for o in obs if o[2] and o[0] <= when]
-        if ups:
-            t_up, iqn, _ = ups[-1]
-            if not any(not o[2] and t_up <= o[0] < when for o in obs):
-                return iqn
-        downs = [o for o in obs if not o[2] and o[0] >= when]
-        if downs:
-            t_down, iqn, _ = downs[0]
-            if not any(o[2] and when < o[0] <= t_down for o in obs):
-                return iqn
+        key = (host, sid)
+        ups, downs = self._ups.get(key), self._downs.get(key)
+        if ups is not None:
+            i = bisect_right(ups[0], when) - 1  # the latest login at or before ``when``
+            if i >= 0:
+                t_up = ups[0][i]
+                # ... unless a logout came between it and ``when``
+                if downs is None or not _any_in(downs[0], t_up, when, right_open=True):
+                    return ups[1][i]
+        if downs is not None:
+            j = bisect_left(downs[0], when)  # the first logout at or after ``when``
+            if j < len(downs[0]):
+                t_down = downs[0][j]
+                # ... unless a login came after ``when`` and before it
+                if ups is None or not _any_in(ups[0], when, t_down, right_open=False,
+                                              left_open=True):
+                    return downs[1][j]
         return None
 
     def rebound_after(self, host: str | None, sid: str, when: datetime | None) -> datetime | None:
         """When the logs show session ``sid`` bound anew after ``when`` (the listing is later)."""
         if when is None:
             return None
-        later = [o[0] for o in self._obs.get((host, sid), ()) if o[2] and o[0] > when]
-        return later[0] if later else None
+        ups = self._ups.get((host, sid))
+        if ups is None:
+            return None
+        i = bisect_right(ups[0], when)
+        return ups[0][i] if i < len(ups[0]) else None
+
+
+def _any_in(times: list[datetime], low: datetime, high: datetime, *, right_open: bool,
+            left_open: bool = False) -> bool:
+    """Whether sorted ``times`` holds a time between ``low`` and ``high`` (bounds as told)."""
+    i = bisect_right(times, low) if left_open else bisect_left(times, low)
+    if i >= len(times):
+        return False
+    return times[i] < high if right_open else times[i] <= high
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+_VALUES = operator.attrgetter(*_FIELDS)
+
+
+def _with(event: Event, changes: dict[str, Any]) -> Event:
+    """``dataclasses.replace`` without its per-call introspection (one per joined event)."""
+    values = dict(zip(_FIELDS, _VALUES(event), strict=True))
+    values.update(changes)
+    return Event(**values)
 
 
 def _sid(event: Event) -> str | None:
@@ -111,6 +157,10 @@ def _from_map(
         found = sessions.by_scsi_host(number)
         if found is not None:
             return found, f"SCSI host {number}"
+    if event.portal:
+        found = sessions.by_portal(event.portal)
+        if found is not None:
+            return found, f"portal {event.portal} (its only session)"
     return None, ""
 
 
@@ -169,5 +219,5 @@ def join_volumes(
                 changes["volume"] = volume
         if how and ("iqn" in changes or "volume" in changes or "device" in changes):
             changes["extra"] = (*event.extra, ("joined_by", how))
-        out.append(dataclasses.replace(event, **changes) if changes else event)  # type: ignore[arg-type]
+        out.append(_with(event, changes) if changes else event)
     return tuple(out)

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -151,6 +148,9 @@ def decode_robustness(samples: tuple[MetricSample, ...]) -> tuple[VolumeRobustne
 
 
 def _urllib_fetch(url: str, timeout_s: float) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
@@ -206,6 +206,9 @@ def query_prometheus(
 
     Returns the metrics (``None`` when nothing could be read) and the source status.
     """
+    import urllib.error  # here, not at import: observe without --prometheus starts faster
+    import urllib.parse
+
     get = fetch or _urllib_fetch
     base = url.rstrip("/")
     samples: list[MetricSample] = []

@@ -13,23 +13,25 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
-import tempfile
 import types
 import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from harvester_iac.core import InputError, Located, SnapshotError, map_foreign_errors, schema_problem
+from harvester_iac.observe._cap import cap_events
 from harvester_iac.observe._coverage import Coverage, derive_coverage
+from harvester_iac.observe._decoders import Bail, decoder_of
+from harvester_iac.observe._encoders import encode_value, encoder_of, is_pairs, snapshot_time
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe._prometheus import PrometheusMetrics
+from harvester_iac.observe._schema_fast import compile_check
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._summary import Summaries, summarize
 from harvester_iac.observe.logs._event import Event
@@ -75,6 +77,8 @@ class HealthSnapshot:
     metrics: PrometheusMetrics | None
     summaries: Summaries
     coverage: tuple[Coverage, ...] = ()
+    #: raw events counted in the summaries but not listed (``--max-events``)
+    events_dropped: int = 0
 
 
 def build_snapshot(
@@ -86,8 +90,10 @@ def build_snapshot(
     sessions: tuple[SessionMap, ...] = (),
     longhorn: LonghornState | None = None,
     metrics: PrometheusMetrics | None = None,
+    max_events: int | None = None,
 ) -> HealthSnapshot:
-    """Assemble a snapshot; events are sorted by time, summaries and coverage computed."""
+    """Assemble a snapshot; events are sorted by time, summaries and coverage computed from
+    all of them. With ``max_events`` at most that many are listed (``_cap``)."""
     ordered = tuple(
         sorted(
             events,
@@ -100,6 +106,12 @@ def build_snapshot(
             ),
         )
     )
+    summaries = summarize(ordered, longhorn)
+    coverage = derive_coverage(sources=sources, events=ordered, sessions=sessions,
+                               longhorn=longhorn, metrics=metrics)
+    dropped = 0
+    if max_events is not None:
+        ordered, dropped = cap_events(ordered, max_events)
     return HealthSnapshot(
         collected_at=collected_at,
         window=window,
@@ -108,27 +120,16 @@ def build_snapshot(
         sessions=sessions,
         longhorn=longhorn or LonghornState(),
         metrics=metrics,
-        summaries=summarize(ordered, longhorn),
-        coverage=derive_coverage(sources=sources, events=ordered, sessions=sessions,
-                                 longhorn=longhorn, metrics=metrics),
+        summaries=summaries,
+        coverage=coverage,
+        events_dropped=dropped,
     )
 
 
 # -- encoding -------------------------------------------------------------------------
 
-
-def _time(value: datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime {value!r} in a snapshot; times must be UTC-aware")
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _float(value: float) -> float | str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    return value
+_time = snapshot_time
+_is_pairs = is_pairs
 
 
 @cache
@@ -140,49 +141,12 @@ def _fields(cls: type) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(cls) if f.init]
 
 
-def _is_pairs(tp: Any) -> bool:
-    """``tuple[tuple[str, X], ...]``: pairs kept as a JSON object."""
-    if typing.get_origin(tp) is not tuple:
-        return False
-    args = typing.get_args(tp)
-    if len(args) != 2 or args[1] is not Ellipsis:
-        return False
-    inner = args[0]
-    inner_args = typing.get_args(inner)
-    return (
-        typing.get_origin(inner) is tuple
-        and len(inner_args) == 2
-        and isinstance(inner_args[0], type)
-        and issubclass(inner_args[0], str)
-    )
-
-
 def _encode(tp: Any, value: Any) -> Any:
     if value is None:
         return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        (inner,) = (a for a in typing.get_args(tp) if a is not type(None))
-        return _encode(inner, value)
-    if _is_pairs(tp):
-        value_tp = typing.get_args(typing.get_args(tp)[0])[1]
-        return {str(k): _encode(value_tp, v) for k, v in value}
-    if origin is tuple:
-        item_tp = typing.get_args(tp)[0]
-        return [_encode(item_tp, v) for v in value]
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, datetime):
-        return _time(value)
-    if isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return _float(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        cls = type(value)
-        hints = _hints(cls)
-        return {f.name: _encode(hints[f.name], getattr(value, f.name)) for f in _fields(cls)}
-    raise TypeError(f"cannot encode {type(value).__name__} in a snapshot")
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return encoder_of(tp)(value)
+    return encode_value(value)
 
 
 def _encode_source(s: SourceStatus) -> dict[str, Any]:
@@ -204,7 +168,6 @@ def _encode_source(s: SourceStatus) -> dict[str, Any]:
 
 
 def _encode_sessions(maps: tuple[SessionMap, ...]) -> list[dict[str, Any]]:
-    hints = _hints(IscsiSession)
     rows = []
     for m in maps:
         for s in m.sessions:
@@ -214,16 +177,15 @@ def _encode_sessions(maps: tuple[SessionMap, ...]) -> list[dict[str, Any]]:
                 "open_iscsi_version": m.version,
                 "volume": s.volume,
             }
-            row.update({f.name: _encode(hints[f.name], getattr(s, f.name)) for f in _fields(IscsiSession)})
+            row.update(encoder_of(IscsiSession)(s))
             rows.append(row)
     return rows
 
 
-def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
-    """The JSON document of a snapshot (plain dicts and lists), in schema order."""
+def _document(snapshot: HealthSnapshot, events: Any) -> dict[str, Any]:
     from harvester_iac.observe._version import tool_version
 
-    return {
+    doc = {
         "apiVersion": SNAPSHOT_API_VERSION,
         "kind": SNAPSHOT_KIND,
         "tool": {"name": "harvester-iac", "version": tool_version()},
@@ -231,17 +193,51 @@ def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
         "window": _encode(TimeWindow, snapshot.window),
         "sources": [_encode_source(s) for s in snapshot.sources],
         "coverage": [_encode(Coverage, c) for c in snapshot.coverage],
-        "events": [_encode(Event, e) for e in snapshot.events],
+        "events": events,
         "sessions": _encode_sessions(snapshot.sessions),
         "longhorn": _encode(LonghornState, snapshot.longhorn),
         "metrics": _encode(PrometheusMetrics, snapshot.metrics),
         "summaries": _encode(Summaries, snapshot.summaries),
     }
+    if snapshot.events_dropped:
+        doc["events_dropped"] = snapshot.events_dropped
+    return doc
+
+
+def snapshot_to_dict(snapshot: HealthSnapshot) -> dict[str, Any]:
+    """The JSON document of a snapshot (plain dicts and lists), in schema order."""
+    encode = encoder_of(Event)
+    return _document(snapshot, [encode(e) for e in snapshot.events])
+
+
+#: Stands in for the event list while the rest of the document is laid out.
+_EVENTS_MARK = "\u0000events\u0000"
+_EVENT_BLOCK = 2048
+
+
+def iter_snapshot_text(snapshot: HealthSnapshot) -> Iterator[str]:
+    """The snapshot's JSON text in pieces: 2-space indent, one event per line (compact),
+    UTF-8, trailing newline. Events are encoded a block at a time, never all at once."""
+    text = json.dumps(_document(snapshot, _EVENTS_MARK), indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+    head, tail = text.split(json.dumps(_EVENTS_MARK), 1)
+    events = snapshot.events
+    if not events:
+        yield head + "[]" + tail
+        return
+    encode = encoder_of(Event)
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+    yield head + "["
+    for start in range(0, len(events), _EVENT_BLOCK):
+        block = events[start:start + _EVENT_BLOCK]
+        lead = "\n    " if start == 0 else ",\n    "
+        yield lead + ",\n    ".join(dumps(encode(e)) for e in block)
+    yield "\n  ]" + tail
 
 
 def dumps_snapshot(snapshot: HealthSnapshot) -> str:
-    """Deterministic JSON text (2-space indent, UTF-8, trailing newline)."""
-    return json.dumps(snapshot_to_dict(snapshot), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """Deterministic JSON text (see :func:`iter_snapshot_text`)."""
+    return "".join(iter_snapshot_text(snapshot))
 
 
 def _umask() -> int:
@@ -252,7 +248,8 @@ def _umask() -> int:
 
 def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
     """Write atomically: a temp file in the same directory, then ``os.replace``."""
-    text = dumps_snapshot(snapshot)
+    import tempfile  # here: observe without -o, and validate, never write
+
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -265,7 +262,7 @@ def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a snapshot is a normal file
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.writelines(iter_snapshot_text(snapshot))
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -298,6 +295,13 @@ def _decode(tp: Any, node: Located | None) -> Any:
         )
     if origin is tuple:
         item_tp = typing.get_args(tp)[0]
+        if isinstance(item_tp, type) and dataclasses.is_dataclass(item_tp) \
+                and isinstance(node.value, list):
+            fast = decoder_of(item_tp)
+            try:
+                return tuple(map(fast, node.value))
+            except Bail:
+                pass  # the located decoder below says what is wrong, or decodes the same
         return tuple(_decode(item_tp, item) for item in node.items())
     if isinstance(tp, type) and issubclass(tp, StrEnum):
         text = node.as_str()
@@ -331,6 +335,10 @@ def _optional(tp: Any) -> bool:
 
 
 def _decode_dataclass(cls: type, node: Located) -> Any:
+    try:
+        return decoder_of(cls)(node.value)
+    except Bail:
+        pass  # decode field by field: the same object, or the error with its pointer
     hints = _hints(cls)
     values = {}
     for f in _fields(cls):
@@ -390,6 +398,8 @@ def _decode_sessions(node: Located) -> tuple[SessionMap, ...]:
 @cache
 def snapshot_schema() -> dict[str, Any]:
     """The shipped JSON Schema of the snapshot (``observe/snapshot.schema.json``)."""
+    from importlib import resources  # it imports tempfile: only readers of a snapshot pay
+
     text = resources.files("harvester_iac.observe").joinpath("snapshot.schema.json").read_text(
         encoding="utf-8"
     )
@@ -397,10 +407,25 @@ def snapshot_schema() -> dict[str, Any]:
     return schema
 
 
+@cache
+def _event_check() -> Callable[[Any], bool] | None:
+    """The event schema as a fast predicate (``_schema_fast``), when it compiles."""
+    schema = snapshot_schema()
+    items = schema["properties"]["events"].get("items")
+    ref = items.get("$ref", "") if isinstance(items, dict) and len(items) == 1 else ""
+    if not ref.startswith("#/$defs/"):
+        return None
+    return compile_check(schema["$defs"][ref.removeprefix("#/$defs/")])
+
+
 def _schema_error(doc: Any, file: str) -> InputError | None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(snapshot_schema())
+    events = doc.get("events") if isinstance(doc, dict) else None
+    check = _event_check() if isinstance(events, list) and events else None
+    if check is not None and all(map(check, events)):  # type: ignore[arg-type]
+        doc = {**doc, "events": []}  # every event passes: the rest has the same errors
     errors = list(validator.iter_errors(doc))
     error = jsonschema.exceptions.best_match(errors)
     if error is None:
@@ -449,6 +474,7 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
         metrics=metrics,
         summaries=_decode(Summaries, root.require("summaries", "an object")),
         coverage=coverage,
+        events_dropped=_decode(int, root.get("events_dropped")) if root.get("events_dropped") else 0,
     )
 
 

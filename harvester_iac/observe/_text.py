@@ -47,6 +47,9 @@ def format_summary(snapshot: HealthSnapshot, *, tz: tzinfo | None = None) -> str
         f"Observed {len(s.sources)} sources ({len(s.sources) - len(failed)} ok), "
         f"{len(s.events)} events ({occurrences} occurrences){span}"
     ]
+    if s.events_dropped:
+        out.append(f"{s.events_dropped} more raw events counted in the summaries, not listed "
+                   "(--max-events)")
     if s.window.since or s.window.until:
         out.append(f"Window: {_when(s.window.since, tz)} .. {_when(s.window.until, tz)}")
     if s.sources:

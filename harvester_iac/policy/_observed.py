@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from harvester_iac.core import SourceRef
@@ -59,6 +60,8 @@ class Observed:
     log_sources: tuple[str, ...] = ()
     coverage: tuple[Coverage, ...] = ()
     sessions: tuple[SessionMap, ...] = ()
+    #: raw events the snapshot counted but did not list (``observe --max-events``)
+    events_dropped: int = 0
     _replicas: dict[str, tuple[LonghornReplica, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
@@ -126,8 +129,10 @@ class Trouble:
             e = next((e for e in self.events if GROUP_OF[e.kind] is g), None)
             if e is not None:
                 firsts.append(e)
-        rest = [e for e in self.events if e not in firsts and GROUP_OF[e.kind] in self.over]
-        return tuple((firsts + rest)[:limit])
+        # only as many as the limit leaves: a dense log has hundreds of thousands of events
+        rest = islice((e for e in self.events if GROUP_OF[e.kind] in self.over and e not in firsts),
+                      max(0, limit - len(firsts)))
+        return tuple([*firsts, *rest][:limit])
 
 
 def _trouble(events: Iterable[Event], th: Thresholds) -> Trouble:

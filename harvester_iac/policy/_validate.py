@@ -63,7 +63,7 @@ def observed_from_snapshot(snap: HealthSnapshot, *, source: str) -> Observed:
         events=snap.events, longhorn=snap.longhorn,
         metrics=snap.metrics.samples if snap.metrics is not None else (),
         failed_sources=failed, partial_sources=partial, coverage=snap.coverage,
-        sessions=snap.sessions,
+        sessions=snap.sessions, events_dropped=snap.events_dropped,
         log_sources=tuple(s.location for s in snap.sources
                           if s.kind is SourceKind.LOG and s.state is not SourceState.FAILED))
 

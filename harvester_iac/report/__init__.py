@@ -4,6 +4,7 @@ Each renderer takes a :class:`~harvester_iac.policy.ValidationReport` and return
 ``render(report, fmt)`` picks one by its ``--format`` name and imports only that one (the
 gate runs on every commit, so it does not pay for XML or URL modules it does not use). The
 JSON format is documented by ``validate-report.schema.json``, shipped in this package.
+``incident_chart`` draws the timeline of ``harvester-iac incident`` (matplotlib, on first use).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from harvester_iac._lazy import lazy_exports
 if TYPE_CHECKING:
     from harvester_iac.policy import ValidationReport
     from harvester_iac.report._github import render_github
+    from harvester_iac.report._incident_chart import incident_chart
     from harvester_iac.report._json import (
         REPORT_SCHEMA_NAME,
         render_json,
@@ -32,6 +34,7 @@ __all__ = [
     "REPORT_SCHEMA_NAME",
     "SARIF_SCHEMA_URI",
     "Format",
+    "incident_chart",
     "render",
     "render_github",
     "render_json",
@@ -47,6 +50,7 @@ __all__ = [
 _HOME: dict[str, str] = {
     "REPORT_SCHEMA_NAME": "harvester_iac.report._json",
     "SARIF_SCHEMA_URI": "harvester_iac.report._sarif",
+    "incident_chart": "harvester_iac.report._incident_chart",
     "render_github": "harvester_iac.report._github",
     "render_json": "harvester_iac.report._json",
     "render_junit": "harvester_iac.report._junit",

@@ -23,7 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-__all__ = ["choose_balance_score", "choose_most_usable_storage"]
+__all__ = ["Spread", "choose_balance_score", "choose_most_usable_storage"]
 
 
 def choose_most_usable_storage(found: Sequence[int], most: Sequence[int]) -> int:
@@ -36,7 +36,7 @@ def choose_most_usable_storage(found: Sequence[int], most: Sequence[int]) -> int
     return best
 
 
-class _Spread:
+class Spread:
     """Sum, two largest and two smallest of some ints, to rescore one change in O(1)."""
 
     __slots__ = ("bot1", "bot1_at", "bot2", "count", "top1", "top1_at", "top2", "total")
@@ -51,6 +51,17 @@ class _Spread:
         # With ties, index() finds one holder; the other holder is then top2 == top1.
         self.top1_at = values.index(self.top1)
         self.bot1_at = values.index(self.bot1)
+
+    @classmethod
+    def of(cls, *, count: int, total: int, top: tuple[int, int, int],
+           bottom: tuple[int, int, int]) -> Spread:
+        """A spread from its statistics: ``top`` is (largest, its first position, second
+        largest), ``bottom`` (smallest, its first position, second smallest)."""
+        spread = cls.__new__(cls)
+        spread.count, spread.total = count, total
+        spread.top1, spread.top1_at, spread.top2 = top
+        spread.bot1, spread.bot1_at, spread.bot2 = bottom
+        return spread
 
     def range_with(self, at: int, new: int) -> float:
         """``max - min`` after value ``at`` becomes ``new``."""
@@ -103,7 +114,7 @@ def _best(values: list[int], choices: range, size: int, *, must_fit: bool) -> in
     balanced (first of equals); -1 when none qualifies. Longhorn skips values below
     ``size`` when ``must_fit`` and treats an all-zero mean as "worst".
     """
-    spread = _Spread(values)
+    spread = Spread(values)
     mean = float(spread.total - size) / float(spread.count)
     if mean == 0:
         return -1

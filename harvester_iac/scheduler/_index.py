@@ -4,7 +4,8 @@ Nodes are sorted by name and each node's disks by name, so disk ids run in (node
 name order: candidate lists built node by node come out sorted, which makes every
 tie-break deterministic. Per-disk values that change with placements (scheduled bytes,
 over-provisioning headroom, usable bytes) are updated in place by ``commit``; per-volume
-filters that do not change (selectors, disk type) are computed once per distinct value.
+filters that do not change (selectors, disk type) are computed once per distinct value,
+and so are the pools (``_pool``) that keep those disks in value order for the indexed choice.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from harvester_iac.scheduler._filters import (
     node_schedulable_problem,
     selectors_in_tags,
 )
+from harvester_iac.scheduler._pool import Pool
 from harvester_iac.scheduler._types import (
     ClusterState,
     DiskState,
@@ -33,6 +35,8 @@ from harvester_iac.scheduler._types import (
 __all__ = ["ClusterIndex"]
 
 _CACHE_LIMIT = 256
+#: Pools are re-sorted on every commit, so only a few volume shapes keep one.
+_POOL_LIMIT = 16
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -88,6 +92,8 @@ class ClusterIndex:
         self._selector_cache: dict[tuple[tuple[str, ...], bool], list[bool]] = {}
         self._class_cache: dict[tuple[object, ...], list[tuple[int, ...]]] = {}
         self._space_cache: dict[int, list[bool]] = {}
+        self._pools: dict[tuple[object, ...], Pool] = {}
+        self._disk_pools: dict[int, list[Pool]] = {}
 
     def name_of(self, d: int) -> Placement:
         return Placement(node=self.nodes[self.disk_node[d]].name, disk=self.disks[d].name)
@@ -97,9 +103,17 @@ class ClusterIndex:
         for p in placements:
             if p is not None:
                 d = self.disk_at[(p.node, p.disk)]
+                old_usable, old_headroom = self.usable[d], self.headroom[d]
                 self.scheduled[d] += size
                 self.headroom[d] -= size
                 self.usable[d] -= size
+                pools = self._disk_pools.get(d)
+                if pools:
+                    old_value = old_usable if old_usable > 0 else 0
+                    new_value = self.usable[d] if self.usable[d] > 0 else 0
+                    for pool in pools:
+                        pool.moved(self.disk_node[d], d, old_value, new_value,
+                                   old_headroom, self.headroom[d])
 
     def cluster_state(self) -> ClusterState:
         """The cluster with the committed scheduled bytes written into its disks."""
@@ -142,6 +156,31 @@ class ClusterIndex:
             ]
             self._remember(self._space_cache, actual_size, ok)
         return ok
+
+    def pool(self, volume: VolumeSpec) -> Pool:
+        """The static candidates of volumes shaped like ``volume`` (not strict-local)."""
+        key = (volume.data_engine, volume.disk_selector, volume.node_selector, volume.actual_size)
+        pool = self._pools.get(key)
+        if pool is None:
+            if len(self._pools) >= _POOL_LIMIT:
+                self._pools.clear()
+                self._disk_pools.clear()
+            class_disks = self.class_disks(volume)
+            space = self.space_ok(volume.actual_size)
+            selected = self.selector_ok(volume)
+            disks_of = {}
+            for n in self.running:
+                if selected[n]:
+                    ds = tuple(d for d in class_disks[n] if space[d])
+                    if ds:
+                        disks_of[n] = ds
+            value = [u if u > 0 else 0 for u in self.usable]
+            pool = Pool(disks_of, self.zone, value, self.headroom, self.most)
+            self._pools[key] = pool
+            for ds in disks_of.values():
+                for d in ds:
+                    self._disk_pools.setdefault(d, []).append(pool)
+        return pool
 
     @staticmethod
     def _remember(cache: dict[K, V], key: K, value: V) -> None:

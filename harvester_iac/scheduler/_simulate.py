@@ -14,8 +14,10 @@ One new replica goes through the steps of longhorn-manager's ``ScheduleReplica``
    then disk anti-affinity: disks without a replica of the volume, else (soft) any;
 6. best-effort data locality prefers the attached node; then the final choice (``_choose``).
 
-``Scheduler`` keeps each disk's scheduled bytes across volumes (``commit``), so placing
-many volumes costs about one pass over the candidate disks per replica.
+``Scheduler`` keeps each disk's scheduled bytes across volumes (``commit``). The final
+choice comes from pools that keep the candidate disks in value order (``_indexed``), so a
+replica costs about the logarithm of the disks, not a pass over them; what the pools do not
+cover, and ``indexed=False``, runs the straightforward scan of steps 4-6.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from harvester_iac.scheduler._choose import choose_balance_score, choose_most_us
 from harvester_iac.scheduler._explain import explain_unplaced
 from harvester_iac.scheduler._filters import occupancy, replenishment
 from harvester_iac.scheduler._index import ClusterIndex
+from harvester_iac.scheduler._indexed import Request, choose_indexed
 from harvester_iac.scheduler._reuse import reusable_failed_replica
 from harvester_iac.scheduler._tiers import (
     node_info,
+    pinned_node,
     replica_counts,
     soft_flags,
     tiers,
@@ -68,9 +72,13 @@ class Scheduler:
         settings: SchedulingSettings | None = None,
         version: LonghornVersion = LonghornVersion.V1_12,
         source: str = "<python>",
+        indexed: bool = True,
     ) -> None:
+        """``indexed`` False always runs the straightforward scan (the reference the indexed
+        choice is tested against); the placements are the same."""
         self.settings = settings if settings is not None else SchedulingSettings()
         self.version = version
+        self.indexed = indexed
         self._index = ClusterIndex(cluster, self.settings, source)
 
     def scheduled(self, node: str, disk: str) -> int:
@@ -126,6 +134,36 @@ class Scheduler:
                 headroom[d] += extra
         return []
 
+    def _indexed_request(self, volume: VolumeSpec, now: datetime) -> Request | None:
+        """What every replica of ``volume`` shares for the indexed choice; None where the
+        straightforward scan decides (strict-local, degraded without a time)."""
+        if not self.indexed or pinned_node(volume) is not None:
+            return None
+        rep = replenishment(volume, self.settings, now)
+        if rep.unknown:
+            return None
+        return Request(
+            size=volume.size, soft=soft_flags(self.settings, volume), creating=rep.creating,
+            balance=self.version.disk_selection is DiskSelection.BALANCE_SCORE,
+            disk_must_fit=self.version is LonghornVersion.V1_12,
+        )
+
+    def _indexed_choice(self, volume: VolumeSpec, req: Request, existing: Sequence[ReplicaState],
+                        placed: Sequence[ReplicaState]) -> int | None:
+        """The disk from the pools; None where the straightforward scan must decide."""
+        index = self._index
+        everything = (*existing, *placed)
+        if everything:
+            req.per_node, req.in_disk = unaccounted(index, existing, placed, volume.size)
+            req.occupancy = occupancy(everything, index.running_zone_of, creating=req.creating)
+            req.counts = replica_counts(index, everything)
+        attached = volume.attached_node
+        req.local = -1
+        if volume.data_locality == DataLocality.BEST_EFFORT and attached:
+            if not any(r.node == attached and r.failed_at is None for r in everything):
+                req.local = index.node_at.get(attached, -1)
+        return choose_indexed(index, index.pool(volume), req)
+
     def _choose(self, volume: VolumeSpec, found: list[int], replicas: Sequence[ReplicaState]) -> int:
         index = self._index
         local = volume.attached_node
@@ -179,6 +217,7 @@ class Scheduler:
         outcomes: list[ReplicaOutcome] = []
         errors: list[str] = []
         placed: list[ReplicaState] = []
+        request = self._indexed_request(volume, now) if count else None
         for i in range(count):
             named = new_replica_nodes[i] if i < len(new_replica_nodes) else None
             if named:
@@ -193,6 +232,15 @@ class Scheduler:
                     f"it already names node {named}",
                 ))
                 break
+            chosen = None
+            if request is not None:
+                chosen = self._indexed_choice(volume, request, replicas, placed)
+            if chosen is not None:
+                where = self._index.name_of(chosen)
+                placed.append(ReplicaState(name=f"new replica {i + 1}", node=where.node,
+                                           disk=where.disk))
+                outcomes.append(ReplicaOutcome(index=i, placement=where))
+                continue
             found = self._candidates(volume, replicas, placed, now)
             if not found:
                 why: tuple[Exclusion, ...] = ()

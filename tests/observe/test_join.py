@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from harvester_iac.observe import Event, EventKind, join_volumes, read_iscsiadm
-from tests.observe._paths import INCIDENT_LISTING, MASTER_VOLUMES
+from tests.observe._paths import INCIDENT_LISTING, MASTER_VOLUMES, ROOT
 
 IQN = "iqn.2019-10.io.longhorn:"
 M00, M01, M02 = (MASTER_VOLUMES[f"kube-master-0{i}"] for i in range(3))
@@ -106,3 +106,33 @@ def test_without_a_listing_only_named_longhorn_iqns_give_volumes() -> None:
         _event(EventKind.IO_ERROR, None, 3, device="sdb"),
     ]
     assert [e.volume for e in join_volumes(events)] == ["pvc-a", None, None]
+
+
+def test_an_sd_address_joins_through_the_listing() -> None:
+    """``sd 0:0:0:1: rejecting I/O to offline device`` names only H:C:T:L; the lab's real
+    listing (examples/lab/stall-long) says that address is sda on the stalled session."""
+    lab = ROOT / "examples" / "lab" / "stall-long"
+    sessions = read_iscsiadm(lab / "iscsiadm-P3.txt")
+    (target,) = {s.target for s in sessions.sessions}
+    (e,) = join_volumes([_event(EventKind.SCSI_OFFLINE, None, 1, hctl="0:0:0:1", host="harvester-lab")], sessions)
+    assert (e.iqn, e.volume, e.session, e.device) == (target, target.removeprefix(IQN), "1", "sda")
+    assert dict(e.extra)["joined_by"].startswith("SCSI host 0 in ")
+
+
+def test_a_portal_joins_only_when_one_session_uses_it() -> None:
+    """``connect to 127.0.0.1:3260 failed (Connection refused)`` (the lab's target-restart
+    run) names only the portal: the lab's listing has one session there; the incident
+    listing has many sessions on one portal, so nothing is guessed."""
+    lab = read_iscsiadm(ROOT / "examples" / "lab" / "target-restart" / "iscsiadm-P3.txt")
+    (target,) = {s.target for s in lab.sessions}
+    for portal in ("127.0.0.1:3260", "127.0.0.1"):
+        (e,) = join_volumes([_event(EventKind.LOGIN_ERROR, None, 1, portal=portal, host="harvester-lab")], lab)
+        assert e.iqn == target, portal
+    (other,) = join_volumes([_event(EventKind.LOGIN_ERROR, None, 1, portal="127.0.0.2:3260")], lab)
+    assert other.iqn is None
+    incident = read_iscsiadm(INCIDENT_LISTING)
+    portals = [s.portal for s in incident.sessions if s.portal]
+    shared = max(set(portals), key=portals.count)
+    assert portals.count(shared) > 1
+    (guess,) = join_volumes([_event(EventKind.LOGIN_ERROR, None, 1, portal=shared.rpartition(",")[0])], incident)
+    assert guess.iqn is None

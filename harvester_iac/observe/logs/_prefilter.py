@@ -10,15 +10,17 @@ select exactly the same lines and therefore produce identical events.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
-from typing import Protocol, cast
+from pathlib import Path
+from typing import Any, Protocol, cast
 
 from harvester_iac.core import UsageError
 from harvester_iac.observe.logs._patterns import PATTERNS, Pattern, literal
 
-__all__ = ["ENGINE_ENV", "PREFILTERS", "Finder", "active_engine", "get_finder"]
+__all__ = ["CACHE_ENV", "ENGINE_ENV", "PREFILTERS", "Finder", "active_engine", "get_finder"]
 
 #: Journal JSON whose MESSAGE is a byte array: the wording is only readable once decoded.
 _ENVELOPE_PREFILTERS = (r'"MESSAGE"[ \t]*:[ \t]*\[',)
@@ -65,21 +67,53 @@ class _ReFinder:
         return [m.end() for m in self._rx.finditer(data)]
 
 
+#: Where compiled Hyperscan databases are kept between runs (``HARVESTER_IAC_CACHE`` moves it).
+CACHE_ENV = "HARVESTER_IAC_CACHE"
+
+
+def _cache_file(expressions: list[bytes], version: str) -> Path:
+    root = os.environ.get(CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "harvester-iac")
+    key = hashlib.sha256(b"\0".join([version.encode(), *expressions])).hexdigest()[:24]
+    return Path(root) / f"prefilter-{key}.hsdb"
+
+
+def _hyperscan_database(hyperscan: Any) -> Any:
+    """The compiled prefilter database: loaded from the cache when this Hyperscan and these
+    expressions compiled it before (compiling costs more than starting Python), else
+    compiled and cached. A cache that cannot be read or written is simply not used."""
+    expressions = [p.encode() for p in PREFILTERS]
+    version = f"{getattr(hyperscan, '__version__', '?')}/{hyperscan.HS_MODE_BLOCK}"
+    path = _cache_file(expressions, version)
+    try:
+        db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        db.scratch = hyperscan.Scratch(db)  # a loaded database comes without scratch space
+        return db
+    except Exception:  # missing, truncated or from another build: compile instead
+        pass
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=expressions, ids=list(range(len(expressions))),
+               elements=len(expressions), flags=0)
+    try:
+        import tempfile  # only when compiling: a cached start does not pay for it
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(hyperscan.dumpb(db))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return db
+
+
 class _HyperscanFinder:
     name = "hyperscan"
 
     def __init__(self) -> None:
         import hyperscan
 
-        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        expressions = [p.encode() for p in PREFILTERS]
-        db.compile(
-            expressions=expressions,
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=0,
-        )
-        self._db = db
+        self._db = _hyperscan_database(hyperscan)
 
     def find(self, data: Buffer) -> list[int]:
         ends: list[int] = []

@@ -81,6 +81,8 @@ def open_log(path: Path) -> tuple[BinaryIO, BinaryIO, str | None]:
 
 
 _NUMPY: list[Any] = []
+#: Gaps between candidates at least this long are counted with numpy.
+_NUMPY_GAP = 4096
 
 
 def numpy_module() -> Any:
@@ -143,8 +145,7 @@ class LineReader:
         self._lineno = 1
         self._error: BaseException | None = None
         self._buf = bytearray(chunk_size)
-        np = numpy_module()
-        self._arr: Any = np.frombuffer(self._buf, dtype=np.uint8) if np is not None else None
+        self._arr: Any = None  # numpy's view of the buffer, made when a long gap is counted
 
     @property
     def lines_read(self) -> int:
@@ -176,8 +177,13 @@ class LineReader:
 
     def _count(self, buf: bytes | bytearray, lo: int, hi: int) -> int:
         """Newlines in ``buf[lo:hi]``."""
-        if hi - lo >= 4096 and buf is self._buf and self._arr is not None:
-            return int(numpy_module().count_nonzero(self._arr[lo:hi] == 10))
+        if hi - lo >= _NUMPY_GAP and buf is self._buf:
+            # numpy is imported on the first long gap only: small inputs start without it
+            if self._arr is None:
+                np = numpy_module()
+                self._arr = False if np is None else np.frombuffer(self._buf, dtype=np.uint8)
+            if self._arr is not False:
+                return int(numpy_module().count_nonzero(self._arr[lo:hi] == 10))
         return buf.count(b"\n", lo, hi)
 
     def _region(self, buf: bytes | bytearray, lo: int, hi: int) -> Iterator[tuple[int, bytes]]:

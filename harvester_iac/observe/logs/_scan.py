@@ -9,15 +9,12 @@ are scanned on ``jobs`` processes: one file, or one byte range of a big plain fi
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harvester_iac.core import LogFormatError, UsageError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
@@ -34,6 +31,9 @@ from harvester_iac.observe.logs._scan_file import (
     read_bytes,
     read_part,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["ScanOptions", "ScanResult", "scan_logs", "scan_text"]
 
@@ -148,6 +148,11 @@ def _parallel(
     split_min_bytes: int,
 ) -> list[list[Part]]:
     """Every file's parts, read by ``jobs`` processes; big plain files are split in ranges."""
+    # imported here: a scan on one process (small inputs) starts without them
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     tasks = [(i, f, a, b) for i, f in enumerate(files)
              for a, b in plan_ranges(f, jobs, split_min_bytes)]
     prepare_worker(settings.engine)  # forked workers inherit the prefilter and numpy

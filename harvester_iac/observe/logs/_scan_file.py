@@ -18,6 +18,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TypeVar
 
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe.logs._clock import NoYear, boot_from_hints, load_zone, resolve_years, to_utc
@@ -234,6 +235,7 @@ def _join(parts: Sequence[Part]) -> Part:
     offset = 0
     for part in parts:
         whole.drafts.extend((n + offset, raw, det) for n, raw, det in part.drafts)
+        part.drafts = []  # each draft is held once: dense logs have many
         whole.noyear.update({n + offset: s for n, s in part.noyear.items()})
         whole.mono_hints.extend((n + offset, s) for n, s in part.mono_hints)
         whole.nul_bytes += part.nul_bytes
@@ -248,16 +250,40 @@ def _join(parts: Sequence[Part]) -> Part:
     return whole
 
 
+class _Shared:
+    """One object per distinct value (host, IQN, time, ...): dense logs repeat them on
+    every line, and a snapshot of a million events should not hold a million copies."""
+
+    def __init__(self) -> None:
+        self._seen: dict[object, object] = {}
+
+    def __call__(self, value: _T) -> _T:
+        if value is None:
+            return value
+        return self._seen.setdefault(value, value)  # type: ignore[return-value]
+
+    def time(self, value: datetime | None) -> datetime | None:
+        """Equal datetimes may differ in zone object: share only the very same one."""
+        if value is None:
+            return None
+        found: datetime = self._seen.setdefault((value, value.tzinfo), value)  # type: ignore[assignment]
+        return found
+
+
+_T = TypeVar("_T")
+
+
 def _event(
     path: str, lineno: int, raw: str, det: Detection, when: datetime | None, assumed: bool,
-    host: str | None,
+    host: str | None, share: _Shared,
 ) -> Event:
     return Event(
-        time=when, host=det.host or host, source=det.source, kind=det.kind, file=path,
-        line=lineno, raw=raw, device=det.device, disk=det.disk, hctl=det.hctl,
-        connection=det.connection, session=det.session, portal=det.portal, iqn=det.iqn,
-        volume=det.volume, took_ms=det.took_ms, expected_ms=det.expected_ms,
-        repeat=det.repeat, tz_assumed=assumed, extra=det.extra,
+        time=share.time(when), host=share(det.host or host), source=share(det.source),
+        kind=det.kind, file=path, line=lineno, raw=raw, device=share(det.device),
+        disk=share(det.disk), hctl=share(det.hctl), connection=share(det.connection),
+        session=share(det.session), portal=share(det.portal), iqn=share(det.iqn),
+        volume=share(det.volume), took_ms=det.took_ms, expected_ms=det.expected_ms,
+        repeat=det.repeat, tz_assumed=assumed, extra=share(det.extra),
     )
 
 
@@ -281,7 +307,11 @@ def _place(path: str, part: Part, settings: FileSettings, now: datetime) -> tupl
         boot = boot_from_hints(hints)
     events: list[Event] = []
     used_zone = used_year = used_boot = no_time = 0
-    for lineno, raw, det in part.drafts:
+    share = _Shared()
+    drafts, part.drafts = part.drafts, []
+    drafts.reverse()
+    while drafts:  # popped as they become events, so drafts and events never double up
+        lineno, raw, det = drafts.pop()
         when, assumed = _wall(det.stamp, lineno, years, zone)
         if det.stamp.noyear is not None and when is not None and assumed:
             used_year += 1
@@ -296,7 +326,7 @@ def _place(path: str, part: Part, settings: FileSettings, now: datetime) -> tupl
             settings.until is not None and when > settings.until
         ):
             continue
-        events.append(_event(path, lineno, raw, det, when, assumed, settings.host))
+        events.append(_event(path, lineno, raw, det, when, assumed, settings.host, share))
     notes: list[str] = []
     if used_zone:
         where = f"in {settings.tz} (--tz)" if settings.tz else "as UTC (no --tz given)"

@@ -83,6 +83,14 @@ class EvidenceFreshness(Rule):
                     resources=res, severity=sev, key="future", evidence=ev,
                     message=f"the health evidence was collected {_age(age)} after now: a clock "
                             "is wrong or --now is too early")
+        if obs.events_dropped:
+            yield self.finding(
+                resources=res, severity=sev, key="capped",
+                message=f"{obs.source} lists only part of its events ({obs.events_dropped} left "
+                        "out by observe --max-events): rules that count events may count "
+                        "too few",
+                evidence=[Observation("events not listed", str(obs.events_dropped))],
+                fix="Observe again without --max-events for the evidence the gate judges.")
         for state, said, sources, fix in (
                 ("partial", "was read only in part", obs.partial_sources,
                  "Fix what stopped the read (access, timeouts, a damaged file) and observe again."),
