@@ -16,6 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from harvester_iac._commands._times import cli_time
 from harvester_iac.core import UsageError
 from harvester_iac.observe import (
     Event,
@@ -37,6 +38,9 @@ from harvester_iac.observe import (
 )
 
 __all__ = ["HELP", "add_arguments", "run"]
+
+#: The environment variable holding a Prometheus bearer token.
+ENV_PROMETHEUS_TOKEN = "HARVESTER_IAC_PROMETHEUS_TOKEN"
 
 HELP = "Read host logs, iscsiadm listings, Longhorn objects and Prometheus into a health snapshot."
 
@@ -68,7 +72,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="read Longhorn objects live from the cluster of this kubeconfig",
     )
     parser.add_argument("--context", metavar="C", help="kubeconfig context (with --kubeconfig)")
-    parser.add_argument("--prometheus", metavar="URL", help="Prometheus base URL for metrics")
+    parser.add_argument("--prometheus", metavar="URL",
+                        help="Prometheus base URL for metrics; http://user:pass@host sends basic auth")
+    parser.add_argument("--prometheus-token", metavar="TOKEN",
+                        help=f"bearer token for Prometheus (or set {ENV_PROMETHEUS_TOKEN}, which "
+                        "keeps it out of the process list)")
     parser.add_argument("--since", metavar="T", help="drop events before T; " + _TIME_HELP)
     parser.add_argument("--until", metavar="T", help="drop events after T; " + _TIME_HELP)
     parser.add_argument(
@@ -123,20 +131,21 @@ def _zone(name: str | None) -> tzinfo | None:
 
 
 def _time(text: str | None, flag: str, zone: tzinfo | None) -> datetime | None:
-    if text is None:
-        return None
-    raw = text.strip()
+    return None if text is None else cli_time(text, flag=flag, zone=zone)
+
+
+def _check_url(url: str) -> None:
+    from harvester_iac.observe._http import split_userinfo, without_userinfo  # only with --prometheus
+
+    shown = without_userinfo(url)
     try:
-        value = datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw)
-    except ValueError:
-        raise UsageError(
-            f"cannot read the time {text!r}",
-            where=flag,
-            expected="an ISO 8601 time such as 2025-12-27T16:40:00-08:00 or '2025-12-27 16:40'",
-        ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone or UTC)
-    return value.astimezone(UTC)
+        host = split_userinfo(url)[0].partition("//")[2].split("/")[0]
+    except ValueError:  # its text may quote part of a password
+        raise UsageError(f"cannot read the URL {shown!r} (its host, port or brackets)", where="--prometheus",
+                         expected="a URL such as http://prometheus.example:9090") from None
+    if not url.startswith(("http://", "https://")) or not host:
+        raise UsageError(f"not an HTTP URL: {shown!r}", where="--prometheus",
+                         expected="a URL such as http://prometheus.example:9090")
 
 
 def _pair(text: str, flag: str) -> tuple[str | None, str]:
@@ -187,19 +196,48 @@ def _check_args(args: argparse.Namespace) -> None:
         if not p.exists():
             raise UsageError("no such file or directory", where=str(p),
                              expected="an existing file or directory")
-    if args.prometheus and not args.prometheus.startswith(("http://", "https://")):
-        raise UsageError(
-            f"not an HTTP URL: {args.prometheus!r}", where="--prometheus",
-            expected="a URL such as http://prometheus.example:9090",
-        )
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1", where="--jobs", expected="1 or more")
+    if args.prometheus:
+        _check_url(args.prometheus)
+    if args.prometheus_token and not args.prometheus:
+        raise UsageError("--prometheus-token needs --prometheus", where="--prometheus-token",
+                         expected="--prometheus URL --prometheus-token TOKEN")
+    if not 1 <= args.jobs <= MAX_JOBS:
+        raise UsageError(f"--jobs {args.jobs} is out of range", where="--jobs",
+                         expected=f"1 to {MAX_JOBS} parallel scanners")
+    _check_output(args)
     if args.max_events is not None and args.max_events < 0:
         raise UsageError("--max-events must not be negative", where="--max-events",
                          expected="0 or more")
     if args.year is not None and not 1970 <= args.year <= 9999:
         raise UsageError(f"year {args.year} out of range", where="--year",
                          expected="a year such as 2025")
+
+
+#: More scanner processes than this only costs memory.
+MAX_JOBS = 64
+
+
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    listings = [Path(_pair(t, "--iscsiadm")[1]) for t in args.iscsiadm]
+    others = (args.longhorn, args.kubeconfig, getattr(args, "inventory", None))
+    return [*args.paths, *listings, *(Path(p) for p in others if p is not None)]
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """``-o`` must not be one of the inputs, nor land inside an input directory."""
+    if args.output is None:
+        return
+    out = Path(os.path.abspath(args.output))
+    for given in _inputs(args):
+        p = Path(os.path.abspath(given.expanduser()))
+        same = out == p or (out.exists() and p.exists() and os.path.samefile(out, p))
+        if same:
+            raise UsageError(f"the snapshot would overwrite the input {given}", where="-o/--output",
+                             expected="an output path that is not one of the files read")
+        if p.is_dir() and (p in out.parents or p.resolve() in out.resolve().parents):
+            raise UsageError(f"the snapshot would be written into the input directory {given}, and be read "
+                             "as input the next time", where="-o/--output",
+                             expected="an output path outside the directories read")
 
 
 def _scan(
@@ -278,7 +316,8 @@ def run(args: argparse.Namespace) -> int:
 
     metrics: PrometheusMetrics | None = None
     if args.prometheus:
-        metrics, status = query_prometheus(args.prometheus)
+        token = args.prometheus_token or os.environ.get(ENV_PROMETHEUS_TOKEN) or None
+        metrics, status = query_prometheus(args.prometheus, token=token)
         all_sources.append(status)
 
     snapshot = build_snapshot(

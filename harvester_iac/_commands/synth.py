@@ -3,7 +3,8 @@
 The same app ``cdktf synth`` runs through ``main.py``, so both write the same bytes. Every
 validation finding is printed; a blocking one (Longhorn admission rules, the policy gate)
 exits 1 before anything is written. ``--no-validate`` skips the validations. With
-``--templates-dir`` the Kubernetes manifests are rendered there too. The CDK runtime is
+``--templates-dir`` the Kubernetes manifests are rendered there too, staged with the
+Terraform JSON so that both land or neither does. The CDK runtime is
 imported only when the command runs, so other commands never pay for it.
 """
 
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     validators = (stacks.findings_validator(findings),) if findings is not None else stacks.DEFAULT_VALIDATORS
     try:
         result = stacks.synth_to(inventory, args.out, observed=observed, validators=validators,
-                                 skip_validation=args.no_validate)
+                                 skip_validation=args.no_validate, templates_dir=args.templates_dir)
     except stacks.SynthBlocked as exc:
         for f in exc.findings:
             sys.stderr.write(f"{f}\n")
@@ -146,10 +147,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{f}\n")
     for name, path in result.stacks.items():
         sys.stdout.write(f"wrote {path} (stack {name})\n")
-    if args.templates_dir:
-        from harvester_iac.render import render_inventory, write_templates
+    for rel in result.removed:
+        sys.stdout.write(f"removed {result.outdir / rel} (written by an earlier synth, no longer synthesized)\n")
+    if result.left_alone:
+        sys.stdout.write(f"{result.outdir}: left alone (not written by synth): {', '.join(result.left_alone)}\n")
+    if result.templates is not None:
+        from harvester_iac._commands.render import summary_line
 
-        report = write_templates(render_inventory(inventory), args.templates_dir)
-        sys.stdout.write(f"{args.templates_dir}: {len(report.written)} written, "
-                         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed.\n")
+        sys.stdout.write(f"{summary_line(result.templates)}.\n")
     return 0

@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harvester_iac._commands._times import cli_time
 from harvester_iac.core import UsageError
 from harvester_iac.model import Inventory, default_inventory, load_inventory
 from harvester_iac.policy import (
@@ -80,14 +81,7 @@ def _inventory(path: str | None) -> Inventory:
 
 
 def _now(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        t = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f'"{text}" is not a time', where="--now",
-                         expected="ISO 8601, e.g. 2025-12-28T00:00:00Z") from None
-    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+    return datetime.now(UTC) if text is None else cli_time(text, flag="--now")
 
 
 def _scan(folder: str, tz: str | None, now: datetime) -> Observed:

@@ -98,7 +98,13 @@ class InputError(HarvesterIacError):
         text += "."
         if self.more:
             text += f" {self.more} more problem{'s' if self.more > 1 else ''} after this one."
-        return text
+        # one paragraph that any output can encode, whatever the input echoed back
+        return text.translate(_VISIBLE).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+#: Control characters (newlines, escapes, NUL) from echoed input, shown as escapes.
+_VISIBLE = {c: f"\\x{c:02x}" if c not in (9, 10, 13) else {9: "\\t", 10: "\\n", 13: "\\r"}[c]
+            for c in [*range(32), 127]}
 
 
 class InventoryError(InputError):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harvester_iac._files import input_error, read_regular
 from harvester_iac.core import InputError
 from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn
 
@@ -331,20 +332,9 @@ def read_iscsiadm(path: Path) -> SessionMap:
     """Read a saved ``iscsiadm -m session`` listing; bad files raise :class:`InputError`."""
     name = str(path)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(_MAX_BYTES + 1)
+        data = read_regular(path, limit=_MAX_BYTES)
     except OSError as exc:
-        raise InputError(
-            f"cannot read the iscsiadm listing: {exc.strerror or exc}",
-            file=name,
-            expected="a readable text file",
-        ) from exc
-    if len(data) > _MAX_BYTES:
-        raise InputError(
-            "the iscsiadm listing is larger than 32 MiB",
-            file=name,
-            expected="the text output of 'iscsiadm -m session -P 3'",
-        )
+        raise input_error(exc, name, expected="the text output of 'iscsiadm -m session -P 3'") from None
     if b"\x00" in data:
         line_no = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise InputError(

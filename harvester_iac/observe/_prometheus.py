@@ -11,19 +11,28 @@ state with a ``state`` label and value 1 for the current state. Both decode to
 
 A refused connection, an HTTP error or an ``"status": "error"`` answer is recorded in the
 source status (``failed`` when nothing was read, ``partial`` when some queries failed).
+All queries of one source share one :class:`Budget` (an overall deadline and a byte
+cap); reaching it ends the source with the reason. Credentials (URL userinfo as basic
+auth, or a bearer token) are sent in the ``Authorization`` header, never kept in the URL,
+and redacted from every text the source reports, including server messages that echo them.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
+from harvester_iac._json import load_json
+from harvester_iac.core import InputError
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe.longhorn._objects import Robustness
+
+if TYPE_CHECKING:
+    from harvester_iac.observe._http import Redactor
 
 __all__ = [
     "QUERIES",
@@ -68,8 +77,13 @@ QUERIES: tuple[tuple[MetricName, str], ...] = (
     (MetricName.LONGHORN_VOLUME_ROBUSTNESS, "longhorn_volume_robustness"),
 )
 
-#: ``(url, timeout_s) -> (HTTP status, body)``; the seam for tests and custom transports.
+#: ``(url, timeout_s) -> (HTTP status, body)``; the seam for tests and custom transports
+#: (``timeout_s`` is what is left of the source's deadline; credentials are the seam's job).
 Fetch = Callable[[str, float], tuple[int, bytes]]
+
+#: One Prometheus source may take this long in all, and read this many bytes in all.
+DEADLINE_S = 30.0
+MAX_BYTES = 16 * 1024 * 1024
 
 _BY_VALUE = {
     0: Robustness.UNKNOWN,
@@ -147,18 +161,6 @@ def decode_robustness(samples: tuple[MetricSample, ...]) -> tuple[VolumeRobustne
     return tuple(out[k] for k in sorted(out, key=lambda k: (k[0], k[1] or "")))
 
 
-def _urllib_fetch(url: str, timeout_s: float) -> tuple[int, bytes]:
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            return int(response.status), bytes(response.read())
-    except urllib.error.HTTPError as exc:
-        return int(exc.code), bytes(exc.read())
-
-
 def _parse_float(text: object) -> float:
     if not isinstance(text, str):
         raise ValueError(f"sample value {text!r} is not a string")
@@ -166,10 +168,13 @@ def _parse_float(text: object) -> float:
 
 
 def _decode(name: MetricName, status: int, body: bytes) -> tuple[MetricSample, ...]:
+    if 300 <= status < 400:
+        raise ValueError(f"HTTP {status}, a redirect (not followed: credentials stay with the URL given)")
     try:
-        doc = json.loads(body)
-    except ValueError:
-        raise ValueError(f"HTTP {status}, not a Prometheus API answer (not JSON)") from None
+        doc = load_json(body, file="answer", what="a Prometheus API answer")
+    except InputError as exc:
+        reason = "not JSON" if exc.message.startswith("invalid JSON") else exc.message
+        raise ValueError(f"HTTP {status}, not a Prometheus API answer ({reason})") from None
     if not isinstance(doc, dict):
         raise ValueError(f"HTTP {status}, not a Prometheus API answer")
     if doc.get("status") != "success":
@@ -195,22 +200,54 @@ def _decode(name: MetricName, status: int, body: bytes) -> tuple[MetricSample, .
     return tuple(sorted(out, key=lambda s: s.labels))
 
 
+def _redact_labels(samples: tuple[MetricSample, ...], redact: Redactor) -> tuple[MetricSample, ...]:
+    """A server that puts a credential into a label does not get it into the snapshot."""
+    return tuple(MetricSample(name=s.name, labels=tuple((k, redact(v)) for k, v in s.labels), value=s.value)
+                 for s in samples)
+
+
 def query_prometheus(
     url: str,
     *,
     at: datetime | None = None,
     timeout_s: float = 10.0,
+    deadline_s: float = DEADLINE_S,
+    max_bytes: int = MAX_BYTES,
+    token: str | None = None,
     fetch: Fetch | None = None,
 ) -> tuple[PrometheusMetrics | None, SourceStatus]:
     """Run every query of :data:`QUERIES` at ``at`` (default: the server's now).
 
-    Returns the metrics (``None`` when nothing could be read) and the source status.
+    ``timeout_s`` bounds each query's waits (a slow query times out, the next may answer);
+    ``deadline_s`` and ``max_bytes`` bound the whole source (all queries together).
+    ``url`` may carry ``user:pass@`` (sent as basic auth); ``token`` is sent as a bearer
+    token. Returns the metrics (``None`` when nothing could be read) and the source
+    status; neither holds a credential.
     """
-    import urllib.error  # here, not at import: observe without --prometheus starts faster
-    import urllib.parse
+    import urllib.parse  # here, not at import: observe without --prometheus starts faster
 
-    get = fetch or _urllib_fetch
-    base = url.rstrip("/")
+    from harvester_iac.observe._http import (
+        Budget,
+        BudgetExceeded,
+        Credentials,
+        Redactor,
+        bounded_get,
+        split_userinfo,
+    )
+
+    base_url, creds = split_userinfo(url.rstrip("/"))
+    if token:
+        creds = Credentials(username=creds.username, password=creds.password, token=token)
+    redact = Redactor([*creds.secrets(), *split_userinfo(url)[1].secrets()])
+    header = creds.header()
+    budget = Budget(deadline_s, max_bytes)
+
+    def default_get(full: str, timeout: float) -> tuple[int, bytes]:
+        return bounded_get(full, budget=budget, timeout=timeout,
+                           headers={"Authorization": header} if header else None)
+
+    get = fetch or default_get
+    base = base_url
     samples: list[MetricSample] = []
     errors: list[str] = []
     empty: list[str] = []
@@ -222,9 +259,14 @@ def query_prometheus(
             params["time"] = f"{at.timestamp():.3f}"
         full = f"{base}/api/v1/query?{urllib.parse.urlencode(params)}"
         try:
-            status, body = get(full, timeout_s)
+            status, body = get(full, min(timeout_s, budget.remaining()))
+            if fetch is not None:
+                budget.spend(len(body))
             got = _decode(name, status, body)
-        except (urllib.error.URLError, OSError) as exc:
+        except BudgetExceeded as exc:
+            errors.append(f"{name}: stopped: {exc}")
+            break
+        except OSError as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, TimeoutError) or "timed out" in str(reason):
                 # a slow query: the next ones may answer, unless nothing has answered twice
@@ -242,13 +284,13 @@ def query_prometheus(
         answered += 1
         if not got:
             empty.append(str(name))
-        samples += got
+        samples += _redact_labels(got, redact) if redact else got
     if answered == 0:
         return None, SourceStatus(
             kind=SourceKind.PROMETHEUS,
             location=base,
             state=SourceState.FAILED,
-            error="; ".join(errors) or "no answer",
+            error=redact("; ".join(errors) or "no answer"),
         )
     detail = f"{answered} of {len(QUERIES)} queries answered, {len(samples)} series"
     if empty:
@@ -265,6 +307,6 @@ def query_prometheus(
         kind=SourceKind.PROMETHEUS,
         location=base,
         state=SourceState.PARTIAL if errors else SourceState.OK,
-        error="; ".join(errors) or None,
-        detail=detail,
+        error=redact("; ".join(errors)) or None,
+        detail=redact(detail),
     )

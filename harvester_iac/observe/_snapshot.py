@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import stat
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from harvester_iac._json import read_json
 from harvester_iac.core import InputError, Located, SnapshotError, map_foreign_errors, schema_problem
 from harvester_iac.observe._cap import cap_events
 from harvester_iac.observe._coverage import Coverage, derive_coverage
@@ -246,8 +248,17 @@ def _umask() -> int:
     return current
 
 
+def _mode(path: Path) -> int:
+    """The mode of the file being replaced (a 0600 snapshot stays 0600), else umask's."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
-    """Write atomically: a temp file in the same directory, then ``os.replace``."""
+    """Write atomically: a temp file in the same directory, then ``os.replace``; the mode
+    of a snapshot being rewritten is kept."""
     import tempfile  # here: observe without -o, and validate, never write
 
     directory = path.parent if str(path.parent) else Path(".")
@@ -260,7 +271,7 @@ def write_snapshot(snapshot: HealthSnapshot, path: Path) -> None:
             expected="a writable directory",
         ) from None
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a snapshot is a normal file
+        os.fchmod(fd, _mode(path))  # mkstemp makes 0600; a new snapshot is a normal file
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.writelines(iter_snapshot_text(snapshot))
         os.replace(tmp, path)
@@ -479,18 +490,14 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
 
 
 def load_snapshot(path: str | os.PathLike[str]) -> HealthSnapshot:
-    """Read and validate a snapshot file; bad input raises :class:`SnapshotError`."""
+    """Read and validate a snapshot file; bad input raises :class:`SnapshotError`.
+
+    The JSON is read under the shared limits (``_json``): duplicate keys, NaN/Infinity,
+    huge integers and deep nesting are refused, each with its JSON pointer.
+    """
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SnapshotError(
-            "no such snapshot file", file=name, expected="a file written by 'observe -o'"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(
-            f"cannot read the snapshot: {exc}", file=name, expected="UTF-8 JSON text"
-        ) from None
-    with map_foreign_errors(file=name, error=SnapshotError,
-                            expected="a health snapshot (JSON) written by 'observe -o'"):
-        return parse_snapshot(json.loads(text), file=name)
+    if not os.path.lexists(path):
+        raise SnapshotError("no such snapshot file", file=name, expected="a file written by 'observe -o'")
+    doc = read_json(path, error=SnapshotError, what="a health snapshot (JSON) written by 'observe -o'")
+    with map_foreign_errors(file=name, error=SnapshotError, expected="a health snapshot"):
+        return parse_snapshot(doc, file=name)

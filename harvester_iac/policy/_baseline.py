@@ -8,10 +8,10 @@ in the baseline can fail the gate; baselined findings are still reported, marked
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
+from harvester_iac._json import load_json
 from harvester_iac._yaml import read_text
 from harvester_iac.core import SnapshotError
 
@@ -28,11 +28,7 @@ def parse_baseline(text: str, *, file: str) -> frozenset[str]:
     """The fingerprints in a baseline; raise ``SnapshotError`` naming file and place."""
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(f"invalid JSON: {exc.msg}", file=file,
-                                where=f"{exc.lineno}:{exc.colno}") from None
+        doc = load_json(text, file=file, error=SnapshotError, what="a baseline (JSON)")
         if isinstance(doc, dict):
             findings = doc.get("findings")
             if not isinstance(findings, list):

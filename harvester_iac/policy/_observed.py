@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -176,7 +176,7 @@ class TroubleIndex:
         from harvester_iac.policy._hosts import HostIndex
 
         index = hosts or HostIndex(inv, observed)
-        since = now - th.recent if th.recent is not None else None
+        since = _before(now, th.recent)
         for h in inv.hosts:
             evs = [e for e in index.events(h.name) if e.kind in STORAGE_KINDS
                    and not (since is not None and e.time is not None and e.time < since)]
@@ -197,3 +197,13 @@ class TroubleIndex:
         """Trouble of a disk, or else of its host (iSCSI events name only the host)."""
         d = self.disk(host.name, disk.name)
         return d if d.bad else self.host(host.name)
+
+
+def _before(now: datetime, span: timedelta | None) -> datetime | None:
+    """``now - span``; ``None`` (no bound) when there is no span or it reaches before year 1."""
+    if span is None:
+        return None
+    try:
+        return now - span
+    except OverflowError:
+        return None

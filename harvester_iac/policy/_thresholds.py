@@ -7,6 +7,7 @@ shutdowns happen on every normal detach, so one alone is not trouble.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from enum import StrEnum
@@ -94,6 +95,8 @@ class Thresholds:
                     value = parse_duration(text, flag="--threshold " + name)
                 elif name in ("wal_fsync_p99_ms", "capacity_margin"):
                     value = float(text)
+                    if not math.isfinite(value):
+                        raise ValueError(text)
                 else:
                     value = int(text)
             except ValueError:
@@ -108,10 +111,21 @@ class Thresholds:
 
 def parse_duration(text: str, *, flag: str = "--max-age") -> timedelta:
     """``90s``, ``15m``, ``24h``, ``7d``, ``1w`` or a combination (``1h30m``); raise ``UsageError``."""
+    too_long = UsageError(f'"{text}" is too long a duration', where=flag,
+                          expected=f"a duration of at most {_MAX_SECONDS // 86400:.0f}d")
     try:
         if text.strip() == "0":
             raise ValueError("a unit is needed")
-        return Duration.parse(text.strip().lower()).timedelta
+        value = Duration.parse(text.strip().lower()).timedelta
+    except OverflowError:
+        raise too_long from None
     except ValueError:
         raise UsageError(f'"{text}" is not a duration', where=flag,
                          expected="a duration such as 90s, 15m, 24h, 7d or 1h30m") from None
+    if not value.total_seconds() <= _MAX_SECONDS:
+        raise too_long
+    return value
+
+
+#: Durations are compared with times of the years 1 to 9999: no longer than those.
+_MAX_SECONDS = float(timedelta(days=9999 * 365).total_seconds())

@@ -19,12 +19,15 @@ from harvester_iac.render._schema import (
     schema_versions,
     validate_manifest,
 )
+from harvester_iac.render._seal import Ownership, ownership, sealed_file
 from harvester_iac.render._write import (
     DiffStatus,
     TemplateDiff,
+    TemplatePlan,
     WriteReport,
     check_templates,
     is_generated,
+    plan_templates,
     write_templates,
 )
 from harvester_iac.render._yaml import GENERATED_PREFIX
@@ -34,9 +37,11 @@ __all__ = [
     "VENDORED_LONGHORN_VERSIONS",
     "DiffStatus",
     "Manifest",
+    "Ownership",
     "RenderedFile",
     "SchemaProblem",
     "TemplateDiff",
+    "TemplatePlan",
     "WriteReport",
     "block_device_manifests",
     "block_device_name",
@@ -44,9 +49,12 @@ __all__ = [
     "inventory_manifests",
     "is_generated",
     "node_disk_manifest",
+    "ownership",
+    "plan_templates",
     "render_inventory",
     "render_problems",
     "schema_versions",
+    "sealed_file",
     "storage_class_manifest",
     "validate_manifest",
     "write_templates",

@@ -20,6 +20,7 @@ from harvester_iac.render._longhorn import PROVISIONER, node_disk_manifest, stor
 from harvester_iac.render._manifest import Manifest, RenderedFile
 from harvester_iac.render._rules import render_problems
 from harvester_iac.render._schema import SchemaProblem, schema_versions, validate_manifest
+from harvester_iac.render._seal import sealed_file
 from harvester_iac.render._yaml import dump_file, header
 
 __all__ = ["inventory_manifests", "render_inventory"]
@@ -40,7 +41,7 @@ def render_inventory(inv: Inventory) -> tuple[RenderedFile, ...]:
         for m in manifests:
             problems += (_as_problem(inv, path, p) for p in validate_manifest(m, longhorn_version=inv.longhorn.version))
     _raise_first(inv, problems)
-    out = [RenderedFile(path=path, content=dump_file(head, ms)) for path, head, ms in planned]
+    out = [sealed_file(path, dump_file(head, ms)) for path, head, ms in planned]
     return tuple(sorted(out, key=lambda f: f.path))
 
 

@@ -11,13 +11,13 @@ Longhorn's scheduler, and a free-text ``source``.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from harvester_iac.core import SnapshotError, map_foreign_errors
+from harvester_iac._json import read_json
+from harvester_iac.core import SnapshotError
 from harvester_iac.core._located import Located
 from harvester_iac.scheduler._types import (
     AntiAffinity,
@@ -283,45 +283,8 @@ def parse_case(data: object, *, file: str = "<case>") -> SchedulingCase:
     )
 
 
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _pairs(pairs: list[tuple[str, object]]) -> Mapping[str, object]:
-    out: dict[str, object] = {}
-    for k, v in pairs:
-        if k in out:
-            raise ValueError(f'duplicate key "{k}"')
-        out[k] = v
-    return out
-
-
 def load_case(path: str | Path) -> SchedulingCase:
     """Read and check a case file; every problem is a ``SnapshotError`` (CLI exit 2)."""
     name = str(path)
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > _MAX_BYTES:
-            raise SnapshotError(f"the file is {size} bytes", file=name,
-                                expected=f"a scheduler case under {_MAX_BYTES} bytes")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise SnapshotError("no such file", file=name, expected="a scheduler case JSON file") from None
-    except IsADirectoryError:
-        raise SnapshotError("this is a directory", file=name,
-                            expected="a scheduler case JSON file") from None
-    except OSError as exc:
-        raise SnapshotError(f"cannot read the file ({exc.strerror})", file=name,
-                            expected="a readable scheduler case JSON file") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SnapshotError(f"byte {exc.start} is not UTF-8", file=name,
-                            expected="UTF-8 JSON text (a scheduler case)") from None
-    try:
-        with map_foreign_errors(file=name, error=SnapshotError, expected="a scheduler case (JSON)"):
-            data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
-    except ValueError as exc:  # the hooks': NaN, Infinity, a duplicate key
-        raise SnapshotError(f"invalid JSON: {exc}", file=name, expected="a scheduler case (JSON)") from None
+    data = read_json(path, error=SnapshotError, what="a scheduler case (JSON)", limit=_MAX_BYTES)
     return parse_case(data, file=name)

@@ -10,19 +10,22 @@ gets the cached answers).
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harvester_iac.cdk import App, JSIIError
 from harvester_iac.constructs import Finding, Severity
 from harvester_iac.core import ConstructError, InputError, SynthBlocked
 from harvester_iac.model import Inventory, default_inventory, load_inventory
+from harvester_iac.stacks._output import Staging
 from harvester_iac.stacks._stack import HarvesterStack, HarvesterStackProps, cluster_stacks
 from harvester_iac.stacks._validators import DEFAULT_VALIDATORS, Validator
+
+if TYPE_CHECKING:
+    from harvester_iac.render import WriteReport
 
 __all__ = [
     "ENV_INVENTORY",
@@ -43,11 +46,16 @@ ENV_TEMPLATES_DIR = "HARVESTER_IAC_TEMPLATES_DIR"
 
 @dataclass(frozen=True, kw_only=True)
 class SynthResult:
-    """What a synth wrote: the output directory, per stack its ``cdk.tf.json``, all findings."""
+    """What a synth wrote: the output directory, per stack its ``cdk.tf.json``, all findings,
+    what it cleaned up and the templates report (with ``templates_dir``)."""
 
     outdir: Path
     stacks: Mapping[str, Path]
     findings: tuple[Finding, ...]
+    #: Files of an earlier synth removed, and files in their folders left alone (relative to ``outdir``).
+    removed: tuple[str, ...] = ()
+    left_alone: tuple[str, ...] = ()
+    templates: WriteReport | None = None
 
 
 def build_app(
@@ -107,49 +115,46 @@ def synth_to(
     observed: Path | None = None,
     fail_on: Severity | None = Severity.ERROR,
     skip_validation: bool = False,
+    templates_dir: str | os.PathLike[str] | None = None,
 ) -> SynthResult:
-    """Synthesize ``inventory`` into ``out`` (``stacks/<stack>/cdk.tf.json`` + ``manifest.json``).
+    """Synthesize ``inventory`` into ``out`` (``stacks/<stack>/cdk.tf.json`` + ``manifest.json``),
+    and with ``templates_dir`` render its manifests there, all outputs of the run together.
 
     Raises ``SynthBlocked`` (nothing written) when a finding blocks, ``ConstructError`` for
-    props that cannot be deployed. Files are synthesized into a temporary directory beside
-    ``out`` and moved into place one by one with ``os.replace``: no file is ever partial,
-    and other files under ``out`` (``.terraform/``, state) are left alone.
+    props that cannot be deployed, ``InputError`` when a file in ``templates_dir`` is in
+    the way (nothing written either). Both outputs are staged first (Terraform JSON in a
+    folder beside ``out``, templates as temporary files beside theirs); only when both are
+    complete are they moved into place, file by file with ``os.replace``. Other files under
+    ``out`` (``.terraform/``, state) are left alone; files an earlier synth wrote and this
+    one does not (stacks of a previous inventory) are removed while unchanged (see
+    ``_output``).
     """
-    target = Path(out)
-    parent = target.resolve().parent
+    staging = Staging(out)
+    plan = None
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-    except OSError as exc:
-        raise InputError(f"cannot create the output directory: {exc.strerror or exc}",
-                         file=str(target)) from None
-    try:
-        app, stacks = build_app(inventory, outdir=str(staging), validators=validators,
+        app, stacks = build_app(inventory, outdir=str(staging.path), validators=validators,
                                 observed=observed, fail_on=fail_on, skip_validation=skip_validation)
         findings = tuple(f for s in stacks for f in s.findings)
         blocking = _blocking(findings, fail_on)
         if blocking:
             raise SynthBlocked(findings)
+        if templates_dir is not None:
+            from harvester_iac.render import plan_templates, render_inventory
+
+            plan = plan_templates(render_inventory(inventory), templates_dir)
         _synth(app)
-        _move_tree(staging, target)
+        staging.prepare()
+        landed = staging.commit()
+        report = plan.commit() if plan is not None else None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if plan is not None:
+            plan.discard()
+        staging.close()
+    target = staging.target
     return SynthResult(
         outdir=target,
         stacks={s.node.id: target / "stacks" / s.node.id / "cdk.tf.json" for s in stacks},
-        findings=findings)
-
-
-def _move_tree(src: Path, dst: Path) -> None:
-    try:
-        for root, _, files in os.walk(src):
-            rel = Path(root).relative_to(src)
-            (dst / rel).mkdir(parents=True, exist_ok=True)
-            for name in sorted(files):
-                os.replace(Path(root) / name, dst / rel / name)
-    except OSError as exc:
-        raise InputError(f"cannot write the synthesized files: {exc.strerror or exc}",
-                         file=str(dst)) from None
+        findings=findings, removed=landed.removed, left_alone=landed.left_alone, templates=report)
 
 
 def _print_findings(findings: Iterable[Finding], fail_on: Severity | None) -> None:
@@ -182,12 +187,19 @@ def app_main(environ: Mapping[str, str] | None = None) -> int:
         if _blocking(findings, Severity.ERROR):
             sys.stderr.write("harvester-iac: synth blocked by the findings above.\n")
             return 1
-        _synth(app)
         templates = env.get(ENV_TEMPLATES_DIR)
-        if templates:
-            from harvester_iac.render import render_inventory, write_templates
+        plan = None
+        if templates:  # staged before synth: a file in the way stops the run before cdktf writes
+            from harvester_iac.render import plan_templates, render_inventory
 
-            write_templates(render_inventory(inventory), templates)
+            plan = plan_templates(render_inventory(inventory), templates)
+        try:
+            _synth(app)
+            if plan is not None:
+                plan.commit()
+        finally:
+            if plan is not None:
+                plan.discard()
     except SynthBlocked as exc:
         sys.stderr.write(f"harvester-iac: synth blocked: {exc.detail}\n")
         return 1

@@ -130,7 +130,7 @@ def test_threshold_override_changes_the_verdict(capsys: pytest.CaptureFixture[st
 @pytest.mark.parametrize(("args", "words"), [
     (["--inventory", "/nonexistent.yaml"], "/nonexistent.yaml: file not found"),
     (["--observed", "/nonexistent.json"], "/nonexistent.json: no such snapshot file"),
-    (["--now", "yesterday"], '--now: "yesterday" is not a time'),
+    (["--now", "yesterday"], "--now: cannot read the time 'yesterday'"),
     (["--max-age", "a while"], '--max-age: "a while" is not a duration'),
     (["--threshold", "nop=3"], '--threshold: unknown threshold "nop=3"'),
     (["--threshold", "nop_timeouts=many"], '"many" is not a number'),

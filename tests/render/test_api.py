@@ -15,9 +15,11 @@ def test_public_api_is_pinned() -> None:
     # isort style, as ruff keeps it: CONSTANTS, then Classes, then functions
     assert render.__all__ == sorted(render.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
     assert set(render.__all__) == {
-        "GENERATED_PREFIX", "VENDORED_LONGHORN_VERSIONS", "DiffStatus", "Manifest", "RenderedFile",
-        "SchemaProblem", "TemplateDiff", "WriteReport", "block_device_manifests", "block_device_name",
+        "GENERATED_PREFIX", "VENDORED_LONGHORN_VERSIONS", "DiffStatus", "Manifest", "Ownership",
+        "RenderedFile", "SchemaProblem", "TemplateDiff", "TemplatePlan", "WriteReport",
+        "block_device_manifests", "block_device_name",
         "check_templates", "inventory_manifests", "is_generated", "node_disk_manifest",
+        "ownership", "plan_templates", "sealed_file",
         "render_inventory", "render_problems", "schema_versions", "storage_class_manifest",
         "validate_manifest", "write_templates",
     }

@@ -20,13 +20,14 @@ from harvester_iac.render import (
     check_templates,
     is_generated,
     render_inventory,
+    sealed_file,
     write_templates,
 )
 from tests.render.conftest import ROOT
 
 
 def _ours(name: str, body: str = "x: 1\n") -> RenderedFile:
-    return RenderedFile(path=name, content=f"{GENERATED_PREFIX}lab; do not edit.\n---\n{body}".encode())
+    return sealed_file(name, f"{GENERATED_PREFIX}lab; do not edit.\n---\n{body}".encode())
 
 
 def _listing(d: Path) -> dict[str, bytes]:
@@ -162,6 +163,11 @@ def test_file_mode_is_kept(tmp_path: Path) -> None:
 def test_rendered_names_must_be_plain(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="plain names"):
         write_templates([RenderedFile(path="../escape.yaml", content=b"")], tmp_path)
+
+
+def test_unsealed_rendered_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not sealed"):
+        write_templates([RenderedFile(path="a.yaml", content=f"{GENERATED_PREFIX}lab\n".encode())], tmp_path)
 
 
 def test_check_reports_each_kind_of_difference(tmp_path: Path) -> None:

@@ -98,10 +98,10 @@ def test_bad_case_exits_2(tmp_path: Path, run_cli: Callable[..., tuple[int, str,
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        (b"\xff\xfe{}", "not UTF-8"),
+        (b"\xff\xfe{}", "invalid UTF-8"),
         (b"", "invalid JSON"),
         ('{"schedule": 1, "schedule": 2}', 'duplicate key "schedule"'),
-        ('{"schedule": NaN}', "NaN is not valid JSON"),
+        ('{"schedule": NaN}', "NaN is not accepted"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
     ids=["binary", "empty", "duplicate-key", "nan", "deep"],
@@ -112,12 +112,12 @@ def test_unreadable_json(tmp_path: Path, content: str | bytes, fragment: str) ->
 
 
 def test_missing_file_and_directory(tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]) -> None:
-    with pytest.raises(SnapshotError, match="no such file"):
+    with pytest.raises(SnapshotError, match="file not found"):
         load_case(tmp_path / "absent.json")
     with pytest.raises(SnapshotError, match="directory"):
         load_case(tmp_path)
     code, out, err = run_cli("simulate", str(tmp_path / "absent.json"))
-    assert code == 2 and out == "" and "absent.json" in err and "no such file" in err
+    assert code == 2 and out == "" and "absent.json" in err and "file not found" in err
 
 
 def test_usage_error_exits_2(run_cli: Callable[..., tuple[int, str, str]]) -> None:

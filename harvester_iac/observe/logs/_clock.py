@@ -63,13 +63,15 @@ def _closest(stamp: NoYear, ref: datetime) -> datetime | None:
 
 
 def resolve_years(
-    stamps: Sequence[NoYear], *, year: int | None, now: datetime
+    stamps: Sequence[NoYear], *, year: int | None, now: datetime, near: datetime | None = None
 ) -> list[datetime | None]:
     """Naive datetimes for year-less stamps in file order.
 
-    With ``year`` the first stamp is in that year and the rest follow forward; otherwise the
-    last stamp is the latest date not after ``now`` (plus a day of clock skew) and the rest
-    follow backward. Each stamp takes the year closest to its neighbour's date.
+    With ``year`` the first stamp is in that year and the rest follow forward; with ``near``
+    (a time other evidence gives: other files' dates, the ``--since``/``--until`` window)
+    the last stamp takes the year closest to it; otherwise the last stamp is the latest
+    date not after ``now`` (plus a day of clock skew). The rest follow backward, each
+    taking the year closest to its neighbour's date.
     """
     out: list[datetime | None] = [None] * len(stamps)
     if not stamps:
@@ -87,7 +89,9 @@ def resolve_years(
     ref = None
     for i in range(len(stamps) - 1, -1, -1):
         stamp = stamps[i]
-        if ref is None:
+        if ref is None and near is not None:
+            dt = _closest(stamp, near)
+        elif ref is None:
             dt = None
             for y in range(limit.year, limit.year - 8, -1):
                 dt = _build(y, stamp)

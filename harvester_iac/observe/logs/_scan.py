@@ -25,7 +25,9 @@ from harvester_iac.observe.logs._scan_file import (
     SPLIT_MIN_BYTES,
     FileSettings,
     Part,
+    YearAnchor,
     assemble,
+    needs_year,
     plan_ranges,
     prepare_worker,
     read_bytes,
@@ -214,8 +216,34 @@ def scan_paths(
     finally:
         if bar is not None:
             bar.close()
-    pairs = [assemble(f, p, settings) for f, p in zip(files, parts, strict=True)]
+    # files with full dates first: their latest date gives year-less files their year
+    # (assemble consumes a part's drafts, so each file is assembled once)
+    dated = {i: assemble(f, p, settings) for i, (f, p) in enumerate(zip(files, parts, strict=True))
+             if not needs_year(p)}
+    near = _year_anchor(list(dated.values()), any(needs_year(p) for p in parts), settings)
+    pairs = [dated[i] if i in dated else assemble(f, p, settings, near=near)
+             for i, (f, p) in enumerate(zip(files, parts, strict=True))]
     return _finish(pairs + [([], status) for status in unlisted])
+
+
+def _year_anchor(dated_pairs: Sequence[tuple[list[Event], SourceStatus]], wanted: bool,
+                 settings: FileSettings) -> YearAnchor | None:
+    """Where year-less syslog lines get their year when ``--year`` is not given.
+
+    The latest date in the files that carry full dates (other hosts' journals, etcd's
+    JSON), else the ``--until``/``--since`` window; ``None`` leaves it to each file's
+    modification time, which a copy made a year later would get wrong.
+    """
+    if settings.year is not None or not wanted:
+        return None
+    dated = [e.time for evs, _ in dated_pairs for e in evs if e.time is not None]
+    if dated:
+        return YearAnchor(max(dated), "the latest date in the other files")
+    if settings.until is not None:
+        return YearAnchor(settings.until, "--until")
+    if settings.since is not None:
+        return YearAnchor(settings.since, "--since")
+    return None
 
 
 def scan_text(

@@ -39,7 +39,9 @@ __all__ = [
     "SPLIT_MIN_BYTES",
     "FileSettings",
     "Part",
+    "YearAnchor",
     "assemble",
+    "needs_year",
     "plan_ranges",
     "prepare_worker",
     "read_bytes",
@@ -287,12 +289,14 @@ def _event(
     )
 
 
-def _place(path: str, part: Part, settings: FileSettings, now: datetime) -> tuple[list[Event], list[str]]:
+def _place(path: str, part: Part, settings: FileSettings, now: datetime,
+           near: YearAnchor | None = None) -> tuple[list[Event], list[str]]:
     """Events with UTC times, and notes on what had to be assumed."""
     zone = load_zone(settings.tz)
     order = sorted(part.noyear)
+    local_near = near.time.astimezone(zone).replace(tzinfo=None) if near is not None else None
     resolved = resolve_years([part.noyear[n] for n in order], year=settings.year,
-                             now=now.astimezone(zone).replace(tzinfo=None))
+                             now=now.astimezone(zone).replace(tzinfo=None), near=local_near)
     years = {n: dt for n, dt in zip(order, resolved, strict=True) if dt is not None}
     hints: list[tuple[datetime, float]] = []
     hint_assumed = False
@@ -306,7 +310,7 @@ def _place(path: str, part: Part, settings: FileSettings, now: datetime) -> tupl
     if boot is None:
         boot = boot_from_hints(hints)
     events: list[Event] = []
-    used_zone = used_year = used_boot = no_time = 0
+    used_zone = used_year = used_boot = no_time = before = after = 0
     share = _Shared()
     drafts, part.drafts = part.drafts, []
     drafts.reverse()
@@ -322,9 +326,11 @@ def _place(path: str, part: Part, settings: FileSettings, now: datetime) -> tupl
         used_zone += assumed
         if when is None:
             no_time += 1
-        elif (settings.since is not None and when < settings.since) or (
-            settings.until is not None and when > settings.until
-        ):
+        elif settings.since is not None and when < settings.since:
+            before += 1
+            continue
+        elif settings.until is not None and when > settings.until:
+            after += 1
             continue
         events.append(_event(path, lineno, raw, det, when, assumed, settings.host, share))
     notes: list[str] = []
@@ -332,8 +338,17 @@ def _place(path: str, part: Part, settings: FileSettings, now: datetime) -> tupl
         where = f"in {settings.tz} (--tz)" if settings.tz else "as UTC (no --tz given)"
         notes.append(f"zone-less times read {where}")
     if used_year:
-        notes.append(f"syslog year from --year {settings.year}" if settings.year is not None
-                     else "syslog lines carry no year: dated up to the file's modification time")
+        if settings.year is not None:
+            notes.append(f"syslog year from --year {settings.year}")
+        elif near is not None:
+            notes.append(f"syslog lines carry no year: dated closest to {near.why} "
+                         f"({near.time.date().isoformat()}; --year overrides)")
+        else:
+            notes.append("syslog lines carry no year: dated up to the file's modification time "
+                         "(--year overrides)")
+    if before or after:
+        notes.append(f"{before + after:,} event(s) outside --since/--until not kept "
+                     f"({before:,} before, {after:,} after)")
     if used_boot:
         how = "lines carrying both a date and [seconds]" if boot_derived else "--boot-time"
         notes.append(f"dmesg [seconds] placed with the boot time from {how}")
@@ -342,8 +357,22 @@ def _place(path: str, part: Part, settings: FileSettings, now: datetime) -> tupl
     return events, notes
 
 
+@dataclass(frozen=True)
+class YearAnchor:
+    """A time that tells year-less syslog lines their year, and where it came from."""
+
+    time: datetime
+    why: str
+
+
+def needs_year(parts: Sequence[Part]) -> bool:
+    """Whether the file has year-less (syslog) stamps."""
+    return any(p.noyear for p in parts)
+
+
 def assemble(
-    path: str, parts: Sequence[Part], settings: FileSettings, *, now: datetime | None = None
+    path: str, parts: Sequence[Part], settings: FileSettings, *, now: datetime | None = None,
+    near: YearAnchor | None = None,
 ) -> tuple[list[Event], SourceStatus]:
     """Events of one file from its parts, and the file's source status."""
     part = _join(parts)
@@ -356,7 +385,7 @@ def assemble(
             now = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
         except OSError:
             now = datetime.now(UTC)
-    events, notes = _place(path, part, settings, now)
+    events, notes = _place(path, part, settings, now, near)
     problems = [p for p in [part.failure] if p]
     if part.long_lines:
         problems.append(f"{part.long_lines:,} line(s) longer than {MAX_LINE >> 20} MiB not examined")

@@ -9,14 +9,13 @@ cannot be parsed, or an object whose fields have the wrong type, is bad input: a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from harvester_iac._json import load_json
+from harvester_iac._yaml import load_yaml_all, read_text
 from harvester_iac.core import Located, SnapshotError, map_foreign_errors
 from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe.longhorn._objects import (
@@ -28,21 +27,7 @@ from harvester_iac.observe.longhorn._objects import (
 
 __all__ = ["LonghornObjects", "objects_in_document", "parse_longhorn_text", "read_longhorn_files"]
 
-_MAX_BYTES = 512 * 1024 * 1024
 _SUFFIXES = (".yaml", ".yml", ".json")
-
-
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_Base):  # type: ignore[valid-type,misc]
-    """Safe YAML (libyaml when present), but timestamps stay strings (RFC 3339 text)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +98,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
     objects: list[LonghornObject] = []
     skipped = 0
     if stripped.startswith(("{", "[")):
-        data: Any = json.loads(text)
+        data: Any = load_json(text, file=file, error=SnapshotError, what="the JSON of 'kubectl get ... -o json'")
         docs = data if isinstance(data, list) else [data]
         for i, d in enumerate(docs):
             tree = Located(d, file, f"/{i}" if isinstance(data, list) else "")
@@ -121,7 +106,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
             objects += got
             skipped += n
         return LonghornObjects(tuple(objects), skipped)
-    docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+    docs = [d.value for d in load_yaml_all(text, file=file, error=SnapshotError, times_as_text=True)]
     for i, d in enumerate(docs):
         name = file if len(docs) == 1 else f"{file} (document {i + 1})"
         got, n = _collect(Located(d, name))
@@ -131,37 +116,7 @@ def _parse(text: str, file: str) -> LonghornObjects:
 
 
 def _read_text(path: Path) -> str:
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > _MAX_BYTES:
-            raise SnapshotError(
-                f"file of {size} bytes is larger than 512 MiB",
-                file=name,
-                expected="kubectl YAML/JSON output",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SnapshotError(
-            f"cannot read: {exc.strerror or exc}", file=name, expected="a readable file"
-        ) from exc
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise SnapshotError(
-            "holds binary data (a NUL byte)",
-            file=name,
-            where=f"offset {nul}",
-            expected="kubectl YAML/JSON output (text)",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SnapshotError(
-            "is not UTF-8 text",
-            file=name,
-            where=f"offset {exc.start}",
-            expected="kubectl YAML/JSON output (UTF-8)",
-        ) from None
+    return read_text(path, error=SnapshotError)
 
 
 def _files(path: Path) -> list[Path]:

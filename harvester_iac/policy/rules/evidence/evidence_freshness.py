@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from harvester_iac.core import Finding, Observation, Resource, ResourceKind, Severity
 from harvester_iac.policy._context import RuleContext
+from harvester_iac.policy._observed import event_ref
 from harvester_iac.policy._rule import Category, Rule
 
 _SKEW = timedelta(minutes=5)
@@ -83,6 +84,7 @@ class EvidenceFreshness(Rule):
                     resources=res, severity=sev, key="future", evidence=ev,
                     message=f"the health evidence was collected {_age(age)} after now: a clock "
                             "is wrong or --now is too early")
+        yield from self._outside(ctx, res, sev)
         if obs.events_dropped:
             yield self.finding(
                 resources=res, severity=sev, key="capped",
@@ -101,6 +103,30 @@ class EvidenceFreshness(Rule):
                     resources=res, severity=sev, key=f"{state}:{source}", fix=fix,
                     message=f"a source of the health evidence {said}: {source}",
                     evidence=[Observation(f"{state} source", source)])
+
+    def _outside(self, ctx: RuleContext, res: list[Resource], sev: Severity) -> Iterable[Finding]:
+        """Events the snapshot itself says it could not have seen: still counted, but said."""
+        obs = ctx.observed
+        assert obs is not None
+        checks: tuple[tuple[str, datetime | None, int, str], ...] = (
+            ("before", obs.window_start, -1, "before the start of its window"),
+            ("after", obs.window_end, 1, "after the end of its window"),
+            ("future", obs.collected_at + _SKEW if obs.collected_at else None, 1, "after it was collected"),
+        )
+        for key, bound, side, words in checks:
+            if bound is None:
+                continue
+            found = [e for e in obs.events
+                     if e.time is not None and (e.time < bound if side < 0 else e.time > bound)]
+            if not found:
+                continue
+            yield self.finding(
+                resources=res, severity=sev, key=f"outside:{key}",
+                message=f"{len(found)} event(s) in {obs.source} are dated {words} ({bound.isoformat()}); "
+                        "they are counted, but the snapshot's clock or window is in doubt",
+                evidence=[*(event_ref(e) for e in found[:3]), Observation("events", str(len(found)))],
+                fix="Observe again with a window that covers the logs (--since/--until) and a correct "
+                    "clock, or check the hosts' time zones (--tz).")
 
 
 RULE = EvidenceFreshness()
