@@ -18,7 +18,7 @@ from harvester_iac.core import InputError
 __all__ = ["main"]
 
 #: Sub-commands in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("synth", "render", "observe", "simulate", "validate", "incident")
+COMMANDS: tuple[str, ...] = ("synth", "render", "observe", "simulate", "validate", "preview", "incident")
 
 EXIT_OK = 0
 EXIT_GATE = 1

@@ -27,6 +27,7 @@ PURE = [
     "harvester_iac.observe.logs",
     "harvester_iac.observe.longhorn",
     "harvester_iac.policy",
+    "harvester_iac.preview",
     "harvester_iac.render",
     "harvester_iac.report",
     "harvester_iac.scheduler",

@@ -1,7 +1,7 @@
 """The dependency rule: pure-core packages never import the CDK runtime; core is stdlib only.
 
 Two checks that fail on different mistakes: every module of ``core``, ``model``,
-``observe``, ``scheduler``, ``policy``, ``report`` and ``render`` is imported in a fresh
+``observe``, ``scheduler``, ``policy``, ``preview``, ``report`` and ``render`` is imported in a fresh
 interpreter, after which no CDK module may be loaded; and no import statement in them,
 even one inside a function, names the CDK runtime or the CDK-side packages.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "harvester_iac"
-PURE = ("core", "model", "observe", "scheduler", "policy", "report", "render", "incident")
+PURE = ("core", "model", "observe", "scheduler", "policy", "preview", "report", "render", "incident")
 CDK_RUNTIME = ("cdktf", "cdktn", "jsii", "constructs")
 CDK_SIDE = ("harvester_iac.cdk", "harvester_iac.constructs", "harvester_iac.stacks", *CDK_RUNTIME)
 

@@ -68,6 +68,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "wal_fsync_p99_ms=20 (repeatable; see docs/rules.md)")
 
 
+def _known_rules() -> tuple[str, ...]:
+    """Rule ids a waiver may name: the registry's and preview's HIAC-PLAN-001, so one
+    waivers file serves both commands."""
+    from harvester_iac.preview import MASTER_DESTROYED
+
+    return (*(r.id for r in all_rules()), MASTER_DESTROYED.id)
+
+
 def _inventory(path: str | None) -> Inventory:
     return default_inventory() if path is None else load_inventory(path)
 
@@ -115,8 +123,7 @@ def run(args: argparse.Namespace) -> int:
     max_age = parse_duration(args.max_age, flag="--max-age")
     thresholds = Thresholds().with_overrides(args.threshold)
     inv = _inventory(args.inventory)
-    known = tuple(r.id for r in all_rules())
-    waivers = load_waivers(args.waivers, known_rules=known) if args.waivers else ()
+    waivers = load_waivers(args.waivers, known_rules=_known_rules()) if args.waivers else ()
     baseline = load_baseline(args.baseline) if args.baseline else frozenset()
     observed: Observed | None = None
     if args.observed:

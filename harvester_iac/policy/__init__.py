@@ -20,6 +20,7 @@ from harvester_iac.core import (
 from harvester_iac.policy._baseline import load_baseline, parse_baseline
 from harvester_iac.policy._context import DEFAULT_MAX_AGE, Domain, RuleContext
 from harvester_iac.policy._docs import rules_markdown
+from harvester_iac.policy._domains import breaking_count, disk_groups, host_groups
 from harvester_iac.policy._engine import FailOn, Outcome, RuleResult, ValidationReport, run_rules
 from harvester_iac.policy._hosts import HostIndex
 from harvester_iac.policy._observed import Observed, Trouble, TroubleIndex
@@ -80,9 +81,12 @@ __all__ = [
     "VolumePlacement",
     "Waiver",
     "all_rules",
+    "breaking_count",
     "build_context",
+    "disk_groups",
     "gate_messages",
     "get_rule",
+    "host_groups",
     "load_baseline",
     "load_observed",
     "load_waivers",

@@ -164,6 +164,8 @@ class Inspected:
     value: object
     evidence: tuple[Evidence, ...] = ()
     key: str = ""
+    #: Resources a finding names after ``resource`` (the master a volume belongs to, say).
+    also: tuple[Resource, ...] = ()
 
 
 class ValueRule(Rule):
@@ -171,12 +173,14 @@ class ValueRule(Rule):
 
     A subclass names the attribute (``inspected_key``), lists each subject's value
     (``inspect``), says when a value passes (``passes``) and what a failing one means
-    (``problem``); ``evaluate`` is written once, here.
+    (``problem``, and ``severity_of`` when some failures are milder); ``evaluate`` is
+    written once, here. A subject whose value cannot be read is an :class:`Unknown`, from
+    ``unjudged`` or yielded by ``inspect`` in its place.
     """
 
     inspected_key: ClassVar[str]
 
-    def inspect(self, ctx: RuleContext) -> Iterable[Inspected]:
+    def inspect(self, ctx: RuleContext) -> Iterable[Inspected | Unknown]:
         raise RuleError(f"{type(self).__name__} does not override inspect()")
 
     def passes(self, value: object, ctx: RuleContext) -> bool:
@@ -185,6 +189,10 @@ class ValueRule(Rule):
     def problem(self, item: Inspected, ctx: RuleContext) -> str:
         return f"{item.resource}: {self.inspected_key} is {item.value}"
 
+    def severity_of(self, item: Inspected, ctx: RuleContext) -> Severity | None:
+        """The severity of this failing value; ``None`` (the default): the rule's."""
+        return None
+
     def unjudged(self, ctx: RuleContext) -> Iterable[Unknown]:
         """Subjects ``inspect`` has no value for, as unknowns (default: none)."""
         return ()
@@ -192,9 +200,13 @@ class ValueRule(Rule):
     def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
         yield from self.unjudged(ctx)
         for item in self.inspect(ctx):
-            if not self.passes(item.value, ctx):
-                yield self.finding(resources=[item.resource], message=self.problem(item, ctx),
-                                   evidence=item.evidence, key=item.key or item.resource.name)
+            if isinstance(item, Unknown):
+                yield item
+            elif not self.passes(item.value, ctx):
+                yield self.finding(resources=[item.resource, *item.also],
+                                   message=self.problem(item, ctx), evidence=item.evidence,
+                                   severity=self.severity_of(item, ctx),
+                                   key=item.key or item.resource.name)
 
 
 _REGISTRY: dict[str, Rule] = {}

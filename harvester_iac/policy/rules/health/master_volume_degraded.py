@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from harvester_iac.core import Evidence, Finding, Observation, Resource, ResourceKind, Severity, Unknown
+from harvester_iac.core import Evidence, Observation, Resource, ResourceKind, Severity, Unknown
 from harvester_iac.policy._context import RuleContext
 from harvester_iac.policy._facts import masters
-from harvester_iac.policy._rule import Category, Need, Rule
+from harvester_iac.policy._rule import Category, Inspected, Need, ValueRule
 from harvester_iac.policy._volumes import replicas_observed
 
 if TYPE_CHECKING:
-    pass
+    from harvester_iac.observe import LonghornReplica, LonghornVolume
+    from harvester_iac.policy._observed import Observed
+
+#: The robustness values this rule judges; any other (``unknown``) leaves the master unknown.
+_JUDGED = ("degraded", "faulted", "healthy")
 
 
-class MasterVolumeDegraded(Rule):
+def live_replicas(observed: Observed, volume: str) -> tuple[LonghornReplica, ...]:
+    """The replicas of ``volume`` on a node and not failed."""
+    return tuple(r for r in observed.replicas_of(volume) if r.node and not r.failed_at)
+
+
+class MasterVolumeDegraded(ValueRule):
     id = "HIAC-HEALTH-002"
     title = "Every etcd root volume is healthy now"
     severity = Severity.ERROR
@@ -35,50 +44,65 @@ class MasterVolumeDegraded(Rule):
     fix = ("Let Longhorn finish rebuilding (or fix what stops it: space, anti-affinity, a "
            "failed disk) before applying storage changes; salvage a faulted volume first.")
 
-    def subjects(self, ctx: RuleContext) -> tuple[Resource, ...]:
-        return tuple(mp.resource for mp in masters(ctx))
+    inspected_key = "robustness"
 
-    def evaluate(self, ctx: RuleContext) -> Iterable[Finding | Unknown]:
-        obs = ctx.observed
-        if obs is None or obs.longhorn is None:
+    def subjects(self, ctx: RuleContext) -> tuple[Resource, ...]:
+        return tuple(root.resource for root in masters(ctx))
+
+    def inspect(self, ctx: RuleContext) -> Iterable[Inspected | Unknown]:
+        """Each master's root volume, found through the Volume -> PVC -> VM chain."""
+        observed = ctx.observed
+        if observed is None or observed.longhorn is None:
             return
-        for mp in masters(ctx):
-            link = ctx.link(mp.placement.volume)
-            vol = obs.longhorn.volume(link.volume) if link is not None else None
-            if vol is None:
-                yield self.unknown(mp.resource, needs=[Need.VOLUMES], reason=(
-                    f"no observed Longhorn volume is tied to the root disk of {mp.master.name} "
-                    f"(Volume -> PVC -> VM chain, in namespace {mp.master.namespace}; detached "
+        for root in masters(ctx):
+            link = ctx.link(root.placement.volume)
+            volume = observed.longhorn.volume(link.volume) if link is not None else None
+            if link is None or volume is None:
+                yield self.unknown(root.resource, needs=[Need.VOLUMES], reason=(
+                    f"no observed Longhorn volume is tied to the root disk of {root.master.name} "
+                    f"(Volume -> PVC -> VM chain, in namespace {root.master.namespace}; detached "
                     "volumes named after it do not count): its health is unknown"))
                 continue
-            if vol.robustness not in ("degraded", "faulted", "healthy"):
-                yield self.unknown(mp.resource, needs=[Need.VOLUMES], reason=(
-                    f"Longhorn reports the robustness of {vol.name} (the root volume of "
-                    f"{mp.master.name}) as {vol.robustness.value} (state {vol.state or 'not set'})"),
-                    evidence=[Observation("volume", link.via if link else vol.name)])
+            if volume.robustness not in _JUDGED:
+                yield self.unknown(root.resource, needs=[Need.VOLUMES], reason=(
+                    f"Longhorn reports the robustness of {volume.name} (the root volume of "
+                    f"{root.master.name}) as {volume.robustness.value} (state {volume.state or 'not set'})"),
+                    evidence=[Observation("volume", link.via)])
                 continue
-            if vol.robustness == "healthy":
-                continue
-            faulted = vol.robustness == "faulted"
-            live = [r for r in obs.replicas_of(vol.name) if r.node and not r.failed_at]
-            seen = replicas_observed(obs, vol.name)
-            count = f"{len(live)} live replica(s)" if seen else "live replicas not observed"
-            msg = (f"the root volume of {mp.master.name} ({vol.name}) is {vol.robustness.value}: "
-                   f"{count} of {vol.number_of_replicas or '?'} wanted")
+            live = live_replicas(observed, volume.name)
+            seen = replicas_observed(observed, volume.name)
             evidence: list[Evidence] = [
-                ctx.locate.ref(mp.pointer),
-                Observation("robustness", f"{vol.robustness.value} (Longhorn Volume {vol.name} "
-                            f"in {obs.source})"),
-                Observation("root volume found by", link.via if link else vol.name),
+                ctx.locate.ref(root.pointer),
+                Observation("robustness", f"{volume.robustness.value} (Longhorn Volume {volume.name} "
+                            f"in {observed.source})"),
+                Observation("root volume found by", link.via),
                 Observation("live replicas",
                             ", ".join(f"{r.node}:{r.disk_path or r.disk_id}" for r in live)
                             or ("none" if seen else "not observed (no Replica objects)")),
             ]
-            if vol.last_degraded_at:
-                evidence.append(Observation("last degraded at", vol.last_degraded_at))
-            yield self.finding(
-                resources=[mp.resource, Resource(ResourceKind.MASTER, mp.master.name)],
-                message=msg, evidence=evidence, key=vol.name,
-                severity=Severity.ERROR if faulted else Severity.WARNING)
+            if volume.last_degraded_at:
+                evidence.append(Observation("last degraded at", volume.last_degraded_at))
+            yield Inspected(
+                resource=root.resource, key=volume.name, evidence=tuple(evidence),
+                also=(Resource(ResourceKind.MASTER, root.master.name),),
+                value=volume)
+
+    def passes(self, value: object, ctx: RuleContext) -> bool:
+        return cast("LonghornVolume", value).robustness == "healthy"
+
+    def severity_of(self, item: Inspected, ctx: RuleContext) -> Severity | None:
+        """Faulted (no usable replica) is an error; degraded (one replica lost) a warning."""
+        faulted = cast("LonghornVolume", item.value).robustness == "faulted"
+        return Severity.ERROR if faulted else Severity.WARNING
+
+    def problem(self, item: Inspected, ctx: RuleContext) -> str:
+        volume = cast("LonghornVolume", item.value)
+        observed = ctx.observed
+        assert observed is not None  # inspect found the volume there
+        count = (f"{len(live_replicas(observed, volume.name))} live replica(s)"
+                 if replicas_observed(observed, volume.name) else "live replicas not observed")
+        return (f"the root volume of {item.also[0].name} ({volume.name}) is "
+                f"{volume.robustness.value}: {count} of {volume.number_of_replicas or '?'} wanted")
+
 
 RULE = MasterVolumeDegraded()
