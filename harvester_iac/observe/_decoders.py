@@ -18,7 +18,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from harvester_iac.observe._encoders import is_pairs
+from harvester_iac.observe._encoders import is_pairs, snapshot_key
 
 __all__ = ["Bail", "decoder_of"]
 
@@ -139,7 +139,7 @@ def decoder_of(cls: type) -> typing.Callable[[Any], Any]:
     hints = typing.get_type_hints(cls)
     gen = _Generator()
     gen.env["_cls"] = cls
-    args = [f"{f.name}={gen.expr(hints[f.name], f'o[{f.name!r}]')}"
+    args = [f"{f.name}={gen.expr(hints[f.name], f'o[{snapshot_key(f)!r}]')}"
             for f in dataclasses.fields(cls) if f.init]
     source = ("def decode(o):\n    o = _d(o)\n    try:\n"
               f"        return _cls({', '.join(args)})\n"

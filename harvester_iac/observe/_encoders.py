@@ -18,7 +18,26 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-__all__ = ["encode_value", "encoder_of", "is_pairs", "snapshot_time"]
+__all__ = ["SNAPSHOT_KEY", "encode_value", "encoder_of", "is_pairs", "snapshot_key", "snapshot_named",
+           "snapshot_time"]
+
+#: Field metadata naming a field's JSON member when it differs from the Python name: the
+#: snapshot's keys are a contract, so a renamed field keeps the key it was written with.
+SNAPSHOT_KEY = "snapshot_key"
+
+_T = typing.TypeVar("_T")
+
+
+def snapshot_key(f: dataclasses.Field[Any]) -> str:
+    """The JSON member of dataclass field ``f`` in a snapshot."""
+    key: str = f.metadata.get(SNAPSHOT_KEY, f.name)
+    return key
+
+
+def snapshot_named(key: str, default: _T) -> _T:
+    """A field with ``default`` written as member ``key`` of the snapshot."""
+    value: _T = dataclasses.field(default=default, metadata={SNAPSHOT_KEY: key})
+    return value
 
 
 def snapshot_time(value: datetime) -> str:
@@ -140,7 +159,7 @@ def encoder_of(cls: type) -> typing.Callable[[Any], dict[str, Any]]:
     """The generated encoder of dataclass ``cls``: an object of its ``init`` fields."""
     hints = typing.get_type_hints(cls)
     gen = _Generator()
-    items = [f"{f.name!r}: {gen.expr(hints[f.name], f'o.{f.name}')}"
+    items = [f"{snapshot_key(f)!r}: {gen.expr(hints[f.name], f'o.{f.name}')}"
              for f in dataclasses.fields(cls) if f.init]
     source = "def encode(o):\n    return {" + ", ".join(items) + "}\n"
     exec(compile(source, f"<encoder of {cls.__qualname__}>", "exec"), gen.env)

@@ -30,7 +30,13 @@ from harvester_iac.core import InputError, Located, SnapshotError, map_foreign_e
 from harvester_iac.observe._cap import cap_events
 from harvester_iac.observe._coverage import Coverage, derive_coverage
 from harvester_iac.observe._decoders import Bail, decoder_of
-from harvester_iac.observe._encoders import encode_value, encoder_of, is_pairs, snapshot_time
+from harvester_iac.observe._encoders import (
+    encode_value,
+    encoder_of,
+    is_pairs,
+    snapshot_key,
+    snapshot_time,
+)
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe._prometheus import PrometheusMetrics
 from harvester_iac.observe._schema_fast import compile_check
@@ -354,15 +360,16 @@ def _decode_dataclass(cls: type, node: Located) -> Any:
     values = {}
     for f in _fields(cls):
         tp = hints[f.name]
-        child = node.get(f.name)
+        key = snapshot_key(f)
+        child = node.get(key)
         if child is None and not _optional(tp):
             has_default = (
                 f.default is not dataclasses.MISSING
                 or f.default_factory is not dataclasses.MISSING
             )
-            if has_default and f.name not in node.mapping():
+            if has_default and key not in node.mapping():
                 continue
-            node.require(f.name, f"a value for {f.name!r}")
+            node.require(key, f"a value for {key!r}")
         values[f.name] = _decode(tp, child)
     return cls(**values)
 

@@ -79,17 +79,17 @@ class VolumePlacement:
 class DiskLoad:
     """A disk's storage after the declared volumes are placed (bytes).
 
-    ``scheduled`` counts every replica Longhorn lists (observed) plus the new ones;
-    ``available`` is free space before the new replicas are written (observed, or the
+    ``scheduled_bytes`` counts every replica Longhorn lists (observed) plus the new ones;
+    ``available_bytes`` is free space before the new replicas are written (observed, or the
     capacity of a disk not yet observed); ``new_bytes`` what the new replicas add.
     """
 
     host: str
     disk: str
-    maximum: int
-    reserved: int
-    available: int
-    scheduled: int
+    maximum_bytes: int
+    reserved_bytes: int
+    available_bytes: int
+    scheduled_bytes: int
     new_bytes: int
     observed: bool
 

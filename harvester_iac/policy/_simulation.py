@@ -100,7 +100,7 @@ def plan_placement(inv: Inventory, observed: Observed | None, *, now: datetime) 
         sc = inv.storage_class(dv.storage_class)
         for p in vp.placements:
             if p is not None:
-                new_bytes[Spot(p.node, p.disk)] += vp.size
+                new_bytes[Spot(p.node, p.disk)] += vp.size_bytes
         kept = len(vp.existing)
         source, note, unobserved = PlacementSource.SIMULATED, "", None
         if kept and observed is not None:
@@ -138,9 +138,9 @@ def plan_placement(inv: Inventory, observed: Observed | None, *, now: datetime) 
             if spot not in measured and capacity.get(spot) is None:
                 continue  # neither declared nor observed: its size is a placeholder
             loads.append(DiskLoad(
-                host=n.name, disk=d.name, maximum=d.storage_maximum,
-                reserved=d.storage_reserved, available=d.storage_available,
-                scheduled=d.storage_scheduled, new_bytes=new_bytes.get(spot, 0),
+                host=n.name, disk=d.name, maximum_bytes=d.storage_maximum_bytes,
+                reserved_bytes=d.storage_reserved_bytes, available_bytes=d.storage_available_bytes,
+                scheduled_bytes=d.storage_scheduled_bytes, new_bytes=new_bytes.get(spot, 0),
                 observed=spot in measured))
     s = inv.longhorn.settings
     return SitePlacement(

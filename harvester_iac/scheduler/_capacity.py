@@ -24,18 +24,22 @@ __all__ = ["CapacityProblem", "DiskLimits", "capacity_problem", "disk_limits"]
 class DiskLimits:
     """The two thresholds of one disk under the current settings."""
 
-    over_provisioning_limit: int
-    minimal_available: int
+    over_provisioning_limit_bytes: int
+    minimal_available_bytes: int
 
 
 def disk_limits(
-    *, maximum: int, reserved: int, over_provisioning_percentage: int, minimal_available_percentage: int
+    *,
+    maximum_bytes: int,
+    reserved_bytes: int,
+    over_provisioning_percentage: int,
+    minimal_available_percentage: int,
 ) -> DiskLimits:
     return DiskLimits(
-        over_provisioning_limit=int(
-            float(maximum - reserved) * float(over_provisioning_percentage) / 100
+        over_provisioning_limit_bytes=int(
+            float(maximum_bytes - reserved_bytes) * float(over_provisioning_percentage) / 100
         ),
-        minimal_available=int(float(maximum) * float(minimal_available_percentage) / 100),
+        minimal_available_bytes=int(float(maximum_bytes) * float(minimal_available_percentage) / 100),
     )
 
 
@@ -49,39 +53,43 @@ class CapacityProblem:
 
 def capacity_problem(
     *,
-    size: int,
-    required: int,
-    maximum: int,
-    available: int,
-    reserved: int,
-    scheduled: int,
+    size_bytes: int,
+    required_bytes: int,
+    maximum_bytes: int,
+    available_bytes: int,
+    reserved_bytes: int,
+    scheduled_bytes: int,
     over_provisioning_percentage: int,
     minimal_available_percentage: int,
 ) -> CapacityProblem | None:
-    """None when the replica fits, else the first failed condition (Longhorn's order)."""
-    if maximum <= 0:
+    """None when the replica fits, else the first failed condition (Longhorn's order).
+
+    ``required_bytes`` is the volume's actual size, ``size_bytes`` its (provisioned) size.
+    """
+    if maximum_bytes <= 0:
         return CapacityProblem(ExclusionRule.MINIMAL_AVAILABLE, "its storage maximum is 0")
-    if available <= 0:
+    if available_bytes <= 0:
         return CapacityProblem(ExclusionRule.MINIMAL_AVAILABLE, "it has no storage available")
     limits = disk_limits(
-        maximum=maximum,
-        reserved=reserved,
+        maximum_bytes=maximum_bytes,
+        reserved_bytes=reserved_bytes,
         over_provisioning_percentage=over_provisioning_percentage,
         minimal_available_percentage=minimal_available_percentage,
     )
-    left = available - required
-    if left <= limits.minimal_available:
+    left = available_bytes - required_bytes
+    if left <= limits.minimal_available_bytes:
         return CapacityProblem(
             ExclusionRule.MINIMAL_AVAILABLE,
-            f"{available} B available - {required} B actual size = {left} B, not above "
-            f"{minimal_available_percentage}% of {maximum} B = {limits.minimal_available} B",
+            f"{available_bytes} B available - {required_bytes} B actual size = {left} B, not "
+            f"above {minimal_available_percentage}% of {maximum_bytes} B = "
+            f"{limits.minimal_available_bytes} B",
         )
-    total = size + scheduled
-    if total > limits.over_provisioning_limit:
+    total = size_bytes + scheduled_bytes
+    if total > limits.over_provisioning_limit_bytes:
         return CapacityProblem(
             ExclusionRule.OVER_PROVISIONING,
-            f"{size} B size + {scheduled} B scheduled = {total} B, above "
-            f"{over_provisioning_percentage}% of ({maximum} B maximum - {reserved} B reserved)"
-            f" = {limits.over_provisioning_limit} B",
+            f"{size_bytes} B size + {scheduled_bytes} B scheduled = {total} B, above "
+            f"{over_provisioning_percentage}% of ({maximum_bytes} B maximum - {reserved_bytes} B "
+            f"reserved) = {limits.over_provisioning_limit_bytes} B",
         )
     return None

@@ -114,10 +114,10 @@ def _disk(at: Located) -> DiskState:
         eviction_requested=_opt(at, "evictionRequested", Located.as_bool, d.eviction_requested),
         schedulable=_opt(at, "schedulable", Located.as_bool, d.schedulable),
         tags=tuple(sorted(_opt(at, "tags", Located.strings, _NO_STRINGS))),
-        storage_maximum=_opt(at, "storageMaximum", Located.integer, 0),
-        storage_available=_opt(at, "storageAvailable", Located.integer, 0),
-        storage_reserved=_opt(at, "storageReserved", Located.integer, 0),
-        storage_scheduled=_opt(at, "storageScheduled", Located.integer, 0),
+        storage_maximum_bytes=_opt(at, "storageMaximum", Located.integer, 0),
+        storage_available_bytes=_opt(at, "storageAvailable", Located.integer, 0),
+        storage_reserved_bytes=_opt(at, "storageReserved", Located.integer, 0),
+        storage_scheduled_bytes=_opt(at, "storageScheduled", Located.integer, 0),
     )
 
 
@@ -156,8 +156,8 @@ def _volume(at: Located) -> VolumeSpec:
     override = lambda a: a.choice(AntiAffinity, empty=AntiAffinity.IGNORED)  # noqa: E731
     return VolumeSpec(
         name=_opt(at, "name", lambda a: a.text(empty=False), d.name),
-        size=_opt(at, "size", Located.integer, d.size),
-        actual_size=_opt(at, "actualSize", Located.integer, d.actual_size),
+        size_bytes=_opt(at, "size", Located.integer, d.size_bytes),
+        actual_size_bytes=_opt(at, "actualSize", Located.integer, d.actual_size_bytes),
         number_of_replicas=_opt(at, "numberOfReplicas", lambda a: a.integer(low=1, high=20),
                                 d.number_of_replicas),
         disk_selector=_opt(at, "diskSelector", Located.strings, _NO_STRINGS),

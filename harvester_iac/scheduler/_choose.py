@@ -82,7 +82,7 @@ def choose_balance_score(
     node_of: Sequence[int],
     usable: Sequence[int],
     most: Sequence[int],
-    size: int,
+    size_bytes: int,
     disk_must_fit: bool,
 ) -> int:
     """Longhorn 1.11+ ``getDiskWithMostBalanceScore`` with its fallback.
@@ -99,31 +99,31 @@ def choose_balance_score(
     bounds = [(bisect_left(node_seq, n), bisect_right(node_seq, n)) for n in dict.fromkeys(node_seq)]
     node_usable = [sum(disk_usable[lo:hi]) for lo, hi in bounds]
 
-    best_node = _best(node_usable, range(len(node_usable)), size, must_fit=True)
+    best_node = _best(node_usable, range(len(node_usable)), size_bytes, must_fit=True)
     if best_node < 0:
         return choose_most_usable_storage(found, most)
     lo, hi = bounds[best_node]
-    best_disk = _best(disk_usable, range(lo, hi), size, must_fit=disk_must_fit)
+    best_disk = _best(disk_usable, range(lo, hi), size_bytes, must_fit=disk_must_fit)
     if best_disk < 0:
         return choose_most_usable_storage(found, most)
     return found[best_disk]
 
 
-def _best(values: list[int], choices: range, size: int, *, must_fit: bool) -> int:
+def _best(values: list[int], choices: range, size_bytes: int, *, must_fit: bool) -> int:
     """The position in ``choices`` whose value, lowered by ``size``, leaves ``values`` most
     balanced (first of equals); -1 when none qualifies. Longhorn skips values below
     ``size`` when ``must_fit`` and treats an all-zero mean as "worst".
     """
     spread = Spread(values)
-    mean = float(spread.total - size) / float(spread.count)
+    mean = float(spread.total - size_bytes) / float(spread.count)
     if mean == 0:
         return -1
     best, best_score = -1, 0.0
     for i in choices:
         u = values[i]
-        if must_fit and u < size:
+        if must_fit and u < size_bytes:
             continue
-        score = spread.range_with(i, u - size) / mean
+        score = spread.range_with(i, u - size_bytes) / mean
         if best < 0 or score < best_score:
             best, best_score = i, score
     return best

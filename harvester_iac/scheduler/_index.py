@@ -62,21 +62,21 @@ class ClusterIndex:
                 self.disk_node.append(i)
                 self.disks.append(disk)
             self.node_disks.append(tuple(ids))
-        self.available = [d.storage_available for d in self.disks]
-        self.maximum = [d.storage_maximum for d in self.disks]
-        self.reserved = [d.storage_reserved for d in self.disks]
-        self.scheduled = [d.storage_scheduled for d in self.disks]
+        self.available = [d.storage_available_bytes for d in self.disks]
+        self.maximum = [d.storage_maximum_bytes for d in self.disks]
+        self.reserved = [d.storage_reserved_bytes for d in self.disks]
+        self.scheduled = [d.storage_scheduled_bytes for d in self.disks]
         limits = [
             disk_limits(
-                maximum=d.storage_maximum,
-                reserved=d.storage_reserved,
+                maximum_bytes=d.storage_maximum_bytes,
+                reserved_bytes=d.storage_reserved_bytes,
                 over_provisioning_percentage=settings.storage_over_provisioning_percentage,
                 minimal_available_percentage=settings.storage_minimal_available_percentage,
             )
             for d in self.disks
         ]
-        self.op_limit = [lim.over_provisioning_limit for lim in limits]
-        self.min_available = [lim.minimal_available for lim in limits]
+        self.op_limit = [lim.over_provisioning_limit_bytes for lim in limits]
+        self.min_available = [lim.minimal_available_bytes for lim in limits]
         #: over-provisioning limit - scheduled: a replica of ``size`` fits when size <= headroom.
         self.headroom = [lim - s for lim, s in zip(self.op_limit, self.scheduled, strict=True)]
         #: available - reserved: the "most usable storage" of Longhorn 1.9/1.10.
@@ -98,15 +98,15 @@ class ClusterIndex:
     def name_of(self, d: int) -> Placement:
         return Placement(node=self.nodes[self.disk_node[d]].name, disk=self.disks[d].name)
 
-    def commit(self, placements: Iterable[Placement | None], size: int) -> None:
+    def commit(self, placements: Iterable[Placement | None], size_bytes: int) -> None:
         """Count placed replicas of ``size`` bytes as scheduled on their disks."""
         for p in placements:
             if p is not None:
                 d = self.disk_at[(p.node, p.disk)]
                 old_usable, old_headroom = self.usable[d], self.headroom[d]
-                self.scheduled[d] += size
-                self.headroom[d] -= size
-                self.usable[d] -= size
+                self.scheduled[d] += size_bytes
+                self.headroom[d] -= size_bytes
+                self.usable[d] -= size_bytes
                 pools = self._disk_pools.get(d)
                 if pools:
                     old_value = old_usable if old_usable > 0 else 0
@@ -119,7 +119,7 @@ class ClusterIndex:
         """The cluster with the committed scheduled bytes written into its disks."""
         return ClusterState(nodes=tuple(
             replace(node, disks=tuple(
-                replace(d, storage_scheduled=self.scheduled[self.disk_at[(node.name, d.name)]])
+                replace(d, storage_scheduled_bytes=self.scheduled[self.disk_at[(node.name, d.name)]])
                 for d in node.disks))
             for node in self.nodes
         ))
@@ -146,27 +146,27 @@ class ClusterIndex:
             self._remember(self._class_cache, key, lists)
         return lists
 
-    def space_ok(self, actual_size: int) -> list[bool]:
+    def space_ok(self, actual_size_bytes: int) -> list[bool]:
         """Per disk: Longhorn's actual-space condition for a volume of ``actual_size``."""
-        ok = self._space_cache.get(actual_size)
+        ok = self._space_cache.get(actual_size_bytes)
         if ok is None:
             ok = [
-                m > 0 and a > 0 and a - actual_size > floor
+                m > 0 and a > 0 and a - actual_size_bytes > floor
                 for m, a, floor in zip(self.maximum, self.available, self.min_available, strict=True)
             ]
-            self._remember(self._space_cache, actual_size, ok)
+            self._remember(self._space_cache, actual_size_bytes, ok)
         return ok
 
     def pool(self, volume: VolumeSpec) -> Pool:
         """The static candidates of volumes shaped like ``volume`` (not strict-local)."""
-        key = (volume.data_engine, volume.disk_selector, volume.node_selector, volume.actual_size)
+        key = (volume.data_engine, volume.disk_selector, volume.node_selector, volume.actual_size_bytes)
         pool = self._pools.get(key)
         if pool is None:
             if len(self._pools) >= _POOL_LIMIT:
                 self._pools.clear()
                 self._disk_pools.clear()
             class_disks = self.class_disks(volume)
-            space = self.space_ok(volume.actual_size)
+            space = self.space_ok(volume.actual_size_bytes)
             selected = self.selector_ok(volume)
             disks_of = {}
             for n in self.running:

@@ -45,7 +45,7 @@ class Request:
     """What one replica's choice depends on besides the pool: the volume's constants, and
     where its replicas already are (set per replica)."""
 
-    size: int
+    size_bytes: int
     soft: Soft
     creating: bool
     balance: bool
@@ -88,7 +88,7 @@ def _value(index: ClusterIndex, d: int) -> int:
 
 def _tier(index: ClusterIndex, pool: Pool, req: Request, parts: list[Part],
           excluded: set[int]) -> int | None:
-    size = req.size
+    size_bytes = req.size_bytes
     disk_node = index.disk_node
     headroom = index.headroom
     disks_of = pool.disks_of
@@ -97,7 +97,7 @@ def _tier(index: ClusterIndex, pool: Pool, req: Request, parts: list[Part],
     count = 0
     for part in parts:
         count += len(part.disk_keys)
-        k = bisect_left(part.head_keys, (size, -1))
+        k = bisect_left(part.head_keys, (size_bytes, -1))
         if k:
             if k > EXCEPTIONS_LIMIT:
                 return None
@@ -110,7 +110,7 @@ def _tier(index: ClusterIndex, pool: Pool, req: Request, parts: list[Part],
             continue
         for d in ds:
             extra = extra_node - req.in_disk.get(d, 0)
-            if extra and headroom[d] - extra < size:
+            if extra and headroom[d] - extra < size_bytes:
                 removed.add(d)
     count -= len(removed)
     if excluded:
@@ -136,7 +136,7 @@ def _tier(index: ClusterIndex, pool: Pool, req: Request, parts: list[Part],
         if req.balance:
             return choose_balance_score(
                 on_local, node_of=disk_node, usable=index.usable, most=index.most,
-                size=size, disk_must_fit=req.disk_must_fit)
+                size_bytes=size_bytes, disk_must_fit=req.disk_must_fit)
         return choose_most_usable_storage(on_local, index.most)
     if count == 1:
         return _first_of(parts, "disk_keys", view.skip_disks)
@@ -250,13 +250,13 @@ def _leftmost_flat(view: _View, threshold: int, skip: Collection[int]) -> int:
 
 
 def _balance(index: ClusterIndex, pool: Pool, req: Request, view: _View, count: int) -> int | None:
-    size = req.size
+    size_bytes = req.size_bytes
     total = view.total
-    if total - size <= 0:
+    if total - size_bytes <= 0:
         return None
     extra = [(-s, n) for n, s in view.modified.items()]
     nodes, heads = _spread(view.parts, True, view.skip_nodes, extra, view.nodes, total)
-    if nodes.top1 + size >= _EXACT:
+    if nodes.top1 + size_bytes >= _EXACT:
         return None
     sums = pool.node_sum
     value_of = view.modified
@@ -264,19 +264,19 @@ def _balance(index: ClusterIndex, pool: Pool, req: Request, view: _View, count: 
     others = [key for key in heads if key[1] not in choices]
     if others:
         best_other = -others[0][0]
-        if best_other >= nodes.bot1 + size:
+        if best_other >= nodes.bot1 + size_bytes:
             # Flat: every such node ties; it only matters when the top node ties too.
-            if size == 0 or nodes.top2 == nodes.top1:
-                choices.add(_leftmost_flat(view, nodes.bot1 + size, choices))
-        elif best_other >= size:
+            if size_bytes == 0 or nodes.top2 == nodes.top1:
+                choices.add(_leftmost_flat(view, nodes.bot1 + size_bytes, choices))
+        elif best_other >= size_bytes:
             choices.add(others[0][1])
-    mean = float(total - size) / float(view.nodes)
+    mean = float(total - size_bytes) / float(view.nodes)
     best, best_score = -1, 0.0
     for n in sorted(choices):
         u = value_of.get(n, sums[n]) if n >= 0 else -1
-        if u < size:
+        if u < size_bytes:
             continue
-        score = nodes.range_with(n, u - size) / mean
+        score = nodes.range_with(n, u - size_bytes) / mean
         if best < 0 or score < best_score:
             best, best_score = n, score
     if best < 0:
@@ -286,24 +286,24 @@ def _balance(index: ClusterIndex, pool: Pool, req: Request, view: _View, count: 
 
 def _disk(index: ClusterIndex, pool: Pool, req: Request, view: _View, count: int,
           node: int) -> int | None:
-    size = req.size
+    size_bytes = req.size_bytes
     skip = view.skip_disks
     usable = index.usable
     mine = [d for d in pool.disks_of[node] if d not in skip] if skip else pool.disks_of[node]
     if len(mine) == 1:  # the score only ranks disks of this node: one needs no spread
         d = mine[0]
-        return d if not req.disk_must_fit or max(usable[d], 0) >= size else \
+        return d if not req.disk_must_fit or max(usable[d], 0) >= size_bytes else \
             _first_of(view.parts, "most_keys", skip)
     disks, _ = _spread(view.parts, False, skip, (), count, view.total)
-    mean = float(view.total - size) / float(count)
+    mean = float(view.total - size_bytes) / float(count)
     best, best_score = -1, 0.0
     for d in mine:
         u = usable[d]
         if u < 0:
             u = 0
-        if req.disk_must_fit and u < size:
+        if req.disk_must_fit and u < size_bytes:
             continue
-        score = disks.range_with(d, u - size) / mean
+        score = disks.range_with(d, u - size_bytes) / mean
         if best < 0 or score < best_score:
             best, best_score = d, score
     if best < 0:

@@ -57,7 +57,7 @@ class VolumePlacement:
     disk: str
     volume: str
     storage_class: str
-    size: int
+    size_bytes: int
     number_of_replicas: int
     is_master_root: bool
     path: str
@@ -126,7 +126,7 @@ def _version(inventory: Inventory) -> LonghornVersion:
 def _volume_spec(dv: DeclaredVolume, sc: StorageClass, name: str) -> VolumeSpec:
     return VolumeSpec(
         name=name,
-        size=dv.size.bytes,
+        size_bytes=dv.size.bytes,
         number_of_replicas=sc.number_of_replicas,
         disk_selector=tuple(sc.disk_selector),
         node_selector=tuple(sc.node_selector),
@@ -184,9 +184,9 @@ def place_inventory(
         if any(r.failed_at is not None for r in existing):
             volume = replace(volume, robustness=Robustness.DEGRADED, last_degraded_at=_LONG_AGO)
         result = scheduler.place(volume, count=count, replicas=existing, now=_PLANNING_CLOCK)
-        scheduler.commit(result.placements, volume.size)
+        scheduler.commit(result.placements, volume.size_bytes)
         placed.append(VolumePlacement(
-            vm=dv.vm, disk=dv.disk, volume=name, storage_class=sc.name, size=volume.size,
+            vm=dv.vm, disk=dv.disk, volume=name, storage_class=sc.name, size_bytes=volume.size_bytes,
             number_of_replicas=sc.number_of_replicas, is_master_root=dv.is_master_root,
             path=dv.path, host=dv.host, existing=kept, placements=result.placements,
             errors=result.errors, explanations=result.explanations,

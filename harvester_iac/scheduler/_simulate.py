@@ -85,9 +85,9 @@ class Scheduler:
         """Bytes scheduled on a disk, including committed placements."""
         return self._index.scheduled[self._index.disk_at[(node, disk)]]
 
-    def commit(self, placements: Iterable[Placement | None], size: int) -> None:
+    def commit(self, placements: Iterable[Placement | None], size_bytes: int) -> None:
         """Count placed replicas of ``size`` bytes as scheduled on their disks."""
-        self._index.commit(placements, size)
+        self._index.commit(placements, size_bytes)
 
     def cluster_state(self) -> ClusterState:
         """The cluster with the committed scheduled bytes written into its disks."""
@@ -109,10 +109,10 @@ class Scheduler:
         occ = occupancy(everything, zone_of, creating=rep.creating)
         soft = soft_flags(self.settings, volume)
         class_disks = index.class_disks(volume)
-        space = index.space_ok(volume.actual_size)
+        space = index.space_ok(volume.actual_size_bytes)
         headroom = index.headroom
-        size = volume.size
-        per_node, in_disk = unaccounted(index, existing, placed, size)
+        size_bytes = volume.size_bytes
+        per_node, in_disk = unaccounted(index, existing, placed, size_bytes)
         counts = replica_counts(index, everything)
         # Replicas of this volume a disk does not list yet count as scheduled on it: take
         # them off the headroom of the few disks concerned for this pass, then put it back.
@@ -123,7 +123,7 @@ class Scheduler:
             headroom[d] -= extra
         try:
             for tier in tiers(index, nodes, occ, index.selector_ok(volume), soft):
-                found = [d for n in tier for d in class_disks[n] if space[d] and headroom[d] >= size]
+                found = [d for n in tier for d in class_disks[n] if space[d] and headroom[d] >= size_bytes]
                 if counts and found:
                     empty = [d for d in found if d not in counts]
                     found = empty if empty or not soft.disk else found
@@ -143,7 +143,7 @@ class Scheduler:
         if rep.unknown:
             return None
         return Request(
-            size=volume.size, soft=soft_flags(self.settings, volume), creating=rep.creating,
+            size_bytes=volume.size_bytes, soft=soft_flags(self.settings, volume), creating=rep.creating,
             balance=self.version.disk_selection is DiskSelection.BALANCE_SCORE,
             disk_must_fit=self.version is LonghornVersion.V1_12,
         )
@@ -154,7 +154,7 @@ class Scheduler:
         index = self._index
         everything = (*existing, *placed)
         if everything:
-            req.per_node, req.in_disk = unaccounted(index, existing, placed, volume.size)
+            req.per_node, req.in_disk = unaccounted(index, existing, placed, volume.size_bytes)
             req.occupancy = occupancy(everything, index.running_zone_of, creating=req.creating)
             req.counts = replica_counts(index, everything)
         attached = volume.attached_node
@@ -176,7 +176,7 @@ class Scheduler:
         if self.version.disk_selection is DiskSelection.BALANCE_SCORE:
             return choose_balance_score(
                 found, node_of=index.disk_node, usable=index.usable, most=index.most,
-                size=volume.size, disk_must_fit=self.version is LonghornVersion.V1_12,
+                size_bytes=volume.size_bytes, disk_must_fit=self.version is LonghornVersion.V1_12,
             )
         return choose_most_usable_storage(found, index.most)
 

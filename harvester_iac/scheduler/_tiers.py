@@ -91,7 +91,7 @@ def replica_counts(index: ClusterIndex, replicas: Iterable[ReplicaState]) -> dic
 
 
 def unaccounted(
-    index: ClusterIndex, existing: Sequence[ReplicaState], placed: Sequence[ReplicaState], size: int
+    index: ClusterIndex, existing: Sequence[ReplicaState], placed: Sequence[ReplicaState], size_bytes: int
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Bytes of the volume's replicas per node, and per disk those the disk already counts.
 
@@ -106,10 +106,10 @@ def unaccounted(
         if r.node is not None:
             n = index.node_at.get(r.node)
             if n is not None:
-                per_node[n] = per_node.get(n, 0) + size
+                per_node[n] = per_node.get(n, 0) + size_bytes
     for r in existing:
         if r.node is not None and r.disk is not None:
             d = index.disk_at.get((r.node, r.disk))
             if d is not None:
-                in_disk[d] = in_disk.get(d, 0) + size
+                in_disk[d] = in_disk.get(d, 0) + size_bytes
     return per_node, in_disk

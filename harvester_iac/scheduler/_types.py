@@ -87,7 +87,7 @@ SchedulingSettings = LonghornSettings
 class DiskState:
     """One disk of a Longhorn Node: its spec, its Schedulable condition and its storage.
 
-    ``storage_scheduled`` already counts the replicas Longhorn lists on this disk (its
+    ``storage_scheduled_bytes`` already counts the replicas Longhorn lists on this disk (its
     ``status.scheduledReplica``), including the existing replicas of the simulated volume.
     """
 
@@ -98,10 +98,10 @@ class DiskState:
     eviction_requested: bool = False
     schedulable: bool = True
     tags: tuple[str, ...] = ()
-    storage_maximum: int = 0
-    storage_available: int = 0
-    storage_reserved: int = 0
-    storage_scheduled: int = 0
+    storage_maximum_bytes: int = 0
+    storage_available_bytes: int = 0
+    storage_reserved_bytes: int = 0
+    storage_scheduled_bytes: int = 0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -141,8 +141,8 @@ class VolumeSpec:
     """
 
     name: str = "volume"
-    size: int = 0
-    actual_size: int = 0
+    size_bytes: int = 0
+    actual_size_bytes: int = 0
     number_of_replicas: int = 3
     disk_selector: tuple[str, ...] = ()
     node_selector: tuple[str, ...] = ()

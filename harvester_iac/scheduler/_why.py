@@ -119,9 +119,9 @@ def _disk_exclusion(index: ClusterIndex, d: int, volume: VolumeSpec, *, extra: i
     if problem is not None:
         return Exclusion(rule=problem, node=node, disk=disk.name)
     cap = capacity_problem(
-        size=volume.size, required=volume.actual_size,
-        maximum=index.maximum[d], available=index.available[d],
-        reserved=index.reserved[d], scheduled=index.scheduled[d] + extra,
+        size_bytes=volume.size_bytes, required_bytes=volume.actual_size_bytes,
+        maximum_bytes=index.maximum[d], available_bytes=index.available[d],
+        reserved_bytes=index.reserved[d], scheduled_bytes=index.scheduled[d] + extra,
         over_provisioning_percentage=index.settings.storage_over_provisioning_percentage,
         minimal_available_percentage=index.settings.storage_minimal_available_percentage,
     )
@@ -155,7 +155,7 @@ def exclusions(index: ClusterIndex, volume: VolumeSpec, replicas: Sequence[Repli
     soft = soft_flags(index.settings, volume)
     sel_ok = index.selector_ok(volume)
     allowed = {n for tier in tiers(index, nodes, occ, sel_ok, soft) for n in tier}
-    per_node, in_disk = unaccounted(index, replicas, placed, volume.size)
+    per_node, in_disk = unaccounted(index, replicas, placed, volume.size_bytes)
     counts = replica_counts(index, everything)
     for n in nodes:
         if n not in allowed:

@@ -75,9 +75,9 @@ def _with_status(base: DiskState, disk: LonghornDisk) -> DiskState:
     return replace(
         base,
         schedulable=_true(disk.condition("Schedulable")),
-        storage_maximum=disk.storage_maximum or 0,
-        storage_available=disk.storage_available or 0,
-        storage_scheduled=disk.storage_scheduled or 0,
+        storage_maximum_bytes=disk.storage_maximum_bytes or 0,
+        storage_available_bytes=disk.storage_available_bytes or 0,
+        storage_scheduled_bytes=disk.storage_scheduled_bytes or 0,
     )
 
 
@@ -85,13 +85,13 @@ def _with_node_status(base: NodeState, node: LonghornNode) -> NodeState:
     return replace(base, ready=node.ready is True, schedulable=node.schedulable is True)
 
 
-def _declared_disk(disk: DeclaredDisk, capacity: int) -> DiskState:
+def _declared_disk(disk: DeclaredDisk, capacity_bytes: int) -> DiskState:
     return DiskState(
         name=disk.name, path=disk.path, disk_type=DiskType(str(disk.disk_type)),
         allow_scheduling=disk.allow_scheduling, eviction_requested=disk.eviction_requested,
-        schedulable=True, tags=tuple(sorted(disk.tags)), storage_maximum=capacity,
-        storage_available=capacity, storage_reserved=disk.storage_reserved.bytes,
-        storage_scheduled=0,
+        schedulable=True, tags=tuple(sorted(disk.tags)), storage_maximum_bytes=capacity_bytes,
+        storage_available_bytes=capacity_bytes, storage_reserved_bytes=disk.storage_reserved.bytes,
+        storage_scheduled_bytes=0,
     )
 
 
@@ -158,7 +158,7 @@ def _disk(disk: LonghornDisk) -> DiskState:
         allow_scheduling=bool(disk.allow_scheduling),
         eviction_requested=bool(disk.eviction_requested),
         tags=tuple(sorted(disk.tags)),
-        storage_reserved=disk.storage_reserved or 0,
+        storage_reserved_bytes=disk.storage_reserved_bytes or 0,
     ), disk)
 
 

@@ -67,9 +67,9 @@ def test_incident_objects_read_from_kubectl_yaml() -> None:
     assert (node.name, node.ready, node.schedulable, node.zone) == ("altra", True, True, None)
     (disk,) = node.disks
     assert (disk.path, disk.disk_type, disk.allow_scheduling) == (DISK_PATH, DiskType.FILESYSTEM, True)
-    assert disk.storage_maximum == 959925420032 and disk.storage_reserved == 287977626009
-    assert disk.storage_scheduled == sum(b for _, b in disk.scheduled_replicas)
-    assert {r for r, _ in disk.scheduled_replicas} == {r.name for r in state.replicas}
+    assert disk.storage_maximum_bytes == 959925420032 and disk.storage_reserved_bytes == 287977626009
+    assert disk.storage_scheduled_bytes == sum(b for _, b in disk.scheduled_replica_bytes)
+    assert {r for r, _ in disk.scheduled_replica_bytes} == {r.name for r in state.replicas}
     assert disk.condition("Ready") is not None and disk.condition("Ready").true  # type: ignore[union-attr]
     assert state.setting("replica-soft-anti-affinity") == "false"
     assert state.setting("storage-over-provisioning-percentage") == "100"

@@ -43,10 +43,10 @@ def _disk(rng: random.Random, j: int) -> DiskState:
         disk_type=DiskType.BLOCK if rng.random() < 0.1 else DiskType.FILESYSTEM,
         allow_scheduling=rng.random() > 0.05, eviction_requested=rng.random() < 0.03,
         schedulable=rng.random() > 0.05, tags=tuple(sorted(rng.sample(["ssd", "hdd"], rng.randint(0, 2)))),
-        storage_maximum=maximum,
-        storage_available=rng.choice([maximum, maximum, maximum // 2, maximum // 5]),
-        storage_reserved=rng.choice([0, 0, GIB]),
-        storage_scheduled=rng.choice([0, 0, GIB, 5 * GIB]),
+        storage_maximum_bytes=maximum,
+        storage_available_bytes=rng.choice([maximum, maximum, maximum // 2, maximum // 5]),
+        storage_reserved_bytes=rng.choice([0, 0, GIB]),
+        storage_scheduled_bytes=rng.choice([0, 0, GIB, 5 * GIB]),
     )
 
 
@@ -87,8 +87,8 @@ def generated_site(seed: int) -> Site:
                     robustness, degraded_at = Robustness.DEGRADED, NOW - timedelta(hours=2)
         locality = rng.choice([DataLocality.DISABLED] * 4 + [DataLocality.BEST_EFFORT])
         volumes.append((VolumeSpec(
-            name=f"v{v}", size=rng.choice([0, 1, 2, 2, 5, 5, 10]) * GIB,
-            actual_size=rng.choice([0, 0, GIB]),
+            name=f"v{v}", size_bytes=rng.choice([0, 1, 2, 2, 5, 5, 10]) * GIB,
+            actual_size_bytes=rng.choice([0, 0, GIB]),
             number_of_replicas=rng.choice([1, 2, 3, 3, 3, 4]),
             disk_selector=rng.choice([(), (), ("ssd",), ("hdd",)]),
             node_selector=rng.choice([(), (), ("fast",)]),

@@ -33,8 +33,8 @@ def _reported(*, conditions: tuple[LonghornCondition, ...] = TRUE, maximum: int 
     inv = default_inventory()
     host = inv.hosts[0]
     disks = tuple(
-        LonghornDisk(name=f"lh-{d.name}", path=d.path, allow_scheduling=True, storage_maximum=maximum,
-                     storage_available=maximum, storage_reserved=0, storage_scheduled=0,
+        LonghornDisk(name=f"lh-{d.name}", path=d.path, allow_scheduling=True, storage_maximum_bytes=maximum,
+                     storage_available_bytes=maximum, storage_reserved_bytes=0, storage_scheduled_bytes=0,
                      conditions=conditions)
         for d in host.disks)
     return (LonghornNode(name=host.name, ready=ready, schedulable=ready, allow_scheduling=True, disks=disks),)
@@ -81,7 +81,7 @@ def test_missing_evidence_means_what_longhorn_reads(nodes: tuple[LonghornNode, .
     disks = [d for n in cluster_from_longhorn(nodes).nodes for d in n.disks]
     planned = [d for n in from_observed(default_inventory(), nodes).cluster.nodes for d in n.disks]
     for disk in (*disks, *planned):
-        usable = disk.schedulable and disk.storage_maximum > 0
+        usable = disk.schedulable and disk.storage_maximum_bytes > 0
         node_ok = all(n.ready for n in cluster_from_longhorn(nodes).nodes)
         assert not (usable and node_ok)
 
@@ -102,6 +102,6 @@ def test_the_inventory_sets_the_spec_longhorn_the_status() -> None:
     inv = default_inventory()
     disk = from_observed(inv, _reported()).cluster.nodes[0].disks[0]
     declared = inv.hosts[0].disks[0]
-    assert (disk.name, disk.storage_reserved, disk.tags) == (
+    assert (disk.name, disk.storage_reserved_bytes, disk.tags) == (
         declared.name, declared.storage_reserved.bytes, tuple(sorted(declared.tags)))
-    assert (disk.storage_maximum, disk.schedulable) == (900 * GIB, True)
+    assert (disk.storage_maximum_bytes, disk.schedulable) == (900 * GIB, True)

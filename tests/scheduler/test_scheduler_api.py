@@ -98,19 +98,19 @@ def test_format_example_sentence() -> None:
 def _cluster(n_nodes: int, disks: int, size: int = 10 * GIB) -> ClusterState:
     return ClusterState(nodes=tuple(
         NodeState(name=f"h{i}", zone=f"z{i % 2}", disks=tuple(
-            DiskState(name=f"d{j}", storage_maximum=size, storage_available=size)
+            DiskState(name=f"d{j}", storage_maximum_bytes=size, storage_available_bytes=size)
             for j in range(disks)))
         for i in range(n_nodes)))
 
 
 def test_commit_counts_placed_replicas_for_the_next_volume() -> None:
     s = Scheduler(_cluster(3, 1), version=LonghornVersion.V1_12)
-    vol = VolumeSpec(name="v", size=4 * GIB, number_of_replicas=3)
+    vol = VolumeSpec(name="v", size_bytes=4 * GIB, number_of_replicas=3)
     for i in range(2):
         result = s.place(dataclasses.replace(vol, name=f"v{i}"), now=NOW)
         assert result.first_unplaced == -1
         assert len({p.node for p in result.placements if p}) == 3  # hard node anti-affinity
-        s.commit(result.placements, vol.size)
+        s.commit(result.placements, vol.size_bytes)
     # Each 10 GiB disk now has 8 GiB scheduled: a third 4 GiB replica exceeds 100% of 10 GiB.
     assert [s.scheduled(f"h{i}", "d0") for i in range(3)] == [8 * GIB] * 3
     last = s.place(dataclasses.replace(vol, name="v-late"), now=NOW)
@@ -121,7 +121,7 @@ def test_commit_counts_placed_replicas_for_the_next_volume() -> None:
     fresh = Scheduler(_cluster(3, 1))
     assert fresh.place(vol, now=NOW).first_unplaced == -1
     state = s.cluster_state()
-    assert sum(d.storage_scheduled for n in state.nodes for d in n.disks) == 24 * GIB
+    assert sum(d.storage_scheduled_bytes for n in state.nodes for d in n.disks) == 24 * GIB
 
 
 def test_input_order_does_not_change_placements() -> None:
@@ -156,14 +156,14 @@ def test_reusable_failed_replica_is_reported() -> None:
 
 def test_strict_local_refusal_without_new_replicas() -> None:
     s = Scheduler(_cluster(2, 1))
-    vol = VolumeSpec(size=GIB, number_of_replicas=2, data_locality=DataLocality.STRICT_LOCAL)
+    vol = VolumeSpec(size_bytes=GIB, number_of_replicas=2, data_locality=DataLocality.STRICT_LOCAL)
     result = s.place(vol, count=0, now=NOW)
     assert result.error and result.outcomes == ()
 
 
 def test_count_defaults_to_missing_replicas() -> None:
     s = Scheduler(_cluster(4, 1))
-    result = s.place(VolumeSpec(size=GIB, number_of_replicas=3), now=NOW)
+    result = s.place(VolumeSpec(size_bytes=GIB, number_of_replicas=3), now=NOW)
     assert len(result.outcomes) == 3 and result.first_unplaced == -1
 
 

@@ -28,7 +28,7 @@ class Site:
 
     def choose(self, size: int, fit: bool) -> int:
         return choose_balance_score(self.found, node_of=self.node_of, usable=self.usable,
-                                    most=self.most, size=size, disk_must_fit=fit)
+                                    most=self.most, size_bytes=size, disk_must_fit=fit)
 
 
 def site(*disks: tuple[int, int, int, int]) -> Site:

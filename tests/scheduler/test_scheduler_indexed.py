@@ -38,7 +38,7 @@ def _run(site: Site, *, indexed: bool) -> tuple[list[SimulationResult], ClusterS
     results = []
     for volume, replicas in site.volumes:
         result = s.place(volume, replicas=replicas, now=NOW)
-        s.commit(result.placements, volume.size)
+        s.commit(result.placements, volume.size_bytes)
         results.append(result)
     return results, s.cluster_state()
 
@@ -67,7 +67,7 @@ def _uniform_site(hosts: int, zones: int) -> ClusterState:
     """Identical hosts: equal sums everywhere, the case where first-of-equals decides."""
     return ClusterState(nodes=tuple(
         NodeState(name=f"h{i:03d}", zone=f"z{i % zones}" if zones else "", disks=tuple(
-            DiskState(name=f"d{j}", storage_maximum=100 * GIB, storage_available=100 * GIB)
+            DiskState(name=f"d{j}", storage_maximum_bytes=100 * GIB, storage_available_bytes=100 * GIB)
             for j in range(4)))
         for i in range(hosts)))
 
@@ -76,7 +76,7 @@ def _uniform_site(hosts: int, zones: int) -> ClusterState:
 @pytest.mark.parametrize("version", list(LonghornVersion))
 def test_ties_on_identical_hosts(zones: int, version: LonghornVersion) -> None:
     rng = random.Random(zones)
-    vols = tuple((VolumeSpec(name=f"v{i}", size=rng.choice([GIB, 2 * GIB, 4 * GIB])), ())
+    vols = tuple((VolumeSpec(name=f"v{i}", size_bytes=rng.choice([GIB, 2 * GIB, 4 * GIB])), ())
                  for i in range(300))
     site = Site(cluster=_uniform_site(40, zones), settings=SchedulingSettings(),
                 version=version, volumes=vols)
@@ -95,7 +95,7 @@ def test_the_indexed_choice_answers_the_common_case(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr("harvester_iac.scheduler._simulate.choose_indexed", spy)
     s = Scheduler(_uniform_site(12, 3))
-    result = s.place(VolumeSpec(name="v", size=GIB), now=datetime(2026, 1, 1, tzinfo=UTC))
+    result = s.place(VolumeSpec(name="v", size_bytes=GIB), now=datetime(2026, 1, 1, tzinfo=UTC))
     assert all(p is not None for p in result.placements)
     assert len(answers) == 3 and None not in answers
 

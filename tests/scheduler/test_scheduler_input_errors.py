@@ -132,7 +132,7 @@ def test_defaults_when_keys_are_left_out() -> None:
     assert node.ready and node.schedulable and node.allow_scheduling and node.zone == ""
     disk = node.disks[0]
     assert disk.allow_scheduling and disk.schedulable and not disk.eviction_requested
-    assert disk.storage_maximum == 0
+    assert disk.storage_maximum_bytes == 0
     assert case.settings.replica_zone_soft_anti_affinity and not case.settings.replica_soft_anti_affinity
     assert case.settings.storage_minimal_available_percentage == 25
     assert case.volume.number_of_replicas == 3

@@ -71,7 +71,7 @@ def test_three_hosts_spread_each_volume() -> None:
     for v in placed.volumes:
         assert v.missing == 0 and v.is_master_root
         assert sorted(p.node for p in v.replicas) == ["h0", "h1", "h2"]
-    totals = {n.name: n.disks[0].storage_scheduled for n in placed.cluster.nodes}
+    totals = {n.name: n.disks[0].storage_scheduled_bytes for n in placed.cluster.nodes}
     assert totals == {"h0": 120 * GI, "h1": 120 * GI, "h2": 120 * GI}
     assert len(placed.on_disk("h1", "d")) == 3 and len(placed.on_node("h2")) == 3
 
@@ -88,7 +88,7 @@ def test_single_host_cannot_hold_three_replicas() -> None:
             "replica 2: no disk left: node soft anti-affinity is off and altra holds a replica",)
         assert {e.rule for e in v.exclusions} == {ExclusionRule.NODE_ANTI_AFFINITY}
     # Three 40 GiB replicas on one disk.
-    assert placed.cluster.nodes[0].disks[0].storage_scheduled == 120 * GI
+    assert placed.cluster.nodes[0].disks[0].storage_scheduled_bytes == 120 * GI
 
 
 def test_second_disk_with_node_soft_on_and_disk_soft_off() -> None:
@@ -131,7 +131,7 @@ def test_unknown_capacity_is_assumed_and_said() -> None:
     placed = place_inventory(inv)
     assert placed.notes and "h0/b" in placed.notes[0] and "largest declared capacity" in placed.notes[0]
     b = next(d for d in placed.cluster.nodes[0].disks if d.name == "b")
-    assert b.storage_maximum == 500 * GI
+    assert b.storage_maximum_bytes == 500 * GI
     none_known = _inventory((_host("h0", _disk("a", None)),),
                             (StorageClass(name="root", number_of_replicas=1),), masters=(_master(0, "h0"),))
     placed = place_inventory(none_known)
@@ -166,12 +166,12 @@ def test_unknown_storage_class_and_version_are_inventory_errors() -> None:
 
 def test_observed_nodes_keep_existing_replicas_and_fill_the_gap() -> None:
     # Real storage numbers: h0/d already carries 80 GiB of other volumes.
-    nodes = [NodeState(name="h0", disks=(DiskState(name="d", storage_maximum=100 * GI,
-                                                   storage_available=90 * GI,
-                                                   storage_scheduled=80 * GI),)),
-             NodeState(name="h1", disks=(DiskState(name="d", storage_maximum=100 * GI,
-                                                   storage_available=90 * GI,
-                                                   storage_scheduled=40 * GI),))]
+    nodes = [NodeState(name="h0", disks=(DiskState(name="d", storage_maximum_bytes=100 * GI,
+                                                   storage_available_bytes=90 * GI,
+                                                   storage_scheduled_bytes=80 * GI),)),
+             NodeState(name="h1", disks=(DiskState(name="d", storage_maximum_bytes=100 * GI,
+                                                   storage_available_bytes=90 * GI,
+                                                   storage_scheduled_bytes=40 * GI),))]
     sc = StorageClass(name="root", number_of_replicas=2)
     master = MasterVm(name="m0", address="192.168.1.150", host="h0",
                       root_volume=VmDisk(name="root", size=Size.parse("40Gi"), storage_class="root",
@@ -187,9 +187,9 @@ def test_observed_nodes_keep_existing_replicas_and_fill_the_gap() -> None:
     # more exceeds 100% of 100 GiB; h1 already holds the healthy replica: the gap stays open.
     assert v.placements == (None,) and v.missing == 1
     assert {e.rule for e in v.exclusions} >= {ExclusionRule.OVER_PROVISIONING}
-    roomy = [NodeState(name=n.name, disks=(DiskState(name="d", storage_maximum=200 * GI,
-                                                     storage_available=190 * GI,
-                                                     storage_scheduled=n.disks[0].storage_scheduled),))
+    roomy = [NodeState(name=n.name, disks=(DiskState(name="d", storage_maximum_bytes=200 * GI,
+                                                     storage_available_bytes=190 * GI,
+                                                     storage_scheduled_bytes=n.disks[0].storage_scheduled_bytes),))
              for n in nodes]
     v = place_inventory(inv, observed_nodes=ClusterState(nodes=tuple(roomy)),
                         observed_replicas=existing).volumes[0]
@@ -209,19 +209,19 @@ def test_cluster_from_observed_longhorn_objects() -> None:
         LonghornNode(name="altra", ready=True, schedulable=True, allow_scheduling=True, zone=None,
                      disks=(LonghornDisk(name="default-disk-1", path="/var/lib/harvester/defaultdisk",
                                          allow_scheduling=True, eviction_requested=False,
-                                         disk_uuid="uuid-1", storage_maximum=100 * GI,
-                                         storage_available=60 * GI, storage_reserved=0,
-                                         storage_scheduled=40 * GI, conditions=ok),
+                                         disk_uuid="uuid-1", storage_maximum_bytes=100 * GI,
+                                         storage_available_bytes=60 * GI, storage_reserved_bytes=0,
+                                         storage_scheduled_bytes=40 * GI, conditions=ok),
                             LonghornDisk(name="nvme0", path="/usr/local/longhorn-disk",
                                          allow_scheduling=True, disk_uuid="uuid-2",
-                                         storage_maximum=100 * GI, storage_available=100 * GI)))]
+                                         storage_maximum_bytes=100 * GI, storage_available_bytes=100 * GI)))]
     cluster = cluster_from_longhorn(nodes)
     node = cluster.nodes[0]
     assert node.ready and node.allow_scheduling and node.zone == ""
     by_name = {d.name: d for d in node.disks}
-    assert by_name["default-disk-1"].schedulable and by_name["default-disk-1"].storage_scheduled == 40 * GI
+    assert by_name["default-disk-1"].schedulable and by_name["default-disk-1"].storage_scheduled_bytes == 40 * GI
     # No Schedulable condition reported: Longhorn would not schedule there.
-    assert not by_name["nvme0"].schedulable and by_name["nvme0"].storage_reserved == 0
+    assert not by_name["nvme0"].schedulable and by_name["nvme0"].storage_reserved_bytes == 0
     replicas = replicas_from_longhorn(
         [LonghornReplica(name="r1", volume="pvc-1", node="altra", disk_id="uuid-1"),
          LonghornReplica(name="r2", volume="pvc-1", node="altra", disk_path="/usr/local/longhorn-disk/",

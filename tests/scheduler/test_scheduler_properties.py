@@ -42,10 +42,10 @@ def clusters(draw: st.DrawFn) -> ClusterState:
                 eviction_requested=draw(st.booleans()) and draw(st.booleans()),
                 schedulable=draw(st.booleans()) or draw(st.booleans()),
                 tags=tuple(draw(st.sets(st.sampled_from(["ssd", "hdd"])))),
-                storage_maximum=maximum,
-                storage_available=draw(st.integers(0, maximum)),
-                storage_reserved=draw(st.sampled_from([0, GIB])),
-                storage_scheduled=draw(st.sampled_from([0, GIB, 3 * GIB])),
+                storage_maximum_bytes=maximum,
+                storage_available_bytes=draw(st.integers(0, maximum)),
+                storage_reserved_bytes=draw(st.sampled_from([0, GIB])),
+                storage_scheduled_bytes=draw(st.sampled_from([0, GIB, 3 * GIB])),
             ))
         nodes.append(NodeState(
             name=f"n{i}", zone=draw(st.sampled_from(["", "z1", "z2"])),
@@ -62,7 +62,7 @@ overrides = st.sampled_from(list(AntiAffinity))
 @st.composite
 def volumes(draw: st.DrawFn) -> VolumeSpec:
     return VolumeSpec(
-        size=draw(st.sampled_from([GIB // 2, GIB, 2 * GIB])),
+        size_bytes=draw(st.sampled_from([GIB // 2, GIB, 2 * GIB])),
         number_of_replicas=draw(st.integers(1, 4)),
         disk_selector=tuple(draw(st.sets(st.sampled_from(["ssd"])))),
         node_selector=tuple(draw(st.sets(st.sampled_from(["fast"])))),

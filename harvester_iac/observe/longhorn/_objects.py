@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from harvester_iac.core import AntiAffinity, DataLocality, DiskType, Located, Robustness
+from harvester_iac.observe._encoders import snapshot_named
 
 __all__ = [
     "LONGHORN_KINDS",
@@ -128,8 +129,10 @@ class LonghornReplica:
 class LonghornDisk:
     """One disk of a Longhorn node: spec (path, scheduling, tags) joined with its status.
 
-    Storage numbers are bytes. ``scheduled_replicas`` pairs each replica on the disk with
-    the bytes scheduled for it (``status.diskStatus.<disk>.scheduledReplica``).
+    Storage numbers are bytes. ``scheduled_replica_bytes`` pairs each replica on the disk
+    with the bytes scheduled for it (``status.diskStatus.<disk>.scheduledReplica``). The
+    snapshot keeps the members it was written with (``storage_maximum``, ...,
+    ``scheduled_replicas``).
     """
 
     name: str
@@ -139,12 +142,12 @@ class LonghornDisk:
     eviction_requested: bool | None = None
     tags: tuple[str, ...] = ()
     disk_uuid: str | None = None
-    storage_maximum: int | None = None
-    storage_available: int | None = None
-    storage_reserved: int | None = None
-    storage_scheduled: int | None = None
+    storage_maximum_bytes: int | None = snapshot_named("storage_maximum", None)
+    storage_available_bytes: int | None = snapshot_named("storage_available", None)
+    storage_reserved_bytes: int | None = snapshot_named("storage_reserved", None)
+    storage_scheduled_bytes: int | None = snapshot_named("storage_scheduled", None)
     conditions: tuple[LonghornCondition, ...] = ()
-    scheduled_replicas: tuple[tuple[str, int], ...] = ()
+    scheduled_replica_bytes: tuple[tuple[str, int], ...] = snapshot_named("scheduled_replicas", ())
 
     def condition(self, type_: str) -> LonghornCondition | None:
         return next((c for c in self.conditions if c.type == type_), None)
@@ -427,12 +430,12 @@ def _disk(name: str, spec: Located | None, status: Located | None) -> LonghornDi
         eviction_requested=s.opt_bool("evictionRequested"),
         tags=s.str_list("tags"),
         disk_uuid=st.opt_str("diskUUID"),
-        storage_maximum=st.opt_int("storageMaximum"),
-        storage_available=st.opt_int("storageAvailable"),
-        storage_reserved=s.opt_int("storageReserved"),
-        storage_scheduled=st.opt_int("storageScheduled"),
+        storage_maximum_bytes=st.opt_int("storageMaximum"),
+        storage_available_bytes=st.opt_int("storageAvailable"),
+        storage_reserved_bytes=s.opt_int("storageReserved"),
+        storage_scheduled_bytes=st.opt_int("storageScheduled"),
         conditions=_conditions(st.get("conditions")),
-        scheduled_replicas=tuple(
+        scheduled_replica_bytes=tuple(
             sorted((k, v.as_int()) for k, v in scheduled.members()) if scheduled else ()
         ),
     )

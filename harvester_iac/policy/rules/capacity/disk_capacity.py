@@ -70,24 +70,24 @@ class DiskCapacity(Rule):
     def _judge(self, ctx: RuleContext, load: DiskLoad, refused: list[str],
                margin: float) -> Iterable[Finding]:
         pl = ctx.placement
-        if load.maximum <= 0:
+        if load.maximum_bytes <= 0:
             return
-        limit = (load.maximum - load.reserved) * pl.over_provisioning_pct / 100
-        floor = load.maximum * pl.minimal_available_pct / 100
-        free_after = load.available - load.new_bytes
+        limit = (load.maximum_bytes - load.reserved_bytes) * pl.over_provisioning_pct / 100
+        floor = load.maximum_bytes * pl.minimal_available_pct / 100
+        free_after = load.available_bytes - load.new_bytes
         problems: list[tuple[Severity, str]] = []
-        if load.scheduled > limit:
-            problems.append((Severity.ERROR, f"scheduled {_gib(load.scheduled)} passes the "
+        if load.scheduled_bytes > limit:
+            problems.append((Severity.ERROR, f"scheduled {_gib(load.scheduled_bytes)} passes the "
                              f"over-provisioning limit {_gib(limit)}"))
-        elif load.scheduled > limit * (1 - margin):
-            problems.append((Severity.WARNING, f"scheduled {_gib(load.scheduled)} is within "
+        elif load.scheduled_bytes > limit * (1 - margin):
+            problems.append((Severity.WARNING, f"scheduled {_gib(load.scheduled_bytes)} is within "
                              f"{margin:.0%} of the over-provisioning limit {_gib(limit)}"))
-        if load.observed and load.available <= floor:
-            problems.append((Severity.ERROR, f"free space {_gib(load.available)} is at or "
+        if load.observed and load.available_bytes <= floor:
+            problems.append((Severity.ERROR, f"free space {_gib(load.available_bytes)} is at or "
                              f"below the minimal available {_gib(floor)}: Longhorn refuses "
                              "every new replica here"))
-        elif load.observed and load.available <= floor + margin * load.maximum:
-            problems.append((Severity.WARNING, f"free space {_gib(load.available)} is within "
+        elif load.observed and load.available_bytes <= floor + margin * load.maximum_bytes:
+            problems.append((Severity.WARNING, f"free space {_gib(load.available_bytes)} is within "
                              f"{margin:.0%} of the minimal available {_gib(floor)}"))
         elif load.new_bytes and free_after <= floor:
             problems.append((Severity.WARNING, f"once the new volumes fill up, free space "
@@ -104,9 +104,9 @@ class DiskCapacity(Rule):
         where = f"{load.host}/{load.disk}"
         msg = f"disk {where}: " + "; ".join(t for _, t in problems)
         evidence: list[Evidence] = [
-            Observation("storage", f"maximum {_gib(load.maximum)}, reserved "
-                        f"{_gib(load.reserved)}, available {_gib(load.available)}, scheduled "
-                        f"after placing {_gib(load.scheduled)} "
+            Observation("storage", f"maximum {_gib(load.maximum_bytes)}, reserved "
+                        f"{_gib(load.reserved_bytes)}, available {_gib(load.available_bytes)}, scheduled "
+                        f"after placing {_gib(load.scheduled_bytes)} "
                         f"({'observed' if load.observed else 'declared capacity'})"),
             Observation("limits", f"over-provisioning {pl.over_provisioning_pct}%, minimal "
                         f"available {pl.minimal_available_pct}%"),
@@ -119,7 +119,7 @@ class DiskCapacity(Rule):
         resources = [Resource(ResourceKind.DISK, where)]
         resources += [volume_res(vp) for vp in ctx.placement.volumes
                       if vp.volume.key in set(refused)]
-        need = Size(int(max(load.scheduled - limit, 0)))
+        need = Size(int(max(load.scheduled_bytes - limit, 0)))
         fix = self.fix
         if need.bytes > 0:
             fix = f"Free or add at least {need} on {where}, or add a disk. " + self.fix
