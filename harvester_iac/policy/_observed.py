@@ -182,10 +182,13 @@ class TroubleIndex:
                    and not (since is not None and e.time is not None and e.time < since)]
             self.storage_events[h.name] = tuple(evs)
             self._host[h.name] = _trouble(evs, th)
+            on_base: dict[str, list[Event]] = defaultdict(list)  # one pass, not disks x events
+            for e in evs:
+                if (eb := device_base(e.disk or e.device)) is not None:
+                    on_base[eb].append(e)
             for d in h.disks:
                 base = device_base(d.device)
-                mine = [e for e in evs if base and device_base(e.disk or e.device) == base]
-                self._disk[(h.name, d.name)] = _trouble(mine, th)
+                self._disk[(h.name, d.name)] = _trouble(on_base.get(base, []) if base else [], th)
 
     def host(self, host: str) -> Trouble:
         return self._host.get(host, Trouble())

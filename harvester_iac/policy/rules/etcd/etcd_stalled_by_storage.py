@@ -15,6 +15,7 @@ from harvester_iac.core import (
     Unknown,
 )
 from harvester_iac.policy._context import RuleContext
+from harvester_iac.policy._nearest import NearestEvent
 from harvester_iac.policy._observed import event_ref
 from harvester_iac.policy._rule import Category, Need, Rule
 from harvester_iac.policy._volumes import Today, replicas_today
@@ -65,6 +66,7 @@ class EtcdStalledByStorage(Rule):
             return
         window = ctx.thresholds.coincide
         minutes = int(window.total_seconds() // 60)
+        nearest: dict[str, NearestEvent] = {}
         for i, m in enumerate(ctx.inventory.control_plane.masters):
             res = [Resource(ResourceKind.MASTER, m.name), Resource(ResourceKind.HOST, m.host)]
             stalls = [e for e in ctx.hosts.events(m.name) if e.kind in STALL_KINDS]
@@ -77,14 +79,13 @@ class EtcdStalledByStorage(Rule):
                 continue
             storage = ctx.trouble.storage_events.get(m.host, ())
             host_cov = ctx.coverage("events", m.host)
+            if m.host not in nearest:  # sorted once per host, bisected per stall
+                nearest[m.host] = NearestEvent(storage)
             pairs: list[tuple[Event, Event]] = []
             for st in stalls:
-                if st.time is None:
-                    continue
-                near = [e for e in storage if e.time is not None and abs(e.time - st.time) <= window]
-                if near:
-                    pairs.append((st, min(near, key=lambda e: abs(e.time - st.time)  # type: ignore[operator]
-                                          )))
+                se = nearest[m.host].near(st.time, window) if st.time is not None else None
+                if se is not None:
+                    pairs.append((st, se))
             worst = max((e.took_ms for e in stalls if e.took_ms is not None), default=None)
             took = f", longest {worst:.0f} ms" if worst is not None else ""
             evidence: list[Evidence] = [ctx.locate.ref(("controlPlane", "masters", i, "host"))]

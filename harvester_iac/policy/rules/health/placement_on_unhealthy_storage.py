@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import islice
 
 from harvester_iac.core import (
     Evidence,
@@ -57,18 +58,19 @@ class PlacementOnUnhealthyStorage(Rule):
             for s in sorted(set(vp.replicas)):
                 if ctx.trouble.disk(s.host, s.disk).bad:
                     on_disk[s].append(vp)
-        # a healthy alternative is one whose logs were read and show no trouble
+        # a healthy alternative is one whose logs were read and show no trouble; a finding
+        # shows at most _SHOWN of them, so each takes only those (not bad spots x healthy ones)
         healthy = [Spot(h.name, s.disk) for h in inv.hosts if not ctx.trouble.host(h.name).bad
                    and ctx.coverage("events", h.name).state == "full"
                    for s in usable(h) if not ctx.trouble.disk(h.name, s.disk).bad]
         for host, vps in sorted(on_host.items()):
-            alt = [s for s in healthy if s.host != host]
+            alt = list(islice((s for s in healthy if s.host != host), _SHOWN))
             yield self._finding(ctx, Resource(ResourceKind.HOST, host), host, vps, alt,
                                 ctx.trouble.host(host))
         for spot, vps in sorted(on_disk.items()):
             if spot.host in on_host:
                 continue  # the host finding already covers its disks
-            alt = [s for s in healthy if s != spot]
+            alt = list(islice((s for s in healthy if s != spot), _SHOWN))
             yield self._finding(ctx, Resource(ResourceKind.DISK, str(spot)), str(spot), vps,
                                 alt, ctx.trouble.disk(spot.host, spot.disk))
 
