@@ -267,7 +267,9 @@ def incident_chart(rep: IncidentReport, *, fmt: str = "png") -> bytes:
                           label=f"lag window (±{int(rep.lag.total_seconds() // 60)} min)"),
                 Rectangle((0, 0), 1, 1, facecolor="#dfe9f7", edgecolor="#9db7de", label="etcd burst"),
                 Line2D([], [], color=_LINK_STYLES["forward"][0], lw=1.6, label="causal link (chain)")]
-    if _has_early_link(rep):
+    from harvester_iac.incident._phrases import early_links
+
+    if early_links(rep):
         colour, line, _, _ = _LINK_STYLES["early"]
         handles.append(Line2D([], [], color=colour, ls=line, lw=1.6,
                               label="linked, before the first logged\nstorage line (the fault likely\nbegan earlier)"))
@@ -319,6 +321,8 @@ def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[date
            y_of: dict[str, int]) -> None:
     from matplotlib.patches import ConnectionPatch
 
+    from harvester_iac.incident._phrases import precedes
+
     drawn: set[tuple[int, str, datetime]] = set()
     for r in rep.chain:
         if len(drawn) >= _MAX_DETAIL:
@@ -331,7 +335,7 @@ def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[date
                 continue
             drawn.add((i, g.master, g.start))
             ta, tb = ep.start + (ep.end - ep.start) / 2, g.start + (g.end - g.start) / 2
-            kind = "early" if _early(ep.start, g.start) else "forward"
+            kind = "early" if precedes(g, ep) else "forward"
             colour, line, width, alpha = _LINK_STYLES[kind]
             link = ConnectionPatch(
                 xyA=(_num(ta), y_of[ep.host] - 0.42), coordsA="data", axesA=row[_panel(spans, ta)],
@@ -341,10 +345,3 @@ def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[date
             fig.add_artist(link)
 
 
-def _early(episode_start: datetime, symptom_start: datetime) -> bool:
-    """A burst that begins before the episode's first logged storage line (the fault likely began earlier)."""
-    return symptom_start < episode_start
-
-
-def _has_early_link(rep: IncidentReport) -> bool:
-    return any(_early(rep.episodes[i].start, r.etcd[n].start) for r in rep.chain if r.master for i, n in r.blamed)
