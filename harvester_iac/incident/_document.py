@@ -26,6 +26,7 @@ from harvester_iac.incident._phrases import (
     causal_episodes,
     causal_rows,
     cause_of,
+    early_links,
     lag_words,
     masters_phrase,
     zone_of,
@@ -155,6 +156,7 @@ def _root_cause(rep: IncidentReport) -> list[Block]:
     out.append(Para(f"Chain (storage episode → device → session → volume → PVC → VM → master → etcd within "
                     f"{lag_words(rep)}):"))
     out += chain_blocks(rep) if rep.chain else [Para("No chain: no storage line names a device, session or target.")]
+    out += _early_blocks(rep)
     if rep.unaffected:
         out.append(Para(f"Unaffected masters: {join_names(list(rep.unaffected))} (root volume not on a failing "
                         "device, no etcd warning)."))
@@ -168,6 +170,19 @@ def _root_cause(rep: IncidentReport) -> list[Block]:
                                  f" (`{u.first}`): {u.note}." for u in rep.unexplained)))
     if rep.notes:
         out += [Para("Notes on the evidence:"), Bullets(rep.notes)]
+    return out
+
+
+def _early_blocks(rep: IncidentReport) -> list[Block]:
+    """One sentence per episode whose linked etcd warnings come before its first logged storage line."""
+    zone = zone_of(rep)
+    out: list[Block] = []
+    for i, groups in early_links(rep).items():
+        ep = rep.episodes[i]
+        times = join_names(list(dict.fromkeys(f"**{local(g.start, zone)}**" for g in groups)), code=False)
+        out.append(Para(f"The etcd warnings at {times} precede the first logged storage line on `{ep.host}` "
+                        f"({local(ep.start, zone)}): the lag window links them, and the fault likely began "
+                        "before it was logged."))
     return out
 
 

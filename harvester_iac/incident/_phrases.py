@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
-from harvester_iac.incident._model import ChainRow, Episode, IncidentReport, Phase
+from harvester_iac.incident._model import ChainRow, Episode, IncidentReport, Phase, SymptomGroup
 from harvester_iac.incident._words import (
     KIND_WORDS,
     count_word,
@@ -23,10 +23,12 @@ __all__ = [
     "causal_episodes",
     "causal_rows",
     "cause_of",
+    "early_links",
     "kinds_words",
     "kubeconfig_flag",
     "lag_words",
     "masters_phrase",
+    "precedes",
     "zone_of",
 ]
 
@@ -69,6 +71,21 @@ def kinds_words(kinds: Sequence[str]) -> str:
 
 def causal_rows(rep: IncidentReport) -> list[ChainRow]:
     return [r for r in rep.chain if r.master is not None and r.etcd]
+
+
+def precedes(group: SymptomGroup, ep: Episode) -> bool:
+    """The burst begins before the episode's first logged storage line: the fault likely began earlier."""
+    return group.start < ep.start
+
+
+def early_links(rep: IncidentReport) -> dict[int, list[SymptomGroup]]:
+    """Episode index → the blamed etcd bursts that precede its first logged line, earliest first."""
+    out: dict[int, list[SymptomGroup]] = {}
+    for r in rep.chain:
+        for i, n in r.blamed:
+            if precedes(r.etcd[n], rep.episodes[i]):
+                out.setdefault(i, []).append(r.etcd[n])
+    return {i: sorted(gs, key=lambda g: g.start) for i, gs in sorted(out.items())}
 
 
 def causal_episodes(rep: IncidentReport) -> list[Episode]:

@@ -2,7 +2,9 @@
 
 Storage episodes are shaded on their host's lane, every matched line is a marker coloured
 by kind, etcd bursts are shaded on their master's lane, and an arrow runs from each
-episode to the etcd bursts the chain blames on it (the causal links). Unaffected masters
+episode to the etcd bursts the chain blames on it (the causal links): solid to a later
+burst, dashed and lighter to one that begins before the episode's first logged storage
+line (the lag window links it; the fault likely began before it was logged). Unaffected masters
 keep an empty, labelled lane; unexplained bursts are outlined in red. matplotlib is
 imported here only, on first use.
 """
@@ -61,6 +63,12 @@ _BAR_STYLES: dict[str, tuple[str, str, float, str, float]] = {
     "causal": ("#ffd8d3", "#d62728", 1.4, "solid", 0.84),
     "etcd": ("#dfe9f7", "#9db7de", 1.0, "solid", 0.76),
     "unexplained": ("#dfe9f7", "#e36209", 2.0, "dashed", 0.76),
+}
+#: Causal link style → colour, line style, width, alpha: a link to a burst that precedes the
+#: episode's first logged line is dashed and lighter, so it does not read as effect-before-cause.
+_LINK_STYLES: dict[str, tuple[str, str, float, float]] = {
+    "forward": ("#b3261e", "solid", 1.3, 0.8),
+    "early": ("#e0837a", "dashed", 1.2, 0.75),
 }
 #: Above this many episodes in a panel, episodes are not labelled one by one.
 _MAX_LABELS = 8
@@ -258,7 +266,13 @@ def incident_chart(rep: IncidentReport, *, fmt: str = "png") -> bytes:
                 Rectangle((0, 0), 1, 1, facecolor="#fbe3e0", edgecolor="none",
                           label=f"lag window (±{int(rep.lag.total_seconds() // 60)} min)"),
                 Rectangle((0, 0), 1, 1, facecolor="#dfe9f7", edgecolor="#9db7de", label="etcd burst"),
-                Line2D([], [], color="#b3261e", lw=1.6, label="causal link (chain)")]
+                Line2D([], [], color=_LINK_STYLES["forward"][0], lw=1.6, label="causal link (chain)")]
+    from harvester_iac.incident._phrases import early_links
+
+    if early_links(rep):
+        colour, line, _, _ = _LINK_STYLES["early"]
+        handles.append(Line2D([], [], color=colour, ls=line, lw=1.6,
+                              label="linked, before the first logged\nstorage line (the fault likely\nbegan earlier)"))
     if rep.unexplained:
         handles.append(Rectangle((0, 0), 1, 1, facecolor="#dfe9f7", edgecolor="#e36209", ls="--", lw=2,
                                  label="unexplained etcd burst"))
@@ -307,6 +321,8 @@ def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[date
            y_of: dict[str, int]) -> None:
     from matplotlib.patches import ConnectionPatch
 
+    from harvester_iac.incident._phrases import precedes
+
     drawn: set[tuple[int, str, datetime]] = set()
     for r in rep.chain:
         if len(drawn) >= _MAX_DETAIL:
@@ -319,8 +335,13 @@ def _links(rep: IncidentReport, fig: Any, row: list[Any], spans: list[tuple[date
                 continue
             drawn.add((i, g.master, g.start))
             ta, tb = ep.start + (ep.end - ep.start) / 2, g.start + (g.end - g.start) / 2
+            kind = "early" if precedes(g, ep) else "forward"
+            colour, line, width, alpha = _LINK_STYLES[kind]
             link = ConnectionPatch(
                 xyA=(_num(ta), y_of[ep.host] - 0.42), coordsA="data", axesA=row[_panel(spans, ta)],
                 xyB=(_num(tb), y_of[g.master] + 0.38), coordsB="data", axesB=row[_panel(spans, tb)],
-                arrowstyle="-|>", mutation_scale=11, color="#b3261e", lw=1.3, alpha=0.8, zorder=3)
+                arrowstyle="-|>", mutation_scale=11, color=colour, ls=line, lw=width, alpha=alpha, zorder=3)
+            link.set_gid(f"causal-link-{kind}-{len(drawn)}")  # the SVG group's id: which kind of link it is
             fig.add_artist(link)
+
+

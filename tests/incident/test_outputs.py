@@ -106,3 +106,22 @@ def test_chart_is_written_atomically_without_leftovers(tmp_path: Path, capsys: p
     chart = tmp_path / "c.png"
     assert run([*SEED_ARGS, "--chart", str(chart), "--format", "json"], capsys)[0] == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.png"]
+
+
+def test_svg_chart_dashes_links_to_symptoms_before_the_first_storage_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """The seed's 16:46:45 etcd bursts precede the 16:51:55 episode: their links are dashed, the later solid."""
+    chart = ARTIFACTS / "incident-seed.svg"
+    assert run([*SEED_ARGS, "--chart", str(chart)], capsys)[0] == 0
+    root = ET.fromstring(chart.read_bytes())
+    links: dict[str, list[str]] = {"early": [], "forward": []}
+    for group in root.iter():
+        gid = group.get("id", "")
+        if group.tag.endswith("}g") and gid.startswith("causal-link-"):
+            styles = [e.get("style", "") for e in group.iter() if e.tag.endswith("path")]
+            assert styles, gid
+            links[gid.split("-")[2]] += styles
+    # three masters: one link each to the early burst (16:46:45) and to the late one (16:54:25 on)
+    assert len(links["early"]) >= 3 and len(links["forward"]) >= 3
+    assert all("stroke-dasharray" in s and "stroke: #e0837a" in s for s in links["early"])
+    assert all("stroke-dasharray" not in s and "stroke: #b3261e" in s for s in links["forward"])
+    assert "linked, before the first logged" in chart.read_text()

@@ -145,6 +145,18 @@ def test_lag_decides_what_is_blamed(capsys: pytest.CaptureFixture[str]) -> None:
     early = {(u["master"], u["kind"]) for u in doc["unexplained"]}
     assert ("kube-master-00", "etcd_read_index_slow") in early
     assert all(u["time_utc"].startswith("2025-12-28T00:46:45.") for u in doc["unexplained"])
+    md = run([*SEED_ARGS, "--lag", "3m"], capsys)[1]
+    assert "precede the first logged storage line" not in md  # nothing blamed comes before the episode
+
+
+def test_root_cause_says_the_early_warnings_precede_the_first_storage_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The ±10 min window links the 16:46:45 warnings to the 16:51:55 shutdowns: the text says they come first."""
+    md = run(SEED_ARGS, capsys)[1]
+    root = md.split("## Root Cause", 1)[1].split("## Fix", 1)[0]
+    assert ("The etcd warnings at **Dec 27 16:46:45 PST** precede the first logged storage line on `altra` "
+            "(Dec 27 16:51:55 PST): the lag window links them, and the fault likely began before it was logged."
+            ) in root
 
 
 def test_the_committed_example_report_is_current(capsys: pytest.CaptureFixture[str]) -> None:
