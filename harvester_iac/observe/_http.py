@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import time
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -59,8 +59,25 @@ class Budget:
         """Seconds left; ``BudgetExceeded`` when none are."""
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise BudgetExceeded(f"the deadline of {self.seconds:g} s for this source was reached")
+            raise self.deadline_reached()
         return left
+
+    def deadline_reached(self) -> BudgetExceeded:
+        return BudgetExceeded(f"the deadline of {self.seconds:g} s for this source was reached")
+
+    def read_all(self, read: Callable[[int], bytes]) -> bytes:
+        """Everything ``read(n)`` gives until it gives ``b""``: each chunk spent, the deadline checked.
+
+        Never asks for more than one byte past the cap, so an oversized answer stops there.
+        """
+        chunks: list[bytes] = []
+        while True:
+            chunk = read(min(_CHUNK, max(self.bytes_left + 1, 1)))
+            if not chunk:
+                return b"".join(chunks)
+            self.spend(len(chunk))
+            chunks.append(chunk)
+            self.remaining()
 
     def spend(self, n: int) -> None:
         self.bytes_left -= n
@@ -185,24 +202,16 @@ def bounded_get(url: str, *, budget: Budget, timeout: float | None = None,
         if conn.sock is not None:
             sockets.append(conn.sock)
         if cut.is_set():
-            raise BudgetExceeded(f"the deadline of {budget.seconds:g} s for this source was reached")
+            raise budget.deadline_reached()
         conn.request("GET", target, headers={"Accept": "application/json", **(headers or {})})
         response = conn.getresponse()
         length = response.getheader("Content-Length")
         if length and length.isdigit() and int(length) > budget.bytes_left:
             budget.spend(int(length))
-        chunks: list[bytes] = []
-        while True:
-            chunk = response.read(min(_CHUNK, max(budget.bytes_left + 1, 1)))
-            if not chunk:
-                break
-            budget.spend(len(chunk))
-            chunks.append(chunk)
-            budget.remaining()
-        return response.status, b"".join(chunks)
+        return response.status, budget.read_all(response.read)
     except (OSError, http.client.HTTPException) as exc:
         if cut.is_set():
-            raise BudgetExceeded(f"the deadline of {budget.seconds:g} s for this source was reached") from None
+            raise budget.deadline_reached() from None
         if isinstance(exc, OSError):
             raise
         raise OSError(f"{type(exc).__name__}: {exc}") from None

@@ -146,15 +146,8 @@ def _cap_client(api_client: Any, budget: Budget) -> None:
 
 
 def _read_body(response: Any, budget: Budget) -> bytes:
-    chunks: list[bytes] = []
     try:
-        while True:
-            chunk = response.read(1 << 16)
-            if not chunk:
-                return b"".join(chunks)
-            budget.spend(len(chunk))
-            chunks.append(chunk)
-            budget.remaining()
+        return budget.read_all(response.read)
     except BaseException:
         response.close()  # a connection left mid-answer is not reused
         raise
