@@ -31,7 +31,6 @@ from harvester_iac.observe.logs._reader import (
     MAX_LINE,
     LineReader,
     NotALog,
-    numpy_module,
     open_log,
 )
 
@@ -176,9 +175,9 @@ def read_part(
 
 
 def prepare_worker(engine: str | None) -> None:
-    """Build the prefilter and import numpy now, before worker processes are forked."""
+    """Build the prefilter now, before worker processes are forked (numpy is left to the
+    readers: it only pays for very long byte ranges, see ``NUMPY_MIN_BYTES``)."""
     get_finder(engine)
-    numpy_module()
     detect_line("Jan  1 00:00:00 host kernel: warm-up")
 
 
