@@ -279,7 +279,8 @@ class _HyperscanFinder(_AnchoredFinder):
 
 class _PyperscanFinder(_AnchoredFinder):
     """The ``pyperscan`` binding: its Vectorscan uses AVX2 where the CPU has it, about twice
-    as fast as the ``hyperscan`` wheel's here, and compiles the anchors in ~3 ms (no cache)."""
+    as fast as the ``hyperscan`` wheel's here, and compiles the anchors in ~3 ms (no cache).
+    One scan at a time per process, like Hyperscan's scratch space (scans never share one)."""
 
     binding = "pyperscan"
 
