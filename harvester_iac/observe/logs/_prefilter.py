@@ -29,8 +29,8 @@ from harvester_iac.core import UsageError
 from harvester_iac.observe.logs._patterns import PATTERNS, Pattern, literal
 
 __all__ = [
-    "ANCHORS", "CACHE_ENV", "ENGINE_ENV", "PREFILTERS", "Finder", "active_engine", "get_finder",
-    "literal_runs",
+    "ANCHORS", "BINDING_ENV", "CACHE_ENV", "ENGINE_ENV", "PREFILTERS", "Finder", "active_engine",
+    "get_finder", "literal_runs",
 ]
 
 #: Journal JSON whose MESSAGE is a byte array: the wording is only readable once decoded.
