@@ -349,6 +349,9 @@ def _hyperscan_finder() -> Finder | None:
             return kind()
         except ImportError:
             continue
+        except Exception:  # pyperscan imported but cannot run here (CPU, build): the other
+            if kind is _HyperscanFinder:
+                raise
     return None
 
 
