@@ -24,6 +24,7 @@ __all__ = [
     "HostSummary",
     "MasterSummary",
     "Summaries",
+    "SummaryBuilder",
     "VolumeSummary",
     "summarize",
 ]
@@ -183,3 +184,138 @@ def summarize(events: Iterable[Event], longhorn: LonghornState | None = None) ->
             )
         )
     return Summaries(hosts=hosts, disks=disks, volumes=tuple(volumes), masters=tuple(masters))
+
+
+class _Counter:
+    """``EventCounts.of`` one event at a time (occurrences per kind, first, last)."""
+
+    __slots__ = ("counts", "first", "last")
+
+    def __init__(self) -> None:
+        self.counts: dict[EventKind, int] = defaultdict(int)
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+
+    def add(self, e: Event) -> None:
+        self.counts[e.kind] += e.repeat
+        t = e.time
+        if t is not None:
+            if self.first is None or t < self.first:
+                self.first = t
+            if self.last is None or t > self.last:
+                self.last = t
+
+    def merge(self, other: _Counter) -> None:
+        for k, n in other.counts.items():
+            self.counts[k] += n
+        for t in (other.first, other.last):
+            if t is not None:
+                if self.first is None or t < self.first:
+                    self.first = t
+                if self.last is None or t > self.last:
+                    self.last = t
+
+    def result(self) -> EventCounts:
+        order = list(EventKind)
+        return EventCounts(
+            by_kind=tuple(sorted(self.counts.items(), key=lambda kv: order.index(kv[0]))),
+            total=sum(self.counts.values()), first=self.first, last=self.last)
+
+
+class SummaryBuilder:
+    """:func:`summarize`, counted one event at a time in any order, so a streamed observe
+    needs no list of events (the result is the same: every part is order-free)."""
+
+    def __init__(self) -> None:
+        self._hosts: dict[str | None, _Counter] = {}
+        self._disks: dict[tuple[str | None, str], tuple[_Counter, set[str], set[str]]] = {}
+        self._volumes: dict[str, tuple[_Counter, set[str], set[str], set[str]]] = {}
+        self._masters: dict[str | None, tuple[_Counter, list[float]]] = {}
+
+    def add(self, e: Event) -> None:
+        host = e.host
+        counter = self._hosts.get(host)
+        if counter is None:
+            counter = self._hosts[host] = _Counter()
+        counter.add(e)
+        disk = _disk_of(e)
+        if disk:
+            d = self._disks.get((host, disk))
+            if d is None:
+                d = self._disks[(host, disk)] = (_Counter(), set(), set())
+            d[0].add(e)
+            if e.device:
+                d[1].add(e.device)
+            if e.volume:
+                d[2].add(e.volume)
+        if e.volume:
+            v = self._volumes.get(e.volume)
+            if v is None:
+                v = self._volumes[e.volume] = (_Counter(), set(), set(), set())
+            v[0].add(e)
+            if e.iqn:
+                v[1].add(e.iqn)
+            if e.host:
+                v[2].add(e.host)
+            if disk:
+                v[3].add(disk)
+        if e.kind in ETCD_KINDS:
+            m = self._masters.get(host)
+            if m is None:
+                m = self._masters[host] = (_Counter(), [])
+            m[0].add(e)
+            if e.took_ms is not None:
+                if m[1]:
+                    m[1][0] = max(m[1][0], e.took_ms)
+                else:
+                    m[1].append(e.took_ms)
+
+    def merge(self, other: SummaryBuilder) -> None:
+        """Add what ``other`` counted (a part of the same events)."""
+        for h, c in other._hosts.items():
+            self._hosts.setdefault(h, _Counter()).merge(c)
+        for key, (c, devs, vols) in other._disks.items():
+            d = self._disks.setdefault(key, (_Counter(), set(), set()))
+            d[0].merge(c)
+            d[1].update(devs)
+            d[2].update(vols)
+        for name, (c, iqns, hosts, disks) in other._volumes.items():
+            v = self._volumes.setdefault(name, (_Counter(), set(), set(), set()))
+            v[0].merge(c)
+            v[1].update(iqns)
+            v[2].update(hosts)
+            v[3].update(disks)
+        for h, (c, took) in other._masters.items():
+            m = self._masters.setdefault(h, (_Counter(), []))
+            m[0].merge(c)
+            if took:
+                if m[1]:
+                    m[1][0] = max(m[1][0], took[0])
+                else:
+                    m[1].append(took[0])
+
+    def build(self, longhorn: LonghornState | None = None) -> Summaries:
+        lh = longhorn or LonghornState()
+        hosts = tuple(HostSummary(host=h, counts=c.result())
+                      for h, c in sorted(self._hosts.items(), key=lambda kv: _key(kv[0])))
+        disks = tuple(
+            DiskSummary(host=h, disk=d, devices=tuple(sorted(devs)), volumes=tuple(sorted(vols)),
+                        counts=c.result())
+            for (h, d), (c, devs, vols) in sorted(self._disks.items(),
+                                                  key=lambda kv: (_key(kv[0][0]), kv[0][1])))
+        volumes = []
+        for name, (c, iqns, vhosts, vdisks) in sorted(self._volumes.items()):
+            lv = lh.volume(name)
+            ordered = sorted(iqns)
+            volumes.append(VolumeSummary(
+                volume=name, iqn=ordered[0] if ordered else None,
+                pvc_name=lv.pvc_name if lv else None, vm_name=lv.vm_name if lv else None,
+                hosts=tuple(sorted(vhosts)), disks=tuple(sorted(vdisks)), counts=c.result()))
+        masters = []
+        for h, (c, took) in sorted(self._masters.items(), key=lambda kv: _key(kv[0])):
+            masters.append(MasterSummary(
+                host=h,
+                volumes=tuple(link.volume for link in vm_volumes(lh, vm=h) if link.attached)
+                if h is not None else (),
+                max_took_ms=took[0] if took else None, counts=c.result()))
+        return Summaries(hosts=hosts, disks=disks, volumes=tuple(volumes), masters=tuple(masters))
