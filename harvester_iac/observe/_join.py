@@ -36,6 +36,7 @@ from harvester_iac.model._identity import HostMatcher
 from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe.logs._event import Event, EventKind
+from harvester_iac.observe.logs._spill import make_event
 
 __all__ = ["BINDING_KINDS", "Joiner", "join_volumes", "listing_match", "scsi_host_of"]
 
@@ -112,13 +113,15 @@ def _any_in(times: list[datetime], low: datetime, high: datetime, *, right_open:
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Event))
 _VALUES = operator.attrgetter(*_FIELDS)
+_INDEX = {name: i for i, name in enumerate(_FIELDS)}
 
 
 def _with(event: Event, changes: dict[str, Any]) -> Event:
     """``dataclasses.replace`` without its per-call introspection (one per joined event)."""
-    values = dict(zip(_FIELDS, _VALUES(event), strict=True))
-    values.update(changes)
-    return Event(**values)
+    values = list(_VALUES(event))
+    for name, value in changes.items():
+        values[_INDEX[name]] = value
+    return make_event(*values)
 
 
 def _sid(event: Event) -> str | None:

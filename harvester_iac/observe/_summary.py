@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from harvester_iac.observe._chain import vm_volumes
 from harvester_iac.observe._devices import base_disk
@@ -187,7 +188,7 @@ def summarize(events: Iterable[Event], longhorn: LonghornState | None = None) ->
 
 
 class _Counter:
-    """``EventCounts.of`` one event at a time (occurrences per kind, first, last)."""
+    """``EventCounts.of`` built up from groups of events (occurrences per kind, first, last)."""
 
     __slots__ = ("counts", "first", "last")
 
@@ -196,24 +197,12 @@ class _Counter:
         self.first: datetime | None = None
         self.last: datetime | None = None
 
-    def add(self, e: Event) -> None:
-        self.counts[e.kind] += e.repeat
-        t = e.time
-        if t is not None:
-            if self.first is None or t < self.first:
-                self.first = t
-            if self.last is None or t > self.last:
-                self.last = t
-
-    def merge(self, other: _Counter) -> None:
-        for k, n in other.counts.items():
-            self.counts[k] += n
-        for t in (other.first, other.last):
-            if t is not None:
-                if self.first is None or t < self.first:
-                    self.first = t
-                if self.last is None or t > self.last:
-                    self.last = t
+    def add(self, kind: EventKind, n: int, first: datetime | None, last: datetime | None) -> None:
+        self.counts[kind] += n
+        if first is not None and (self.first is None or first < self.first):
+            self.first = first
+        if last is not None and (self.last is None or last > self.last):
+            self.last = last
 
     def result(self) -> EventCounts:
         order = list(EventKind)
@@ -222,89 +211,90 @@ class _Counter:
             total=sum(self.counts.values()), first=self.first, last=self.last)
 
 
+_Sig = tuple[str | None, EventKind, str | None, str | None, str | None, str | None]
+
+
 class SummaryBuilder:
     """:func:`summarize`, counted one event at a time in any order, so a streamed observe
-    needs no list of events (the result is the same: every part is order-free)."""
+    needs no list of events (the result is the same: every part is order-free).
+
+    Events are counted per signature (host, kind, disk, device, volume, IQN): dense logs
+    repeat a few thousand of them, and the four summaries are sums over signatures."""
 
     def __init__(self) -> None:
-        self._hosts: dict[str | None, _Counter] = {}
-        self._disks: dict[tuple[str | None, str], tuple[_Counter, set[str], set[str]]] = {}
-        self._volumes: dict[str, tuple[_Counter, set[str], set[str], set[str]]] = {}
-        self._masters: dict[str | None, tuple[_Counter, list[float]]] = {}
+        # signature -> [occurrences, first, last, longest took]
+        self._sigs: dict[_Sig, list[Any]] = {}
 
     def add(self, e: Event) -> None:
-        host = e.host
-        counter = self._hosts.get(host)
-        if counter is None:
-            counter = self._hosts[host] = _Counter()
-        counter.add(e)
-        disk = _disk_of(e)
-        if disk:
-            d = self._disks.get((host, disk))
-            if d is None:
-                d = self._disks[(host, disk)] = (_Counter(), set(), set())
-            d[0].add(e)
-            if e.device:
-                d[1].add(e.device)
-            if e.volume:
-                d[2].add(e.volume)
-        if e.volume:
-            v = self._volumes.get(e.volume)
-            if v is None:
-                v = self._volumes[e.volume] = (_Counter(), set(), set(), set())
-            v[0].add(e)
-            if e.iqn:
-                v[1].add(e.iqn)
-            if e.host:
-                v[2].add(e.host)
-            if disk:
-                v[3].add(disk)
-        if e.kind in ETCD_KINDS:
-            m = self._masters.get(host)
-            if m is None:
-                m = self._masters[host] = (_Counter(), [])
-            m[0].add(e)
-            if e.took_ms is not None:
-                if m[1]:
-                    m[1][0] = max(m[1][0], e.took_ms)
-                else:
-                    m[1].append(e.took_ms)
+        key = (e.host, e.kind, _disk_of(e), e.device, e.volume, e.iqn)
+        acc = self._sigs.get(key)
+        t = e.time
+        if acc is None:
+            self._sigs[key] = [e.repeat, t, t, e.took_ms]
+            return
+        acc[0] += e.repeat
+        if t is not None:
+            if acc[1] is None or t < acc[1]:
+                acc[1] = t
+            if acc[2] is None or t > acc[2]:
+                acc[2] = t
+        took = e.took_ms
+        if took is not None and (acc[3] is None or took > acc[3]):
+            acc[3] = took
 
     def merge(self, other: SummaryBuilder) -> None:
-        """Add what ``other`` counted (a part of the same events)."""
-        for h, c in other._hosts.items():
-            self._hosts.setdefault(h, _Counter()).merge(c)
-        for key, (c, devs, vols) in other._disks.items():
-            d = self._disks.setdefault(key, (_Counter(), set(), set()))
-            d[0].merge(c)
-            d[1].update(devs)
-            d[2].update(vols)
-        for name, (c, iqns, hosts, disks) in other._volumes.items():
-            v = self._volumes.setdefault(name, (_Counter(), set(), set(), set()))
-            v[0].merge(c)
-            v[1].update(iqns)
-            v[2].update(hosts)
-            v[3].update(disks)
-        for h, (c, took) in other._masters.items():
-            m = self._masters.setdefault(h, (_Counter(), []))
-            m[0].merge(c)
-            if took:
-                if m[1]:
-                    m[1][0] = max(m[1][0], took[0])
-                else:
-                    m[1].append(took[0])
+        """Add what ``other`` counted (another part of the same events)."""
+        for key, (n, first, last, took) in other._sigs.items():
+            acc = self._sigs.get(key)
+            if acc is None:
+                self._sigs[key] = [n, first, last, took]
+                continue
+            acc[0] += n
+            if first is not None and (acc[1] is None or first < acc[1]):
+                acc[1] = first
+            if last is not None and (acc[2] is None or last > acc[2]):
+                acc[2] = last
+            if took is not None and (acc[3] is None or took > acc[3]):
+                acc[3] = took
 
     def build(self, longhorn: LonghornState | None = None) -> Summaries:
         lh = longhorn or LonghornState()
+        by_host: dict[str | None, _Counter] = defaultdict(_Counter)
+        by_disk: dict[tuple[str | None, str], tuple[_Counter, set[str], set[str]]] = {}
+        by_volume: dict[str, tuple[_Counter, set[str], set[str], set[str]]] = {}
+        by_master: dict[str | None, tuple[_Counter, list[float]]] = {}
+        for (host, kind, disk, device, volume, iqn), (n, first, last, took) in self._sigs.items():
+            by_host[host].add(kind, n, first, last)
+            if disk:
+                d = by_disk.setdefault((host, disk), (_Counter(), set(), set()))
+                d[0].add(kind, n, first, last)
+                if device:
+                    d[1].add(device)
+                if volume:
+                    d[2].add(volume)
+            if volume:
+                v = by_volume.setdefault(volume, (_Counter(), set(), set(), set()))
+                v[0].add(kind, n, first, last)
+                if iqn:
+                    v[1].add(iqn)
+                if host:
+                    v[2].add(host)
+                if disk:
+                    v[3].add(disk)
+            if kind in ETCD_KINDS:
+                m = by_master.setdefault(host, (_Counter(), []))
+                m[0].add(kind, n, first, last)
+                if took is not None:
+                    m[1].append(took)
         hosts = tuple(HostSummary(host=h, counts=c.result())
-                      for h, c in sorted(self._hosts.items(), key=lambda kv: _key(kv[0])))
+                      for h, c in sorted(by_host.items(), key=lambda kv: _key(kv[0])))
         disks = tuple(
             DiskSummary(host=h, disk=d, devices=tuple(sorted(devs)), volumes=tuple(sorted(vols)),
                         counts=c.result())
-            for (h, d), (c, devs, vols) in sorted(self._disks.items(),
+            for (h, d), (c, devs, vols) in sorted(by_disk.items(),
                                                   key=lambda kv: (_key(kv[0][0]), kv[0][1])))
         volumes = []
-        for name, (c, iqns, vhosts, vdisks) in sorted(self._volumes.items()):
+        for name, (c, iqns, vhosts, vdisks) in sorted(by_volume.items()):
             lv = lh.volume(name)
             ordered = sorted(iqns)
             volumes.append(VolumeSummary(
@@ -312,10 +302,10 @@ class SummaryBuilder:
                 pvc_name=lv.pvc_name if lv else None, vm_name=lv.vm_name if lv else None,
                 hosts=tuple(sorted(vhosts)), disks=tuple(sorted(vdisks)), counts=c.result()))
         masters = []
-        for h, (c, took) in sorted(self._masters.items(), key=lambda kv: _key(kv[0])):
+        for h, (c, took_list) in sorted(by_master.items(), key=lambda kv: _key(kv[0])):
             masters.append(MasterSummary(
                 host=h,
                 volumes=tuple(link.volume for link in vm_volumes(lh, vm=h) if link.attached)
                 if h is not None else (),
-                max_took_ms=took[0] if took else None, counts=c.result()))
+                max_took_ms=max(took_list) if took_list else None, counts=c.result()))
         return Summaries(hosts=hosts, disks=disks, volumes=tuple(volumes), masters=tuple(masters))

@@ -216,3 +216,26 @@ def test_the_spill_directory_is_removed_on_ctrl_c_too(tmp_path: Path, monkeypatc
     assert main(["observe", *map(str, paths), "-o", str(tmp_path / "s.json")]) == 130  # Ctrl-C
     assert made and not any(Path(d).exists() for d in made)
     assert not (tmp_path / "s.json").exists()
+
+
+def test_the_summary_builder_counts_what_summarize_counts() -> None:
+    from harvester_iac.observe import Event, EventKind
+    from harvester_iac.observe._summary import SummaryBuilder, summarize
+
+    rnd = random.Random(5)
+    kinds = list(EventKind)
+    events = [
+        Event(time=None if rnd.random() < 0.1 else datetime(2025, 12, 1, tzinfo=UTC)
+              + timedelta(seconds=rnd.randrange(10**5)),
+              host=rnd.choice([None, "a", "b"]), source="kernel", kind=rnd.choice(kinds),
+              file="f", line=i, raw="x", device=rnd.choice([None, "sdb", "sdb1", "sdc"]),
+              disk=rnd.choice([None, "sdb"]), volume=rnd.choice([None, "v1", "v2"]),
+              iqn=rnd.choice([None, "iqn.x:v1", "iqn.y:v1"]),
+              took_ms=rnd.choice([None, 120.5, 900.0, 3.0]), repeat=rnd.choice([1, 1, 0, 5]))
+        for i in range(3000)]
+    whole, first, second = SummaryBuilder(), SummaryBuilder(), SummaryBuilder()
+    for i, e in enumerate(events):
+        whole.add(e)
+        (first if i % 3 else second).add(e)
+    first.merge(second)
+    assert whole.build() == summarize(events) == first.build()

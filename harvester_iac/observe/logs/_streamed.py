@@ -175,24 +175,30 @@ class StreamedScan:
             k = len(self.spills)
             self.spills.append(spill)
             host_ids = [self.host_id(h) for h in spill.hosts]
-            lines = spill.lines
+            none_host = self.host_id(default)
+            place, code = placer.place, spill.code
+            lines, kinds, hosts, repeats = spill.lines, spill.kind, spill.host, spill.repeat
+            add_spill, add_record, add_file = self.spill_of.append, self.record.append, self.file.append
+            add_line, add_time, add_timed = self.line.append, self.time.append, self.timed.append
+            add_assumed, add_kind, add_host = self.assumed.append, self.kind.append, self.host.append
+            add_repeat = self.repeat.append
             for j in range(len(spill)):
                 lineno = lines[j] + offset
-                placed = placer.place(lineno, spill.code(j))
+                placed = place(lineno, code(j))
                 if placed is None:
                     continue
                 when, assumed = placed
-                self.spill_of.append(k)
-                self.record.append(j)
-                self.file.append(index)
-                self.line.append(lineno)
-                self.time.append(0 if when is None else when)
-                self.timed.append(when is not None)
-                self.assumed.append(assumed)
-                self.kind.append(spill.kind[j])
-                h = spill.host[j]
-                self.host.append(host_ids[h] if h >= 0 else self.host_id(default))
-                self.repeat.append(spill.repeat[j])
+                add_spill(k)
+                add_record(j)
+                add_file(index)
+                add_line(lineno)
+                add_time(0 if when is None else when)
+                add_timed(when is not None)
+                add_assumed(assumed)
+                add_kind(kinds[j])
+                h = hosts[j]
+                add_host(host_ids[h] if h >= 0 else none_host)
+                add_repeat(repeats[j])
             spill.drop_index()
             offset += part.lines
         self.ranges[index] = (lo, len(self))
