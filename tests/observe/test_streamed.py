@@ -239,3 +239,38 @@ def test_the_summary_builder_counts_what_summarize_counts() -> None:
         (first if i % 3 else second).add(e)
     first.merge(second)
     assert whole.build() == summarize(events) == first.build()
+
+
+@pytest.mark.parametrize("year", [None, 2024, 2025])
+@pytest.mark.parametrize("near", [None, datetime(2026, 1, 2, tzinfo=UTC)])
+def test_placing_runs_of_equal_syslog_stamps_once_gives_every_line_its_resolve_years_date(
+    year: int | None, near: datetime | None,
+) -> None:
+    from harvester_iac.observe.logs._clock import load_zone, resolve_years, to_utc
+
+    rnd = random.Random(year or 7)
+    stamps = []
+    when = datetime(2024, 2, 27, 23, 0)
+    for _ in range(4000):
+        if rnd.random() < 0.6 and stamps:
+            stamps.append(stamps[-1])  # the same second again
+            continue
+        when += timedelta(seconds=rnd.choice([0, 1, 30, 3600, 86400 * 20]))
+        s = 60 if rnd.random() < 0.01 else when.second  # a leap second
+        stamps.append((when.month, when.day, when.hour, when.minute, s, when.microsecond))
+    stamps += [(2, 29, 1, 0, 0, 0), (2, 30, 0, 0, 0, 0), (2, 30, 0, 0, 0, 0), (12, 31, 23, 59, 59, 5)]
+    part = _scan_file.Part()
+    for n, st in enumerate(stamps, 1):
+        part.noyear.add(n, st)
+    settings = _scan_file.FileSettings(tz="Europe/Berlin", year=year)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    anchor = _scan_file.YearAnchor(near, "test") if near is not None else None
+    placer = _scan_file.Placer(part, settings, now, anchor)
+    zone = load_zone("Europe/Berlin")
+    local_near = near.astimezone(zone).replace(tzinfo=None) if near is not None else None
+    expected = resolve_years(stamps, year=year, now=now.astimezone(zone).replace(tzinfo=None),
+                             near=local_near)
+    code = (_scan_file.NOYEAR, 0, None, True)
+    got = [placer.place(n, code) for n in range(1, len(stamps) + 1)]
+    assert got == [(None if dt is None else _scan_file.to_us(to_utc(dt, zone)), True)
+                   for dt in expected]

@@ -294,7 +294,7 @@ class NoYearTable:
 
     def add(self, lineno: int, stamp: NoYear) -> None:
         mo, d, h, mi, s, us = stamp
-        if max(mo, d, h, mi, s) < 256 and min(stamp) >= 0 and us < 1 << 24:
+        if 0 <= (mo | d | h | mi | s) < 256 and 0 <= us < 1 << 24:
             self.packed.append(mo << 56 | d << 48 | h << 40 | mi << 32 | s << 24 | us)
         else:
             self.odd[len(self.lines)] = stamp
@@ -337,6 +337,14 @@ class _Stamps(Sequence[NoYear]):
     def __getitem__(self, i: int) -> NoYear:  # type: ignore[override]
         return self._table.stamp(self._order[i])
 
+    def differ(self, i: int, j: int) -> bool:
+        """Whether stamps ``i`` and ``j`` differ (``True``: a new run starts)."""
+        a, b = self._order[i], self._order[j]
+        odd = self._table.odd
+        if a in odd or b in odd:
+            return self._table.stamp(a) != self._table.stamp(b)
+        return self._table.packed[a] != self._table.packed[b]
+
 
 class Placer:
     """One file's time placement: syslog years, the boot time, the window, and the counts
@@ -350,14 +358,21 @@ class Placer:
         local_near = near.time.astimezone(zone).replace(tzinfo=None) if near is not None else None
         self._lines = lines
         self._hint = 0
-        resolved = resolve_years(stamps, year=settings.year,
+        # A line whose stamp repeats the line before's gets that line's date (``_closest``
+        # of a stamp and its own date is that date, in both directions), so only the first
+        # of each run of equal stamps is resolved: dense syslog repeats most seconds.
+        starts = [i for i in range(len(stamps)) if i == 0 or stamps.differ(i, i - 1)] \
+            if len(stamps) else []
+        resolved = resolve_years([stamps[i] for i in starts], year=settings.year,
                                  now=now.astimezone(zone).replace(tzinfo=None), near=local_near)
         utc = zone is UTC or getattr(zone, "key", None) == "UTC"
-        self._us = array("q", (
-            _NONE_US if naive is None
-            else to_us(naive.replace(tzinfo=UTC) if utc else to_utc(naive, zone))
-            for naive in resolved))
-        del resolved
+        self._us = array("q")
+        for k, naive in enumerate(resolved):
+            us = (_NONE_US if naive is None
+                  else to_us(naive.replace(tzinfo=UTC) if utc else to_utc(naive, zone)))
+            end = starts[k + 1] if k + 1 < len(starts) else len(stamps)
+            self._us.extend([us] * (end - starts[k]))
+        del resolved, starts
         hints: list[tuple[datetime, float]] = []
         hint_assumed = False
         for lineno, stamp in part.mono_hints:
