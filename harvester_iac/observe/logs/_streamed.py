@@ -177,28 +177,34 @@ class StreamedScan:
             host_ids = [self.host_id(h) for h in spill.hosts]
             none_host = self.host_id(default)
             place, code = placer.place, spill.code
-            lines, kinds, hosts, repeats = spill.lines, spill.kind, spill.host, spill.repeat
-            add_spill, add_record, add_file = self.spill_of.append, self.record.append, self.file.append
-            add_line, add_time, add_timed = self.line.append, self.time.append, self.timed.append
-            add_assumed, add_kind, add_host = self.assumed.append, self.kind.append, self.host.append
-            add_repeat = self.repeat.append
+            lines = spill.lines
+            keep: list[int] = []
+            times: list[int] = []
+            timed: list[bool] = []
+            assumed: list[bool] = []
             for j in range(len(spill)):
-                lineno = lines[j] + offset
-                placed = place(lineno, code(j))
-                if placed is None:
-                    continue
-                when, assumed = placed
-                add_spill(k)
-                add_record(j)
-                add_file(index)
-                add_line(lineno)
-                add_time(0 if when is None else when)
-                add_timed(when is not None)
-                add_assumed(assumed)
-                add_kind(kinds[j])
-                h = hosts[j]
-                add_host(host_ids[h] if h >= 0 else none_host)
-                add_repeat(repeats[j])
+                placed = place(lines[j] + offset, code(j))
+                if placed is not None:
+                    keep.append(j)
+                    when = placed[0]
+                    times.append(0 if when is None else when)
+                    timed.append(when is not None)
+                    assumed.append(placed[1])
+            every = len(keep) == len(spill)
+            m = len(keep)
+            self.spill_of.extend([k] * m)
+            self.record.extend(keep)
+            self.file.extend([index] * m)
+            self.line.extend(lines[j] + offset for j in keep)
+            self.time.extend(times)
+            self.timed.extend(timed)
+            self.assumed.extend(assumed)
+            self.kind.extend(spill.kind if every else (spill.kind[j] for j in keep))
+            self.repeat.extend(spill.repeat if every else (spill.repeat[j] for j in keep))
+            hosts = spill.host
+            host_ids.append(none_host)  # index -1: the lines that name no host
+            self.host.extend(host_ids[hosts[j]] for j in keep)
+            del keep, times, timed, assumed
             spill.drop_index()
             offset += part.lines
         self.ranges[index] = (lo, len(self))
