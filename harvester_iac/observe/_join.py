@@ -188,6 +188,11 @@ class Joiner:
                           else (lambda _: None))
 
     def __call__(self, event: Event) -> Event:
+        changes = self.changes(event)
+        return _with(event, changes) if changes else event
+
+    def changes(self, event: Event) -> dict[str, str | tuple[tuple[str, str], ...]]:
+        """The fields the join gives ``event`` (empty: it stays as it is)."""
         bindings, sessions, where = self.bindings, self.sessions, self.where
         changes: dict[str, str | tuple[tuple[str, str], ...]] = {}
         iqn = event.iqn
@@ -220,7 +225,7 @@ class Joiner:
                 changes["volume"] = volume
         if how and ("iqn" in changes or "volume" in changes or "device" in changes):
             changes["extra"] = (*event.extra, ("joined_by", how))
-        return _with(event, changes) if changes else event
+        return changes
 
 
 #: The kinds ``_Bindings`` reads: a join of the other events needs only these.

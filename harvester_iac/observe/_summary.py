@@ -226,19 +226,26 @@ class SummaryBuilder:
         self._sigs: dict[_Sig, list[Any]] = {}
 
     def add(self, e: Event) -> None:
-        key = (e.host, e.kind, _disk_of(e), e.device, e.volume, e.iqn)
+        self.count(e.host, e.kind, e.disk, e.device, e.volume, e.iqn, e.repeat, e.time,
+                   e.took_ms)
+
+    def count(self, host: str | None, kind: EventKind, disk: str | None, device: str | None,
+              volume: str | None, iqn: str | None, repeat: int, t: datetime | None,
+              took: float | None) -> None:
+        """``add`` of an event with these fields (no ``Event`` needed)."""
+        if not disk:
+            disk = base_disk(device) if device else None
+        key = (host, kind, disk, device, volume, iqn)
         acc = self._sigs.get(key)
-        t = e.time
         if acc is None:
-            self._sigs[key] = [e.repeat, t, t, e.took_ms]
+            self._sigs[key] = [repeat, t, t, took]
             return
-        acc[0] += e.repeat
+        acc[0] += repeat
         if t is not None:
             if acc[1] is None or t < acc[1]:
                 acc[1] = t
             if acc[2] is None or t > acc[2]:
                 acc[2] = t
-        took = e.took_ms
         if took is not None and (acc[3] is None or took > acc[3]):
             acc[3] = took
 

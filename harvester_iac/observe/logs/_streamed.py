@@ -299,7 +299,7 @@ class StreamedScan:
             binders = [join(e) for e in binders]
 
     def _events(self, lo: int, hi: int) -> Iterator[Event]:
-        """Events ``lo:hi`` in index order, joined: their records read sequentially."""
+        """Events ``lo:hi`` in index order, not yet joined: their records read sequentially."""
         last_us, last_time = 0, None
         kinds, files, hosts = KINDS, self.files, self.hosts
         i = lo
@@ -322,11 +322,8 @@ class StreamedScan:
                         last_us, last_time = us, from_us(us)
                     time = last_time
                 h = self.host[i]
-                e = event_of(record, kinds[self.kind[i]], files[self.file[i]], self.line[i],
-                             time, bool(self.assumed[i]), hosts[h] if h >= 0 else None)
-                for join in self.joiners:
-                    e = join(e)
-                yield e
+                yield event_of(record, kinds[self.kind[i]], files[self.file[i]], self.line[i],
+                               time, bool(self.assumed[i]), hosts[h] if h >= 0 else None)
             records.close()
             i = end
 
@@ -363,8 +360,22 @@ class StreamedScan:
         text_at = array("q", bytes(8 * (hi - lo)))
         text_len = array("l", bytes(array("l").itemsize * (hi - lo)))
         pos = 0
+        joiners = self.joiners
+        last = joiners[-1] if joiners else None
         with open(path, "wb", buffering=1 << 20) as out:
             for i, e in enumerate(self._events(lo, hi), lo):
+                for join in joiners[:-1]:
+                    e = join(e)
+                if not wanted[i] and last is not None:
+                    # counted, not listed: the join's changes are enough, no joined copy
+                    c: dict[str, Any] = last.changes(e)
+                    get = c.get
+                    builder.count(e.host, e.kind, get("disk", e.disk), get("device", e.device),
+                                  get("volume", e.volume), get("iqn", e.iqn), e.repeat, e.time,
+                                  e.took_ms)
+                    continue
+                if last is not None:
+                    e = last(e)
                 builder.add(e)
                 if wanted[i]:
                     data = encode(e).encode("utf-8")
