@@ -282,20 +282,34 @@ def stamp_code(stamp: Stamp, zone: tzinfo) -> StampCode:
 class NoYearTable:
     """Year-less stamps by line number, packed in arrays (dense syslog has one per line)."""
 
-    __slots__ = ("lines", "odd", "packed")
+    __slots__ = ("_last", "lines", "odd", "packed")
 
     def __init__(self) -> None:
         self.lines = array("q")
         self.packed = array("Q")
         self.odd: dict[int, NoYear] = {}  # positions whose fields do not fit the packing
+        self._last: tuple[NoYear | None, int] = (None, 0)  # the stamp packed last
+
+    def __getstate__(self) -> tuple[array[int], array[int], dict[int, NoYear]]:
+        return self.lines, self.packed, self.odd
+
+    def __setstate__(self, state: tuple[array[int], array[int], dict[int, NoYear]]) -> None:
+        self.lines, self.packed, self.odd = state
+        self._last = (None, 0)
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def add(self, lineno: int, stamp: NoYear) -> None:
+        if stamp == self._last[0]:  # dense syslog repeats the second of the line before
+            self.packed.append(self._last[1])
+            self.lines.append(lineno)
+            return
         mo, d, h, mi, s, us = stamp
         if 0 <= (mo | d | h | mi | s) < 256 and 0 <= us < 1 << 24:
-            self.packed.append(mo << 56 | d << 48 | h << 40 | mi << 32 | s << 24 | us)
+            packed = mo << 56 | d << 48 | h << 40 | mi << 32 | s << 24 | us
+            self.packed.append(packed)
+            self._last = (stamp, packed)
         else:
             self.odd[len(self.lines)] = stamp
             self.packed.append(0)
