@@ -270,12 +270,25 @@ def run(args: argparse.Namespace) -> int:
     collected_at = datetime.now(UTC)
     import tempfile  # the scan's spill files live here, removed on every way out
 
-    with tempfile.TemporaryDirectory(prefix="harvester-iac-observe-") as tmp:
-        scan = _scan(args, tmp, since, until, boot)
-        try:
-            return _observe(args, scan, collected_at, zone, since, until)
-        finally:
-            scan.close()
+    from harvester_iac.observe.logs._spill import SpillError
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="harvester-iac-observe-") as tmp:
+            scan = _scan(args, tmp, since, until, boot)
+            try:
+                return _observe(args, scan, collected_at, zone, since, until)
+            finally:
+                scan.close()
+    except SpillError as exc:
+        raise UsageError(f"cannot write the scan's temporary files: {exc.reason}",
+                         where=os.path.dirname(exc.path) or exc.path,
+                         expected="a writable temporary directory with free space (TMPDIR)") from None
+    except OSError as exc:  # the temporary directory itself
+        if exc.filename is None or not str(exc.filename).startswith(tempfile.gettempdir()):
+            raise
+        raise UsageError(f"cannot use the temporary directory: {exc.strerror or exc}",
+                         where=str(exc.filename),
+                         expected="a writable temporary directory with free space (TMPDIR)") from None
 
 
 def _scan(args: argparse.Namespace, tmp: str, since: datetime | None, until: datetime | None,

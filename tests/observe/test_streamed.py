@@ -274,3 +274,19 @@ def test_placing_runs_of_equal_syslog_stamps_once_gives_every_line_its_resolve_y
     got = [placer.place(n, code) for n in range(1, len(stamps) + 1)]
     assert got == [(None if dt is None else _scan_file.to_us(to_utc(dt, zone)), True)
                    for dt in expected]
+
+
+def test_a_spill_that_cannot_be_written_is_exit_2_naming_the_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from harvester_iac.observe.logs import _spill
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_spill, "open", full, raising=False)
+    paths, _ = _write_logs(tmp_path, 4, 100)
+    assert main(["observe", *map(str, paths), "-o", str(tmp_path / "s.json")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the scan's temporary files: No space left on device" in err
+    assert "Traceback" not in err and not (tmp_path / "s.json").exists()

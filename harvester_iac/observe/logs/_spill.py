@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 from harvester_iac.observe.logs._detect import Detection
 from harvester_iac.observe.logs._event import Event, EventKind
 
-__all__ = ["KINDS", "Spill", "event_of"]
+__all__ = ["KINDS", "Spill", "SpillError", "event_of", "make_event"]
 
 #: Kind codes of the arrays: the index in ``EventKind``.
 KINDS: tuple[EventKind, ...] = tuple(EventKind)
@@ -31,6 +31,19 @@ _CODE = {k: i for i, k in enumerate(KINDS)}
 _NAN = math.nan
 
 Record = tuple[Any, ...]
+
+
+class SpillError(Exception):
+    """The spill file could not be written (a full or read-only temporary directory).
+
+    Not an ``OSError``: the line reader takes those for read errors of the log itself."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"
 
 
 class Spill:
@@ -49,7 +62,10 @@ class Spill:
         self.repeat = array("l")
         self.hosts: list[str] = []
         self._host_ids: dict[str, int] = {}
-        self._fh: BinaryIO | None = open(path, "wb", buffering=1 << 20)
+        try:
+            self._fh: BinaryIO | None = open(path, "wb", buffering=1 << 20)
+        except OSError as exc:
+            raise SpillError(path, exc.strerror or str(exc)) from None
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -69,7 +85,10 @@ class Spill:
         blob = marshal.dumps((raw, det.source, det.host, det.device, det.disk, det.hctl,
                               det.connection, det.session, det.portal, det.iqn, det.volume,
                               det.took_ms, det.expected_ms, det.repeat, det.extra))
-        self._fh.write(blob)
+        try:
+            self._fh.write(blob)
+        except OSError as exc:
+            raise SpillError(self.path, exc.strerror or str(exc)) from None
         self.offsets.append(self.offsets[-1] + len(blob))
         self.lines.append(lineno)
         self.how.append(code[0])
@@ -88,8 +107,11 @@ class Spill:
 
     def close(self) -> None:
         if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+            fh, self._fh = self._fh, None
+            try:
+                fh.close()
+            except OSError as exc:
+                raise SpillError(self.path, exc.strerror or str(exc)) from None
 
     def code(self, i: int) -> tuple[int, int, float | None, bool]:
         mono = self.mono[i]
