@@ -14,12 +14,12 @@ import os
 import sys
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from harvester_iac._commands._times import cli_time
 from harvester_iac.core import UsageError
 from harvester_iac.observe import (
-    Event,
     LonghornState,
     PrometheusMetrics,
     SessionMap,
@@ -27,15 +27,14 @@ from harvester_iac.observe import (
     SourceState,
     SourceStatus,
     TimeWindow,
-    attribute_hosts,
-    build_snapshot,
-    dumps_snapshot,
     format_summary,
-    join_volumes,
     query_prometheus,
     read_iscsiadm,
     write_snapshot,
 )
+
+if TYPE_CHECKING:
+    from harvester_iac.observe.logs._streamed import StreamedScan
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -110,10 +109,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs", type=int, default=2, metavar="N", help="log files scanned in parallel"
     )
     parser.add_argument(
-        "--max-events", type=int, metavar="N",
+        "--max-events", metavar="N|all", default=str(DEFAULT_MAX_EVENTS),
         help="list at most N raw events in the snapshot (each host and kind keeps its "
         "share, first and last included); the summaries still count every event and the "
-        "snapshot says how many were left out (default: all)",
+        f"snapshot says how many were left out (default: {DEFAULT_MAX_EVENTS:,}, which keeps "
+        "the snapshot within what validate reads; 'all' lists every event)",
     )
 
 
@@ -205,12 +205,30 @@ def _check_args(args: argparse.Namespace) -> None:
         raise UsageError(f"--jobs {args.jobs} is out of range", where="--jobs",
                          expected=f"1 to {MAX_JOBS} parallel scanners")
     _check_output(args)
-    if args.max_events is not None and args.max_events < 0:
-        raise UsageError("--max-events must not be negative", where="--max-events",
-                         expected="0 or more")
+    args.max_events = _max_events(str(args.max_events))
     if args.year is not None and not 1970 <= args.year <= 9999:
         raise UsageError(f"year {args.year} out of range", where="--year",
                          expected="a year such as 2025")
+
+
+#: Raw events a snapshot lists unless ``--max-events`` says otherwise. Dense logs hold
+#: hundreds of thousands: listing them all makes a snapshot larger than ``validate``
+#: reads (256 MiB) and slow to read; the summaries count every event either way.
+DEFAULT_MAX_EVENTS = 100_000
+
+
+def _max_events(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"cannot read --max-events {text!r}", where="--max-events",
+                         expected="a count (0 or more) or 'all'") from None
+    if value < 0:
+        raise UsageError("--max-events must not be negative", where="--max-events",
+                         expected="0 or more")
+    return value
 
 
 #: More scanner processes than this only costs memory.
@@ -240,22 +258,6 @@ def _check_output(args: argparse.Namespace) -> None:
                              expected="an output path outside the directories read")
 
 
-def _scan(
-    args: argparse.Namespace, zone_name: str | None, since: datetime | None,
-    until: datetime | None, boot: datetime | None,
-) -> tuple[tuple[Event, ...], tuple[SourceStatus, ...]]:
-    if not args.paths:
-        return (), ()
-    from harvester_iac.observe import ScanOptions, scan_logs
-
-    options = ScanOptions(
-        tz=zone_name, host=None, year=args.year, boot_time=boot, since=since,
-        until=until, jobs=args.jobs, progress=sys.stderr.isatty(),
-    )
-    result = scan_logs(list(args.paths), options)
-    return tuple(result.events), tuple(result.sources)
-
-
 def run(args: argparse.Namespace) -> int:
     _check_args(args)
     zone = _zone(args.tz)
@@ -266,9 +268,46 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--since is after --until", where="--since",
                          expected="a window whose start is before its end")
     collected_at = datetime.now(UTC)
+    import tempfile  # the scan's spill files live here, removed on every way out
 
-    events, sources = _scan(args, args.tz, since, until, boot)
-    all_sources = list(sources)
+    from harvester_iac.observe.logs._spill import SpillError
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="harvester-iac-observe-") as tmp:
+            scan = _scan(args, tmp, since, until, boot)
+            try:
+                return _observe(args, scan, collected_at, zone, since, until)
+            finally:
+                scan.close()
+    except SpillError as exc:
+        raise UsageError(f"cannot write the scan's temporary files: {exc.reason}",
+                         where=os.path.dirname(exc.path) or exc.path,
+                         expected="a writable temporary directory with free space (TMPDIR)") from None
+    except OSError as exc:  # the temporary directory itself
+        if exc.filename is None or not str(exc.filename).startswith(tempfile.gettempdir()):
+            raise
+        raise UsageError(f"cannot use the temporary directory: {exc.strerror or exc}",
+                         where=str(exc.filename),
+                         expected="a writable temporary directory with free space (TMPDIR)") from None
+
+
+def _scan(args: argparse.Namespace, tmp: str, since: datetime | None, until: datetime | None,
+          boot: datetime | None) -> StreamedScan:
+    from harvester_iac.observe import ScanOptions
+    from harvester_iac.observe.logs._streamed import scan_streamed
+
+    options = ScanOptions(
+        tz=args.tz, host=None, year=args.year, boot_time=boot, since=since,
+        until=until, jobs=args.jobs, progress=sys.stderr.isatty(),
+    )
+    return scan_streamed(list(args.paths), options, tmp)
+
+
+def _observe(args: argparse.Namespace, scan: StreamedScan, collected_at: datetime,
+             zone: tzinfo | None, since: datetime | None, until: datetime | None) -> int:
+    from harvester_iac.observe._snapshot import build_streamed_snapshot, iter_snapshot_text
+
+    all_sources = list(scan.sources)
 
     maps: list[SessionMap] = []
     for text in args.iscsiadm:
@@ -290,15 +329,11 @@ def run(args: argparse.Namespace) -> int:
         from harvester_iac.model import HostMatcher, load_inventory
 
         matcher = HostMatcher(load_inventory(args.inventory))
-    events, log_sources = attribute_hosts(
-        events, tuple(all_sources), by_path=by_path, default=default,
+    log_sources = scan.attribute(
+        tuple(all_sources), by_path=by_path, default=default,
         roots=[str(p) for p in args.paths if p.is_dir()], maps=maps, matcher=matcher)
     all_sources = list(log_sources)
-    if maps:
-        for m in maps:
-            events = join_volumes(events, m)
-    else:
-        events = join_volumes(events)
+    scan.join(maps)
 
     longhorn = LonghornState()
     if args.longhorn is not None:
@@ -320,11 +355,11 @@ def run(args: argparse.Namespace) -> int:
         metrics, status = query_prometheus(args.prometheus, token=token)
         all_sources.append(status)
 
-    snapshot = build_snapshot(
+    snapshot = build_streamed_snapshot(
+        scan,
         collected_at=collected_at,
         window=TimeWindow(since=since, until=until),
         sources=tuple(all_sources),
-        events=events,
         sessions=tuple(maps),
         longhorn=longhorn,
         metrics=metrics,
@@ -333,7 +368,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None:
         write_snapshot(snapshot, args.output)
     if args.format == "json":
-        sys.stdout.write(dumps_snapshot(snapshot))
+        sys.stdout.writelines(iter_snapshot_text(snapshot))
     else:
         sys.stdout.write(format_summary(snapshot, tz=zone))
         if args.output is not None:

@@ -9,11 +9,11 @@ events are spread evenly over its time order, its first and its last always amon
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from harvester_iac.observe.logs._event import Event, EventKind
 
-__all__ = ["cap_events"]
+__all__ = ["cap_events", "cap_positions"]
 
 
 def _shares(sizes: list[int], limit: int) -> list[int]:
@@ -49,15 +49,12 @@ def _spread(n: int, k: int) -> list[int]:
     return sorted({round(i * (n - 1) / (k - 1)) for i in range(k)})
 
 
-def cap_events(events: Sequence[Event], limit: int) -> tuple[tuple[Event, ...], int]:
-    """At most ``limit`` of ``events`` (kept in their order) and how many were dropped."""
-    if limit < 0:
-        raise ValueError("limit must be >= 0")
-    if len(events) <= limit:
-        return tuple(events), 0
+def cap_positions(groups_in_order: Iterable[tuple[str, EventKind]], limit: int) -> list[int]:
+    """The positions kept of a list of events given by their (host or "", kind) groups,
+    in order (the list is longer than ``limit``)."""
     groups: dict[tuple[str, EventKind], list[int]] = defaultdict(list)
-    for i, e in enumerate(events):
-        groups[(e.host or "", e.kind)].append(i)
+    for i, key in enumerate(groups_in_order):
+        groups[key].append(i)
     keys = sorted(groups)
     quota = _shares([len(groups[k]) for k in keys], limit)
     kept: list[int] = []
@@ -65,4 +62,14 @@ def cap_events(events: Sequence[Event], limit: int) -> tuple[tuple[Event, ...], 
         members = groups[key]
         kept.extend(members[j] for j in _spread(len(members), q))
     kept.sort()
+    return kept
+
+
+def cap_events(events: Sequence[Event], limit: int) -> tuple[tuple[Event, ...], int]:
+    """At most ``limit`` of ``events`` (kept in their order) and how many were dropped."""
+    if limit < 0:
+        raise ValueError("limit must be >= 0")
+    if len(events) <= limit:
+        return tuple(events), 0
+    kept = cap_positions(((e.host or "", e.kind) for e in events), limit)
     return tuple(events[i] for i in kept), len(events) - len(kept)

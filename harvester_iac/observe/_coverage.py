@@ -125,8 +125,10 @@ def hosts_by_file(events: Iterable[Event]) -> dict[str, set[str]]:
     return out
 
 
-def _log_coverage(sources: Sequence[SourceStatus], events: Sequence[Event]) -> list[Coverage]:
-    hosts_of = hosts_by_file(events)
+def _log_coverage(sources: Sequence[SourceStatus], events: Sequence[Event],
+                  hosts_of: dict[str, set[str]] | None = None) -> list[Coverage]:
+    if hosts_of is None:
+        hosts_of = hosts_by_file(events)
     out = []
     for s in sources:
         if s.kind is not SourceKind.LOG:
@@ -231,8 +233,12 @@ def derive_coverage(
     sessions: Sequence[SessionMap] = (),
     longhorn: LonghornState | None = None,
     metrics: PrometheusMetrics | None = None,
+    hosts_of: dict[str, set[str]] | None = None,
 ) -> tuple[Coverage, ...]:
     """The coverage of a snapshot's parts: one entry per source and scope it covered.
+
+    ``hosts_of`` (the host names each file's events carry) stands in for ``events`` when
+    the caller counted them on the way (a streamed observe).
 
     Snapshots written before coverage existed get theirs from this on load, so the
     answer is the same for old and new files. A snapshot assembled in code with no
@@ -240,7 +246,7 @@ def derive_coverage(
     """
     if not sources:
         return _held(events, longhorn, metrics)
-    out = _log_coverage(sources, events)
+    out = _log_coverage(sources, events, hosts_of)
     out += _iscsiadm_coverage(sessions)
     failed_listings = [s for s in sources if s.kind is SourceKind.ISCSIADM and s.state is not SourceState.OK]
     out += [Coverage(EvidenceKind.ISCSIADM, None, _state(s), s.error, (s.location,)) for s in failed_listings]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from harvester_iac.model._identity import HostMatcher
@@ -33,7 +33,7 @@ from harvester_iac.observe._join import listing_match
 from harvester_iac.observe._source import SourceKind, SourceStatus
 from harvester_iac.observe.logs._event import Event
 
-__all__ = ["attribute_hosts"]
+__all__ = ["attribute_hosts", "decide_host", "host_sources"]
 
 
 def _under(file: str, path: str) -> bool:
@@ -51,24 +51,35 @@ def _folder_host(file: str, roots: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
-def _listing_host(events: Sequence[Event], maps: Sequence[SessionMap]) -> tuple[str, str] | None:
+def _listing_host(events: Iterable[Event], maps: Sequence[SessionMap]) -> tuple[str, str] | None:
+    """The host of the one listing the file's lines match (one pass over the lines)."""
+    first: dict[int, str] = {}  # listing -> how its first matching line ties to it
+    open_maps = [i for i, m in enumerate(maps) if m.host is not None]
+    if not open_maps:
+        return None
+    for e in events:
+        for i in open_maps:
+            if i not in first:
+                via = listing_match(e, maps[i])
+                if via is not None:
+                    first[i] = via
+        if len(first) == len(open_maps):
+            break
     hits: dict[str, str] = {}
-    for m in maps:
-        if m.host is None:
-            continue
-        for e in events:
-            via = listing_match(e, m)
-            if via is not None:
-                hits.setdefault(m.host, f"iscsiadm listing {m.file or '?'} ({via} of host {m.host})")
-                break
+    for i in open_maps:
+        if i in first:
+            m = maps[i]
+            hits.setdefault(m.host or "", f"iscsiadm listing {m.file or '?'} ({first[i]} of host {m.host})")
     if len(hits) == 1:
         return next(iter(hits.items()))
     return None
 
 
-def _decide(file: str, events: Sequence[Event], *, by_path: Sequence[tuple[str, str]],
-            default: str | None, roots: Sequence[str], maps: Sequence[SessionMap],
-            matcher: HostMatcher | None) -> tuple[str, str] | None:
+def decide_host(file: str, hostless: Callable[[], Iterable[Event]], *,
+                by_path: Sequence[tuple[str, str]], default: str | None, roots: Sequence[str],
+                maps: Sequence[SessionMap], matcher: HostMatcher | None) -> tuple[str, str] | None:
+    """The host for ``file``'s host-less lines and how it was found; ``hostless`` gives those
+    lines (read only when the listings must decide)."""
     named = [(h, p) for h, p in by_path if _under(file, p)]
     if named:
         host, path = max(named, key=lambda hp: len(os.path.abspath(hp[1])))  # the nearest wins
@@ -78,7 +89,28 @@ def _decide(file: str, events: Sequence[Event], *, by_path: Sequence[tuple[str, 
     known = matcher.from_path(file) if matcher is not None else None
     if known is not None:
         return known.name, f"{known.via}, an inventory name"
-    return _folder_host(file, roots) or _listing_host(events, maps)
+    return _folder_host(file, roots) or (_listing_host(hostless(), maps) if maps else None)
+
+
+def host_sources(sources: Sequence[SourceStatus], decided: dict[str, tuple[str, str]],
+                 named_of: dict[str, set[str]], hostless_files: set[str]) -> tuple[SourceStatus, ...]:
+    """The sources with ``hosts`` and ``host_from`` set: ``named_of`` are the hosts each
+    file's events carry after attribution, ``hostless_files`` the files with host-less lines."""
+    out_sources = []
+    for s in sources:
+        if s.kind is not SourceKind.LOG:
+            out_sources.append(s)
+            continue
+        named = named_of.get(s.location, set())
+        found = decided.get(s.location)
+        hostless = s.location in hostless_files
+        # a file whose every line names its host keeps those; the assigned host counts only
+        # for files with host-less lines or with no event at all (a quiet file)
+        used = found if found is not None and (hostless or not named) else None
+        hosts = named | ({used[0]} if used else set())
+        out_sources.append(dataclasses.replace(s, hosts=tuple(sorted(hosts)),
+                                               host_from=used[1] if used else None))
+    return tuple(out_sources)
 
 
 def attribute_hosts(
@@ -101,26 +133,12 @@ def attribute_hosts(
         if s.kind is not SourceKind.LOG:
             continue
         without = [e for e in per_file.get(s.location, ()) if e.host is None]
-        found = _decide(s.location, without, by_path=by_path, default=default, roots=roots,
-                        maps=maps, matcher=matcher)
+        found = decide_host(s.location, lambda w=without: w, by_path=by_path,  # type: ignore[misc]
+                            default=default, roots=roots, maps=maps, matcher=matcher)
         if found is not None:
             decided[s.location] = found
     out_events = tuple(
         dataclasses.replace(e, host=decided[e.file][0]) if e.host is None and e.file in decided else e
         for e in events)
-    hosts_of = hosts_by_file(out_events)
-    out_sources = []
-    for s in sources:
-        if s.kind is not SourceKind.LOG:
-            out_sources.append(s)
-            continue
-        named = hosts_of.get(s.location, set())
-        found = decided.get(s.location)
-        hostless = any(e.host is None for e in per_file.get(s.location, ()))
-        # a file whose every line names its host keeps those; the assigned host counts only
-        # for files with host-less lines or with no event at all (a quiet file)
-        used = found if found is not None and (hostless or not named) else None
-        hosts = named | ({used[0]} if used else set())
-        out_sources.append(dataclasses.replace(s, hosts=tuple(sorted(hosts)),
-                                               host_from=used[1] if used else None))
-    return out_events, tuple(out_sources)
+    hostless = {f for f, evs in per_file.items() if any(e.host is None for e in evs)}
+    return out_events, host_sources(sources, decided, hosts_by_file(out_events), hostless)

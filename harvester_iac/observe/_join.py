@@ -36,8 +36,9 @@ from harvester_iac.model._identity import HostMatcher
 from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn
 from harvester_iac.observe._iscsiadm import IscsiSession, SessionMap
 from harvester_iac.observe.logs._event import Event, EventKind
+from harvester_iac.observe.logs._spill import make_event
 
-__all__ = ["join_volumes", "listing_match", "scsi_host_of"]
+__all__ = ["BINDING_KINDS", "Joiner", "join_volumes", "listing_match", "scsi_host_of"]
 
 _SCSI_HOST = re.compile(r"\bscsi ?host ?(\d+)\b")
 
@@ -112,13 +113,15 @@ def _any_in(times: list[datetime], low: datetime, high: datetime, *, right_open:
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Event))
 _VALUES = operator.attrgetter(*_FIELDS)
+_INDEX = {name: i for i, name in enumerate(_FIELDS)}
 
 
 def _with(event: Event, changes: dict[str, Any]) -> Event:
     """``dataclasses.replace`` without its per-call introspection (one per joined event)."""
-    values = dict(zip(_FIELDS, _VALUES(event), strict=True))
-    values.update(changes)
-    return Event(**values)
+    values = list(_VALUES(event))
+    for name, value in changes.items():
+        values[_INDEX[name]] = value
+    return make_event(*values)
 
 
 def _sid(event: Event) -> str | None:
@@ -170,24 +173,27 @@ def listing_match(event: Event, sessions: SessionMap) -> str | None:
     return via if found is not None else None
 
 
-def join_volumes(
-    events: Iterable[Event], sessions: SessionMap | None = None, *, host: str | None = None
-) -> tuple[Event, ...]:
-    """Return the events with ``iqn``, ``volume`` and ``session`` filled where they can be.
+class Joiner:
+    """``join_volumes`` for one event at a time: the bindings are taken from ``events``
+    (all of them, before this join), the rest is decided per event."""
 
-    ``host`` is the host the iscsiadm listing was taken on (default: the host in its
-    shell prompt, if any); listing joins apply only to that host's events (its short name
-    or FQDN too) and to events of unknown host. Log-derived joins apply per host. Without a listing, only the logs
-    and the IQNs the lines name are used.
-    """
-    events = tuple(events)
-    bindings = _Bindings(events)
-    where = host or (sessions.host if sessions is not None else None)
-    listing = sessions.file if sessions is not None and sessions.file else "iscsiadm listing"
-    # the listing's host as the logs may write it: altra.lan is altra (host identity)
-    same_host = HostMatcher.of_names([where]).resolve if where else (lambda _: None)
-    out: list[Event] = []
-    for event in events:
+    def __init__(self, events: Iterable[Event], sessions: SessionMap | None = None, *,
+                 host: str | None = None) -> None:
+        self.bindings = _Bindings(events)
+        self.sessions = sessions
+        self.where = host or (sessions.host if sessions is not None else None)
+        self.listing = sessions.file if sessions is not None and sessions.file else "iscsiadm listing"
+        # the listing's host as the logs may write it: altra.lan is altra (host identity)
+        self.same_host = (HostMatcher.of_names([self.where]).resolve if self.where
+                          else (lambda _: None))
+
+    def __call__(self, event: Event) -> Event:
+        changes = self.changes(event)
+        return _with(event, changes) if changes else event
+
+    def changes(self, event: Event) -> dict[str, str | tuple[tuple[str, str], ...]]:
+        """The fields the join gives ``event`` (empty: it stays as it is)."""
+        bindings, sessions, where = self.bindings, self.sessions, self.where
         changes: dict[str, str | tuple[tuple[str, str], ...]] = {}
         iqn = event.iqn
         how = ""
@@ -199,12 +205,12 @@ def join_volumes(
         if (
             iqn is None
             and sessions is not None
-            and (where is None or event.host is None or same_host(event.host))
+            and (where is None or event.host is None or self.same_host(event.host))
         ):
             found, via = _from_map(event, sessions, bindings)
             if found is not None and found.target is not None:
                 iqn = found.target
-                how = f"{via} in {listing}"
+                how = f"{via} in {self.listing}"
                 if sid is None:
                     changes["session"] = str(found.sid)
                 disk = sessions.device_at(event.hctl) if event.hctl and not event.device else None
@@ -219,5 +225,23 @@ def join_volumes(
                 changes["volume"] = volume
         if how and ("iqn" in changes or "volume" in changes or "device" in changes):
             changes["extra"] = (*event.extra, ("joined_by", how))
-        out.append(_with(event, changes) if changes else event)
-    return tuple(out)
+        return changes
+
+
+#: The kinds ``_Bindings`` reads: a join of the other events needs only these.
+BINDING_KINDS = frozenset({EventKind.SESSION_UP, EventKind.TARGET_SHUTDOWN})
+
+
+def join_volumes(
+    events: Iterable[Event], sessions: SessionMap | None = None, *, host: str | None = None
+) -> tuple[Event, ...]:
+    """Return the events with ``iqn``, ``volume`` and ``session`` filled where they can be.
+
+    ``host`` is the host the iscsiadm listing was taken on (default: the host in its
+    shell prompt, if any); listing joins apply only to that host's events (its short name
+    or FQDN too) and to events of unknown host. Log-derived joins apply per host. Without a listing, only the logs
+    and the IQNs the lines name are used.
+    """
+    events = tuple(events)
+    join = Joiner(events, sessions, host=host)
+    return tuple(join(event) for event in events)

@@ -17,13 +17,13 @@ import os
 import stat
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harvester_iac._json import read_json
 from harvester_iac.core import InputError, Located, SnapshotError, map_foreign_errors, schema_problem
@@ -44,6 +44,9 @@ from harvester_iac.observe._source import SourceKind, SourceState, SourceStatus
 from harvester_iac.observe._summary import Summaries, summarize
 from harvester_iac.observe.logs._event import Event
 from harvester_iac.observe.longhorn._objects import LonghornState
+
+if TYPE_CHECKING:
+    from harvester_iac.observe.logs._streamed import StreamedScan
 
 __all__ = [
     "SNAPSHOT_API_VERSION",
@@ -79,7 +82,8 @@ class HealthSnapshot:
     collected_at: datetime
     window: TimeWindow
     sources: tuple[SourceStatus, ...]
-    events: tuple[Event, ...]
+    #: a tuple, or (a streamed observe) a read-only sequence backed by its spill files
+    events: Sequence[Event]
     sessions: tuple[SessionMap, ...]
     longhorn: LonghornState
     metrics: PrometheusMetrics | None
@@ -131,6 +135,44 @@ def build_snapshot(
         summaries=summaries,
         coverage=coverage,
         events_dropped=dropped,
+    )
+
+
+def build_streamed_snapshot(
+    scan: StreamedScan,
+    *,
+    collected_at: datetime,
+    window: TimeWindow = TimeWindow(),
+    sources: tuple[SourceStatus, ...] = (),
+    sessions: tuple[SessionMap, ...] = (),
+    longhorn: LonghornState | None = None,
+    metrics: PrometheusMetrics | None = None,
+    max_events: int | None = None,
+) -> HealthSnapshot:
+    """:func:`build_snapshot` of a streamed scan (its events attributed and joined): the
+    same snapshot, whose ``events`` are read from the scan's spill files when listed.
+    Valid while the scan's temporary directory exists."""
+    from harvester_iac.observe._cap import cap_positions
+    from harvester_iac.observe.logs._streamed import SpilledEvents
+
+    # a snapshot without sources is judged by the hosts its events name: read them then
+    held = SpilledEvents(scan, range(len(scan))) if not sources else ()
+    coverage = derive_coverage(sources=sources, events=held, sessions=sessions,
+                               longhorn=longhorn, metrics=metrics, hosts_of=scan.named_of)
+    order = scan.order(collected_at)
+    dropped = 0
+    if max_events is not None and len(order) > max_events:
+        if max_events < 0:
+            raise ValueError("limit must be >= 0")
+        kept = cap_positions((scan.host_kind(i) for i in order), max_events)
+        dropped = len(order) - len(kept)
+        order = [order[p] for p in kept]
+    summaries = scan.finish(order, longhorn, event_line_encoder())
+    return HealthSnapshot(
+        collected_at=collected_at, window=window, sources=sources,
+        events=SpilledEvents(scan, order), sessions=sessions,
+        longhorn=longhorn or LonghornState(), metrics=metrics, summaries=summaries,
+        coverage=coverage, events_dropped=dropped,
     )
 
 
@@ -233,14 +275,38 @@ def iter_snapshot_text(snapshot: HealthSnapshot) -> Iterator[str]:
     if not events:
         yield head + "[]" + tail
         return
-    encode = encoder_of(Event)
-    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+    lines = getattr(events, "lines", None)
+    if lines is not None:  # a streamed snapshot: its events are encoded already
+        yield head + "["
+        batch: list[str] = []
+        lead = "\n    "
+        for text in lines():
+            batch.append(text)
+            if len(batch) == _EVENT_BLOCK:
+                yield lead + ",\n    ".join(batch)
+                batch, lead = [], ",\n    "
+        if batch:
+            yield lead + ",\n    ".join(batch)
+        yield "\n  ]" + tail
+        return
+    dumps = event_line_encoder()
     yield head + "["
     for start in range(0, len(events), _EVENT_BLOCK):
         block = events[start:start + _EVENT_BLOCK]
         lead = "\n    " if start == 0 else ",\n    "
-        yield lead + ",\n    ".join(dumps(encode(e)) for e in block)
+        yield lead + ",\n    ".join(map(dumps, block))
     yield "\n  ]" + tail
+
+
+def event_line_encoder() -> Callable[[Event], str]:
+    """One event as its line of the snapshot's event list (compact JSON)."""
+    encode = encoder_of(Event)
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+
+    def line(event: Event) -> str:
+        return dumps(encode(event))
+
+    return line
 
 
 def dumps_snapshot(snapshot: HealthSnapshot) -> str:
@@ -474,7 +540,7 @@ def parse_snapshot(doc: Any, *, file: str = "<snapshot>") -> HealthSnapshot:
     root = Located(doc, file)
     hints = _hints(HealthSnapshot)
     sources = tuple(_decode_source(s) for s in root.require("sources", "a list").items())
-    events = _decode(hints["events"], root.require("events", "a list"))
+    events = _decode(tuple[Event, ...], root.require("events", "a list"))
     sessions = _decode_sessions(root.require("sessions", "a list"))
     longhorn = _decode(LonghornState, root.require("longhorn", "an object"))
     metrics = _decode(hints["metrics"], root.get("metrics"))

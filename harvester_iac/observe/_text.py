@@ -14,6 +14,7 @@ from harvester_iac.observe._coverage import coverage_line
 from harvester_iac.observe._snapshot import HealthSnapshot
 from harvester_iac.observe._source import SourceState
 from harvester_iac.observe._summary import EventCounts
+from harvester_iac.observe.logs._event import Event
 
 __all__ = ["format_summary"]
 
@@ -36,13 +37,23 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return [line(headers), *(line(r) for r in rows)]
 
 
+def _totals(events: Sequence[Event]) -> tuple[int, datetime | None, datetime | None]:
+    """Occurrences, first and last time of the listed events (a streamed snapshot's
+    events count these from their arrays, without rebuilding every event)."""
+    totals = getattr(events, "totals", None)
+    if totals is not None:
+        found: tuple[int, datetime | None, datetime | None] = totals()
+        return found
+    times = [e.time for e in events if e.time is not None]
+    return sum(e.repeat for e in events), min(times, default=None), max(times, default=None)
+
+
 def format_summary(snapshot: HealthSnapshot, *, tz: tzinfo | None = None) -> str:
     """A plain-text report of the snapshot (no colour, fixed-width columns)."""
     s = snapshot
     failed = [x for x in s.sources if x.state is not SourceState.OK]
-    occurrences = sum(e.repeat for e in s.events)
-    times = [e.time for e in s.events if e.time is not None]
-    span = f", {_when(min(times), tz)} .. {_when(max(times), tz)}" if times else ""
+    occurrences, first, last = _totals(s.events)
+    span = f", {_when(first, tz)} .. {_when(last, tz)}" if first is not None else ""
     out = [
         f"Observed {len(s.sources)} sources ({len(s.sources) - len(failed)} ok), "
         f"{len(s.events)} events ({occurrences} occurrences){span}"

@@ -60,7 +60,7 @@ def observed_from_snapshot(snap: HealthSnapshot, *, source: str) -> Observed:
     return Observed(
         source=source, collected_at=snap.collected_at,
         window_start=snap.window.since, window_end=snap.window.until,
-        events=snap.events, longhorn=snap.longhorn,
+        events=tuple(snap.events), longhorn=snap.longhorn,
         metrics=snap.metrics.samples if snap.metrics is not None else (),
         failed_sources=failed, partial_sources=partial, coverage=snap.coverage,
         sessions=snap.sessions, events_dropped=snap.events_dropped,
