@@ -22,6 +22,7 @@ __all__ = [
     "Stamp",
     "epoch",
     "iso",
+    "iso_datetime",
     "level_of",
     "make_datetime",
     "micro",
@@ -130,9 +131,23 @@ def micro(frac: str | None) -> int:
     return int((frac or "0")[:6].ljust(6, "0"))
 
 
+_ZONES: dict[str, timezone | None] = {}
+
+
 def zone_of(text: str | None) -> timezone | None:
     if not text:
         return None
+    try:
+        return _ZONES[text]
+    except KeyError:
+        pass
+    zone = _zone_of(text)
+    if len(_ZONES) < 1024:
+        _ZONES[text] = zone
+    return zone
+
+
+def _zone_of(text: str) -> timezone | None:
     if text in ("Z", "z"):
         return UTC
     sign = -1 if text[0] == "-" else 1
@@ -158,23 +173,30 @@ _ISO = re.compile(
 )
 
 
-def iso(text: str, acc: Acc) -> bool:
-    """Record an ISO-8601/RFC 3339 time; True when it parsed."""
+def iso_datetime(text: str) -> tuple[datetime, bool] | None:
+    """An ISO-8601/RFC 3339 time and whether it has a zone; None when it does not parse."""
     m = _ISO.match(text.strip())
     if m is None:
-        return False
+        return None
     dt = make_datetime(int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]),
                    int(m["s"]), micro(m["frac"]))
     if dt is None:
-        return False
+        return None
     tzname = m["tz"]
     zone = UTC if tzname == "UTC" else zone_of(tzname)
     if zone is not None:
-        acc.aware.append(dt.replace(tzinfo=zone))
-    elif tzname is None:
-        acc.local.append(dt)
-    else:
+        return dt.replace(tzinfo=zone), True
+    if tzname is None:
+        return dt, False
+    return None
+
+
+def iso(text: str, acc: Acc) -> bool:
+    """Record an ISO-8601/RFC 3339 time; True when it parsed."""
+    parsed = iso_datetime(text)
+    if parsed is None:
         return False
+    (acc.aware if parsed[1] else acc.local).append(parsed[0])
     return True
 
 
@@ -187,6 +209,9 @@ def epoch(value: float, acc: Acc) -> None:
         acc.aware.append(datetime.fromtimestamp(value / 1e6, UTC))
 
 
+_EPOCH_TEXT = re.compile(r"\d{9,17}(?:\.\d+)?")
+
+
 def time_value(value: object, acc: Acc) -> None:
     if isinstance(value, bool):
         return
@@ -194,7 +219,7 @@ def time_value(value: object, acc: Acc) -> None:
         epoch(float(value), acc)
     elif isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"\d{9,17}(?:\.\d+)?", text):
+        if _EPOCH_TEXT.fullmatch(text):
             epoch(float(text), acc)
         else:
             iso(text, acc)

@@ -27,6 +27,7 @@ from harvester_iac.observe.logs._envelope_parts import (
     Envelope,
     Stamp,
     iso,
+    iso_datetime,
     level_of,
     make_datetime,
     micro,
@@ -35,7 +36,7 @@ from harvester_iac.observe.logs._envelope_parts import (
 )
 from harvester_iac.observe.logs._envelopes_json import parse_json_text
 
-__all__ = ["Envelope", "Stamp", "parse_envelope", "strip_decorations"]
+__all__ = ["Envelope", "Stamp", "parse_envelope", "parse_envelope_general", "strip_decorations"]
 
 # --------------------------------------------------------------------------- decorations
 
@@ -213,9 +214,18 @@ def _parse_text(text: str, acc: Acc, depth: int) -> None:
     acc.message = text
 
 
+def _may_name_file(text: str) -> bool:
+    """False when ``_PATH_PREFIX`` cannot match: its name part ends at the first ``:``."""
+    colon = text.find(":")
+    if colon < 0:
+        return False
+    head = text[:colon]
+    return ".log" in head or ".txt" in head or "syslog" in head or "messages" in head
+
+
 def _after_path_prefix(text: str, acc: Acc, depth: int) -> bool:
     """Read what follows a file-name prefix (``/var/log/syslog:``, a grep match), if any."""
-    mp = _PATH_PREFIX.match(text)
+    mp = _PATH_PREFIX.match(text) if _may_name_file(text) else None
     if mp is not None and mp.end() < len(text):
         _parse_text(text[mp.end():], acc, depth + 1)
         return True
@@ -288,14 +298,15 @@ def _parse_bracket_led(text: str, acc: Acc, depth: int) -> bool:
 
 
 def _parse_alpha_led(text: str, acc: Acc, depth: int) -> bool:
-    m = _SYSLOG.match(text)
+    dated = text[3:4] == " "  # a month or weekday leads: both are three letters
+    m = _SYSLOG.match(text) if dated else None
     if m is not None:
         acc.fmt("syslog")
         acc.noyear.append((MONTHS[m["mon"].lower()], int(m["day"]), int(m["h"]), int(m["mi"]),
                            int(m["s"]), micro(m["frac"])))
         _syslog_rest(m["rest"] or "", acc, depth)
         return True
-    m = _SHORT_FULL.match(text)
+    m = _SHORT_FULL.match(text) if dated else None
     if m is not None:
         dt = make_datetime(int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]),
                        int(m["s"]), micro(m["frac"]))
@@ -338,8 +349,133 @@ def _parse_alpha_led(text: str, acc: Acc, depth: int) -> bool:
 
 def parse_envelope(line: str) -> Envelope:
     """Peel every envelope off one physical line (decorations included)."""
+    text = line.rstrip()
+    env = _fast_envelope(text) if text[:1].isalnum() else None
+    return env if env is not None else parse_envelope_general(line)
+
+
+def parse_envelope_general(line: str) -> Envelope:
+    """``parse_envelope`` without the fast path: every reader in turn (tests compare the two)."""
     text = strip_decorations(line)
     acc = Acc()
     _parse_text(text, acc, 0)
+    return acc.freeze(text)
+
+
+# --------------------------------------------------------------------------- the fast path
+#
+# Most candidate lines are journalctl's short or short-iso format around a message that is
+# no envelope itself. ``_fast_envelope`` recognizes exactly the lines on which the general
+# readers would take the syslog (or short-iso) branch with a host and an ident, builds the
+# same Envelope without the collector, and hands any message that may be an envelope back
+# to ``_parse_text``. Such lines start with a letter or digit that no paste decoration
+# starts with, so ``strip_decorations`` would only have stripped the line's end.
+
+_IDENT_TAIL = r" (?P<ident>[\w./@-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)"
+_FAST_SYSLOG = re.compile(
+    r"(?P<stamp>(?P<mon>" + MON + r") +(?P<day>\d{1,2}) " + HMS + r"(?:\.(?P<frac>\d+))?)"
+    r" (?P<host>[^ ]+)" + _IDENT_TAIL)
+_FAST_ISO = re.compile(
+    r"(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}:?\d{2})?)"
+    r" (?P<host>[A-Za-z0-9][\w.-]*)" + _IDENT_TAIL)
+
+_STAMPS: dict[str, Stamp] = {}  # a second's stamp serves its every line
+_STAMPS_MAX = 4096
+
+
+def _syslog_stamp(m: re.Match[str]) -> Stamp | None:
+    key = m["stamp"]
+    stamp = _STAMPS.get(key)
+    if stamp is None:
+        month = MONTHS.get(m["mon"].lower())
+        if month is None:  # a case-folded look-alike: the general reader decides
+            return None
+        stamp = Stamp(None, None, (month, int(m["day"]), int(m["h"]), int(m["mi"]), int(m["s"]),
+                                   micro(m["frac"])), None)
+        if len(_STAMPS) >= _STAMPS_MAX:
+            _STAMPS.clear()
+        _STAMPS[key] = stamp
+    return stamp
+
+
+def _iso_stamp(ts: str) -> Stamp:
+    key = "T" + ts
+    stamp = _STAMPS.get(key)
+    if stamp is None:
+        parsed = iso_datetime(ts)
+        if parsed is None:
+            stamp = Stamp()
+        elif parsed[1]:
+            stamp = Stamp(parsed[0], None, None, None)
+        else:
+            stamp = Stamp(None, parsed[0], None, None)
+        if len(_STAMPS) >= _STAMPS_MAX:
+            _STAMPS.clear()
+        _STAMPS[key] = stamp
+    return stamp
+
+
+def _is_bare(text: str) -> bool:
+    """True when ``_parse_text`` would find no envelope in ``text`` (False: it may)."""
+    if not text:
+        return True
+    c = text[0]
+    if c.isalpha():
+        if text[3:4] == " ":
+            return False  # syslog or short-full times lead with a month or weekday
+        if ":" in text[:16] and _DMESG_X.match(text) is not None:
+            return False
+        if c in "IWEF" and text[1:2].isdigit():
+            return False  # klog
+        return 'time="' not in text and not _may_name_file(text)
+    return not (c in "{<[-./" or c.isdigit())
+
+
+def _fast_envelope(text: str) -> Envelope | None:
+    """The Envelope of a journal short/short-iso line, or None: use the general readers."""
+    if text[0].isdigit():
+        m = _FAST_ISO.match(text)
+        if m is None:
+            return None
+        fmt = "short-iso"
+        stamp = _iso_stamp(m["ts"])
+    else:
+        m = _FAST_SYSLOG.match(text)
+        if m is None:
+            return None
+        fmt = "syslog"
+        host = m["host"]
+        if host.endswith(":") or "=" in host or host[0] in "[{\"'":
+            return None  # not a host: the general reader reads the token as an ident
+        found = _syslog_stamp(m)
+        if found is None:
+            return None
+        stamp = found
+    host = m["host"]
+    if len(host) > 255:
+        return None
+    ident = m["ident"]
+    msg = text[m.end():]
+    if msg.startswith(ident + ": "):
+        msg = msg[len(ident) + 2:]
+    if ident == "kernel":
+        if msg.lstrip()[:1] in ("[", "<"):
+            return None  # printk stamps: the general reader records them
+        if msg.startswith(" ") and not msg.startswith("  "):
+            msg = msg[1:]
+        return Envelope(msg, fmt, host, ident, None, stamp, ())
+    if _is_bare(msg):
+        return Envelope(msg, fmt, host, ident, None, stamp, ())
+    acc = Acc()
+    acc.formats.append(fmt)
+    if stamp.noyear is not None:
+        acc.noyear.append(stamp.noyear)
+    elif stamp.aware is not None:
+        acc.aware.append(stamp.aware)
+    elif stamp.local is not None:
+        acc.local.append(stamp.local)
+    acc.host = host
+    acc.program = ident
+    _parse_text(msg, acc, 1)
     return acc.freeze(text)
 

@@ -40,14 +40,17 @@ _FIELD_KEYS = ("took", "expected-duration", "exceeded-duration", "heartbeat-inte
 
 def _meta(obj: dict[str, Any], acc: Acc) -> None:
     """Host, time, level and duration fields of a structured record."""
+    get = obj.get
     for key in _HOST_KEYS:
-        value = obj.get(key)
+        value = get(key)
+        if value is None:
+            continue
         if isinstance(value, dict):
             value = value.get("name") or value.get("hostname")
         if isinstance(value, str):
             acc.set_host(value)
             break
-    kube = obj.get("kubernetes")
+    kube = get("kubernetes")
     if isinstance(kube, dict):
         acc.set_host(kube.get("host"))
     for key in _TIME_KEYS:
@@ -55,14 +58,18 @@ def _meta(obj: dict[str, Any], acc: Acc) -> None:
             time_value(obj[key], acc)
             break
     for key in _LEVEL_KEYS:
-        level = level_of(obj.get(key))
+        value = get(key)
+        if value is None:
+            continue
+        level = level_of(value)
         if level is not None:
             acc.level = level
             break
+    fields = acc.fields
     for key in _FIELD_KEYS:
-        value = obj.get(key)
-        if isinstance(value, str):
-            acc.fields[key] = value
+        value = get(key)
+        if value is not None and isinstance(value, str):
+            fields[key] = value
 
 
 def _journal_message(value: object) -> str:

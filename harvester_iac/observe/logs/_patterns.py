@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from harvester_iac.observe.logs._durations import GO_DURATION
 from harvester_iac.observe.logs._event import EventKind
 
-__all__ = ["PATTERNS", "Pattern", "find_pattern", "literal"]
+__all__ = ["PATTERNS", "Pattern", "find_pattern", "find_row", "literal"]
 
 _CONN = r"(?P<connection>-?\d+:\d+)"
 _HCTL = r"(?P<hctl>\d+:\d+:\d+:\d+)"
@@ -230,12 +230,21 @@ PATTERNS: tuple[Pattern, ...] = (
          note="capnslog; its companion 'server is likely overloaded' is not an event"),
 )
 
+# (guard, regex search, row index): the loop below reads no attributes
+_SEARCH = tuple((p.guard, p.regex.search, i) for i, p in enumerate(PATTERNS))
+
+
+def find_row(message: str) -> tuple[int, re.Match[str]] | None:
+    """The index in ``PATTERNS`` of the first row whose regex occurs in ``message``, with its match."""
+    for guard, search, index in _SEARCH:
+        if guard in message:
+            m = search(message)
+            if m is not None:
+                return index, m
+    return None
+
+
 def find_pattern(message: str) -> tuple[Pattern, re.Match[str]] | None:
     """The first row whose regex occurs in ``message``, with its match."""
-    for pattern in PATTERNS:
-        if pattern.guard not in message:
-            continue
-        m = pattern.regex.search(message)
-        if m is not None:
-            return pattern, m
-    return None
+    hit = find_row(message)
+    return None if hit is None else (PATTERNS[hit[0]], hit[1])
