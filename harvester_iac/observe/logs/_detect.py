@@ -14,11 +14,12 @@ from harvester_iac.observe.logs._durations import parse_go_duration
 from harvester_iac.observe.logs._envelopes import Envelope, Stamp, parse_envelope
 from harvester_iac.observe.logs._event import ETCD_KINDS, EventKind
 from harvester_iac.observe.logs._patterns import PATTERNS, find_row
+from harvester_iac.observe.logs._regex import lazy_regex
 
 __all__ = ["Detection", "detect_line"]
 
-_REPEATED = re.compile(r"^\s*message repeated (?P<n>\d+) times?: \[(?P<inner>.*)$", re.S)
-_SUPPRESSED = re.compile(r":\s*\d+ callbacks suppressed\s*$")
+_REPEATED = lazy_regex(r"^\s*message repeated (?P<n>\d+) times?: \[(?P<inner>.*)$", re.S)
+_SUPPRESSED = lazy_regex(r":\s*\d+ callbacks suppressed\s*$")
 _QUIET = frozenset({"debug", "info"})
 _EXTRA_GROUPS = ("code", "status", "attempts", "peer")
 
@@ -50,7 +51,7 @@ class Detection:
 # (whose info records are no events), and which of ``_EXTRA_GROUPS`` its regex has.
 _ROWS: tuple[tuple[EventKind, str, str, bool, tuple[str, ...]], ...] = tuple(
     (p.kind, p.name, p.program, p.kind in ETCD_KINDS,
-     tuple(g for g in _EXTRA_GROUPS if g in p.regex.groupindex))
+     tuple(g for g in _EXTRA_GROUPS if f"(?P<{g}>" in p.regex.pattern))  # read, not compiled
     for p in PATTERNS
 )
 

@@ -7,9 +7,10 @@ and level helpers here are used by the text and the JSON readers alike.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+
+from harvester_iac.observe.logs._regex import lazy_regex
 
 __all__ = [
     "HMS",
@@ -110,20 +111,21 @@ class Acc:
             self.program = program
 
     def freeze(self, fallback: str) -> Envelope:
-        stamp = Stamp(
-            aware=self.aware[-1] if self.aware else None,
-            local=self.local[-1] if self.local and not self.aware else None,
-            noyear=self.noyear[-1] if self.noyear and not self.aware and not self.local else None,
-            mono=self.mono,
+        aware, local, noyear = self.aware, self.local, self.noyear
+        stamp = Stamp(  # positional: the constructor is a large part of a line's cost
+            aware[-1] if aware else None,
+            local[-1] if local and not aware else None,
+            noyear[-1] if noyear and not aware and not local else None,
+            self.mono,
         )
         return Envelope(
-            message=self.message if self.message is not None else fallback,
-            format=self.formats[0] if self.formats else "bare",
-            host=self.host,
-            program=self.program,
-            level=self.level,
-            stamp=stamp,
-            fields=tuple(self.fields.items()),
+            self.message if self.message is not None else fallback,
+            self.formats[0] if self.formats else "bare",
+            self.host,
+            self.program,
+            self.level,
+            stamp,
+            tuple(self.fields.items()),
         )
 
 
@@ -167,7 +169,7 @@ def make_datetime(y: int, mo: int, d: int, h: int, mi: int, s: int, us: int) -> 
         return None
 
 
-_ISO = re.compile(
+_ISO = lazy_regex(
     r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[T ]" + HMS
     + r"(?:[.,](?P<frac>\d+))?\s?(?P<tz>Z|z|[+-]\d{2}:?\d{2}|UTC)?$"
 )
@@ -209,7 +211,7 @@ def epoch(value: float, acc: Acc) -> None:
         acc.aware.append(datetime.fromtimestamp(value / 1e6, UTC))
 
 
-_EPOCH_TEXT = re.compile(r"\d{9,17}(?:\.\d+)?")
+_EPOCH_TEXT = lazy_regex(r"\d{9,17}(?:\.\d+)?")
 
 
 def time_value(value: object, acc: Acc) -> None:

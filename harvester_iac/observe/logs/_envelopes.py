@@ -35,12 +35,13 @@ from harvester_iac.observe.logs._envelope_parts import (
     zone_of,
 )
 from harvester_iac.observe.logs._envelopes_json import parse_json_text
+from harvester_iac.observe.logs._regex import lazy_regex
 
 __all__ = ["Envelope", "Stamp", "parse_envelope", "parse_envelope_general", "strip_decorations"]
 
 # --------------------------------------------------------------------------- decorations
 
-_DECOR = re.compile(
+_DECOR = lazy_regex(
     r"^(?:[ \t\u00a0\ufeff]+"
     r"|[│┃|](?: |$)"
     r"|>+ ?"
@@ -50,8 +51,8 @@ _DECOR = re.compile(
     r"|\d{1,9}[:-](?=[A-Za-z\[{<])"
     r")"
 )
-_QUOTE_TAIL = re.compile(r"""["'`]\s*[,;)]?\s*$""")
-_PATH_PREFIX = re.compile(
+_QUOTE_TAIL = lazy_regex(r"""["'`]\s*[,;)]?\s*$""")
+_PATH_PREFIX = lazy_regex(
     r"^/?(?:[\w.@+-]+/)*(?:[\w.@+-]+\.(?:log|txt)(?:[.-]\d+)?(?:\.gz)?|syslog(?:\.\d+)?"
     r"|messages(?:[.-]\d+)?|kern\.log(?:\.\d+)?):(?:\d+[:-])?"
 )
@@ -82,7 +83,7 @@ def strip_decorations(line: str) -> str:
 
 # --------------------------------------------------------------------------- kernel prefixes
 
-_KSTAMP = re.compile(
+_KSTAMP = lazy_regex(
     r"^\s*(?:"
     r"\[\s*\+\s*\d+\.\d+\]"  # dmesg -d delta
     r"|\[\s*<\s*[\d.]+>\]"
@@ -116,40 +117,40 @@ def _kernel_prefix(text: str, acc: Acc) -> str:
 
 # --------------------------------------------------------------------------- text envelopes
 
-_IDENT = re.compile(r"^(?P<ident>[\w./@-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)")
+_IDENT = lazy_regex(r"^(?P<ident>[\w./@-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)")
 _SEVERITIES = frozenset(
     {"EMERG", "ALERT", "CRIT", "ERR", "ERROR", "WARNING", "WARN", "NOTICE", "NOTE", "INFO",
      "DEBUG"})
 
-_SYSLOG = re.compile(
+_SYSLOG = lazy_regex(
     r"^(?P<mon>" + MON + r") +(?P<day>\d{1,2}) " + HMS + r"(?:\.(?P<frac>\d+))?"
     r"(?: (?P<rest>.*))?$", re.S)
-_SYSLOG_YEAR = re.compile(
+_SYSLOG_YEAR = lazy_regex(
     r"^(?P<y>\d{4}) (?P<mon>" + MON + r") +(?P<day>\d{1,2}) " + HMS + r"(?:\.(?P<frac>\d+))?"
     r"(?: (?P<rest>.*))?$", re.S)
-_ISO_HEAD = re.compile(
+_ISO_HEAD = lazy_regex(
     r"^(?P<ts>\d{4}-\d{2}-\d{2}(?P<sep>[T ])\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
     r"(?:Z|z|[+-]\d{2}:?\d{2})?)(?: (?P<rest>.*))?$", re.S)
-_SHORT_FULL = re.compile(
+_SHORT_FULL = lazy_regex(
     r"^" + WDAY + r" (?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2}) " + HMS + r"(?:\.(?P<frac>\d+))?"
     r" (?P<tz>[A-Z]{2,5}|[+-]\d{4}) (?P<rest>.*)$", re.S)
-_CAPNSLOG = re.compile(r"^(?P<lvl>[CEWNIDT]) \| (?P<msg>.*)$", re.S)
-_CRI = re.compile(r"^(?:stdout|stderr) [FP] (?P<msg>.*)$", re.S)
-_HOST_IDENT = re.compile(r"^(?P<host>[A-Za-z0-9][\w.-]*) (?P<rest>.*)$", re.S)
-_RFC5424 = re.compile(
+_CAPNSLOG = lazy_regex(r"^(?P<lvl>[CEWNIDT]) \| (?P<msg>.*)$", re.S)
+_CRI = lazy_regex(r"^(?:stdout|stderr) [FP] (?P<msg>.*)$", re.S)
+_HOST_IDENT = lazy_regex(r"^(?P<host>[A-Za-z0-9][\w.-]*) (?P<rest>.*)$", re.S)
+_RFC5424 = lazy_regex(
     r"^<\d{1,3}>1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)"
     r" ?(?P<msg>.*)$", re.S)
-_PRI = re.compile(r"^<\d{1,3}>")
-_DMESG_X = re.compile(
+_PRI = lazy_regex(r"^<\d{1,3}>")
+_DMESG_X = lazy_regex(
     r"^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\s*:"
     r"\s*(?P<lvl>emerg|alert|crit|err|warn|notice|info|debug)\s*: ?", re.I)
-_KLOG = re.compile(
+_KLOG = lazy_regex(
     r"^(?P<lvl>[IWEF])(?P<mo>\d{2})(?P<day>\d{2}) " + HMS + r"\.(?P<frac>\d+)\s+\d+ "
     r"[^\]\s]+\] (?P<msg>.*)$", re.S)
-_LOGRUS_TIME = re.compile(r'(?:^|\s)time="(?P<t>[^"]*)"')
-_LOGRUS_LEVEL = re.compile(r"(?:^|\s)level=(?P<l>\w+)")
-_PROC = re.compile(r"^\[(?P<proc>[A-Za-z][\w.:-]*)\] (?P<rest>.*)$", re.S)
-_JOURNAL_SEP = re.compile(r"^-- (?:Boot [0-9a-f]+|Logs begin at|Journal begins at|No entries|Reboot)")
+_LOGRUS_TIME = lazy_regex(r'(?:^|\s)time="(?P<t>[^"]*)"')
+_LOGRUS_LEVEL = lazy_regex(r"(?:^|\s)level=(?P<l>\w+)")
+_PROC = lazy_regex(r"^\[(?P<proc>[A-Za-z][\w.:-]*)\] (?P<rest>.*)$", re.S)
+_JOURNAL_SEP = lazy_regex(r"^-- (?:Boot [0-9a-f]+|Logs begin at|Journal begins at|No entries|Reboot)")
 
 
 def _syslog_rest(rest: str, acc: Acc, depth: int, *, host_required: bool = True) -> None:
@@ -372,10 +373,10 @@ def parse_envelope_general(line: str) -> Envelope:
 # starts with, so ``strip_decorations`` would only have stripped the line's end.
 
 _IDENT_TAIL = r" (?P<ident>[\w./@-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)"
-_FAST_SYSLOG = re.compile(
+_FAST_SYSLOG = lazy_regex(
     r"(?P<stamp>(?P<mon>" + MON + r") +(?P<day>\d{1,2}) " + HMS + r"(?:\.(?P<frac>\d+))?)"
     r" (?P<host>[^ ]+)" + _IDENT_TAIL)
-_FAST_ISO = re.compile(
+_FAST_ISO = lazy_regex(
     r"(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}:?\d{2})?)"
     r" (?P<host>[A-Za-z0-9][\w.-]*)" + _IDENT_TAIL)
 

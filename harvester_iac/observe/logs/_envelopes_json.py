@@ -10,11 +10,11 @@ not valid JSON (cut by a terminal, a pager, a search excerpt) is salvaged field 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from harvester_iac.observe.logs._envelope_parts import MAX_DEPTH, Acc, epoch, level_of, time_value
+from harvester_iac.observe.logs._regex import lazy_regex
 
 __all__ = ["parse_json_text"]
 
@@ -145,11 +145,11 @@ def _merge(acc: Acc, inner: Acc) -> None:
     acc.message = inner.message
 
 
-_J_MSG = re.compile(r'"(?P<k>msg|message|MESSAGE|log)"\s*:\s*"(?P<v>(?:[^"\\]|\\.)*)')
-_J_STR = re.compile(
+_J_MSG = lazy_regex(r'"(?P<k>msg|message|MESSAGE|log)"\s*:\s*"(?P<v>(?:[^"\\]|\\.)*)')
+_J_STR = lazy_regex(
     r'"(?P<k>level|ts|time|took|expected-duration|exceeded-duration|_HOSTNAME|'
     r'SYSLOG_IDENTIFIER|__REALTIME_TIMESTAMP|_TRANSPORT)"\s*:\s*"(?P<v>[^"\\]*)"')
-_J_NUM_TS = re.compile(r'"ts"\s*:\s*(?P<v>\d+(?:\.\d+)?)')
+_J_NUM_TS = lazy_regex(r'"ts"\s*:\s*(?P<v>\d+(?:\.\d+)?)')
 
 
 def _unescape(value: str) -> str:
