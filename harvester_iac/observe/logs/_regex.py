@@ -37,6 +37,9 @@ class _LazyRegex:
             self.sub = compiled.sub
         return getattr(compiled, name)
 
+    def __reduce__(self) -> tuple[type[_LazyRegex], tuple[str, int]]:  # pickled as its source
+        return _LazyRegex, (self.pattern, self._flags)
+
     def __repr__(self) -> str:
         return f"lazy_regex({self.pattern!r})"
 
