@@ -9,9 +9,9 @@ not valid JSON (cut by a terminal, a pager, a search excerpt) is salvaged field 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from harvester_iac.observe.logs._envelope_parts import MAX_DEPTH, Acc, epoch, level_of, time_value
 from harvester_iac.observe.logs._regex import lazy_regex
@@ -20,13 +20,21 @@ __all__ = ["parse_json_text"]
 
 TextParser = Callable[[str, Acc, int], None]
 
-_DECODER = json.JSONDecoder()
+if TYPE_CHECKING:
+    import json
+
+
+@cache
+def _decoder() -> json.JSONDecoder:
+    import json  # on the first JSON record: a scan of plain syslog never needs it
+
+    return json.JSONDecoder()
 
 
 def _loads(text: str) -> Any:
     """The JSON value at the start of ``text`` (trailing ``,`` etc. ignored), else None."""
     try:
-        return _DECODER.raw_decode(text)[0]
+        return _decoder().raw_decode(text)[0]
     except (ValueError, RecursionError):
         return None
 
@@ -155,7 +163,7 @@ _J_NUM_TS = lazy_regex(r'"ts"\s*:\s*(?P<v>\d+(?:\.\d+)?)')
 def _unescape(value: str) -> str:
     value = value.rstrip("\\") if (len(value) - len(value.rstrip("\\"))) % 2 else value
     try:
-        out = json.loads(f'"{value}"')
+        out = _decoder().decode(f'"{value}"')
     except ValueError:
         return value
     return out if isinstance(out, str) else value
