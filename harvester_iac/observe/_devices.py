@@ -6,15 +6,15 @@ listing a target IQN; these helpers bring each to the one form the joins compare
 
 from __future__ import annotations
 
-import re
+from harvester_iac.observe.logs._regex import lazy_regex
 
 __all__ = ["LONGHORN_IQN_PREFIX", "base_disk", "longhorn_volume_from_iqn", "normalize_portal"]
 
 #: Longhorn's tgt frontend names every target ``iqn.2019-10.io.longhorn:<volume>``.
 LONGHORN_IQN_PREFIX = "iqn.2019-10.io.longhorn:"
 
-_PARTITIONED = re.compile(r"^((?:sd|vd|xvd|hd)[a-z]+)\d+$")
-_P_PARTITION = re.compile(r"^([a-z]+\d+(?:n\d+)?)p\d+$")
+_PARTITIONED = lazy_regex(r"^((?:sd|vd|xvd|hd)[a-z]+)\d+$")
+_P_PARTITION = lazy_regex(r"^([a-z]+\d+(?:n\d+)?)p\d+$")
 
 
 def base_disk(device: str) -> str:

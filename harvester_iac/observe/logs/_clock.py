@@ -9,10 +9,8 @@ told by a line that carries both a wall time and a printk stamp.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from harvester_iac.core import UsageError
 
@@ -25,6 +23,8 @@ def load_zone(name: str | None) -> tzinfo:
     """The IANA zone ``name`` (UTC when None); a bad name is a usage error."""
     if name is None:
         return UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only --tz needs it: keep start-up short
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -109,5 +109,7 @@ def boot_from_hints(hints: Sequence[tuple[datetime, float]]) -> datetime | None:
     """Boot time (UTC) from ``(wall_time_utc, seconds_since_boot)`` pairs: their median."""
     if not hints:
         return None
+    import statistics  # a dozen milliseconds to import; only boot-relative dmesg needs it
+
     offsets = [wall.timestamp() - mono for wall, mono in hints]
     return datetime.fromtimestamp(statistics.median(offsets), UTC)

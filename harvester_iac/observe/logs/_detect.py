@@ -13,12 +13,13 @@ from harvester_iac.observe._devices import base_disk, longhorn_volume_from_iqn, 
 from harvester_iac.observe.logs._durations import parse_go_duration
 from harvester_iac.observe.logs._envelopes import Envelope, Stamp, parse_envelope
 from harvester_iac.observe.logs._event import ETCD_KINDS, EventKind
-from harvester_iac.observe.logs._patterns import find_pattern
+from harvester_iac.observe.logs._patterns import PATTERNS, find_row
+from harvester_iac.observe.logs._regex import lazy_regex
 
 __all__ = ["Detection", "detect_line"]
 
-_REPEATED = re.compile(r"^\s*message repeated (?P<n>\d+) times?: \[(?P<inner>.*)$", re.S)
-_SUPPRESSED = re.compile(r":\s*\d+ callbacks suppressed\s*$")
+_REPEATED = lazy_regex(r"^\s*message repeated (?P<n>\d+) times?: \[(?P<inner>.*)$", re.S)
+_SUPPRESSED = lazy_regex(r":\s*\d+ callbacks suppressed\s*$")
 _QUIET = frozenset({"debug", "info"})
 _EXTRA_GROUPS = ("code", "status", "attempts", "peer")
 
@@ -46,6 +47,13 @@ class Detection:
     extra: tuple[tuple[str, str], ...] = ()
 
 
+# Per row, what ``_detect`` needs of it: kind, name, program, whether it is an etcd kind
+# (whose info records are no events), and which of ``_EXTRA_GROUPS`` its regex has.
+_ROWS: tuple[tuple[EventKind, str, str, bool, tuple[str, ...]], ...] = tuple(
+    (p.kind, p.name, p.program, p.kind in ETCD_KINDS,
+     tuple(g for g in _EXTRA_GROUPS if f"(?P<{g}>" in p.regex.pattern))  # read, not compiled
+    for p in PATTERNS
+)
 
 
 def _detect(env: Envelope) -> Detection | None:
@@ -59,46 +67,53 @@ def _detect(env: Envelope) -> Detection | None:
             message = message[:-1].rstrip()
     if "callbacks suppressed" in message and _SUPPRESSED.search(message):
         return None
-    hit = find_pattern(message)
+    hit = find_row(message)
     if hit is None:
         return None
-    pattern, m = hit
-    if pattern.kind in ETCD_KINDS and env.level in _QUIET:
+    index, m = hit
+    kind, name, program, etcd, extra_groups = _ROWS[index]
+    if etcd and env.level in _QUIET:
         return None  # an info record is never an event
     groups = m.groupdict()
-    device = groups.get("device")
-    iqn = groups.get("iqn")
-    portal = groups.get("portal")
-    took = groups.get("took") or env.field("took")
-    expected = groups.get("expected") or env.field("expected-duration")
-    extra: list[tuple[str, str]] = [("pattern", pattern.name)]
-    for name in _EXTRA_GROUPS:
-        value = groups.get(name)
+    get = groups.get
+    device = get("device")
+    iqn = get("iqn")
+    portal = get("portal")
+    field = env.field if env.fields else _no_field
+    took = get("took") or field("took")
+    expected = get("expected") or field("expected-duration")
+    extra: list[tuple[str, str]] = [("pattern", name)]
+    for group in extra_groups:
+        value = get(group)
         if value:
-            extra.append((name, value))
-    exceeded = groups.get("exceeded") or env.field("exceeded-duration")
-    exceeded_ms = parse_go_duration(exceeded)
+            extra.append((group, value))
+    exceeded = get("exceeded") or field("exceeded-duration")
+    exceeded_ms = parse_go_duration(exceeded) if exceeded else None
     if exceeded_ms is not None:
         extra.append(("exceeded_ms", f"{exceeded_ms:g}"))
     return Detection(
-        kind=pattern.kind,
-        pattern=pattern.name,
-        source=env.program or pattern.program,
-        host=env.host,
-        stamp=env.stamp,
-        device=device or None,
-        disk=base_disk(device) if device else None,
-        hctl=groups.get("hctl") or None,
-        connection=groups.get("connection") or None,
-        session=groups.get("session") or None,
-        portal=normalize_portal(portal) if portal else None,
-        iqn=iqn or None,
-        volume=longhorn_volume_from_iqn(iqn),
-        took_ms=parse_go_duration(took),
-        expected_ms=parse_go_duration(expected),
-        repeat=repeat,
-        extra=tuple(extra),
+        kind,
+        name,
+        env.program or program,
+        env.host,
+        env.stamp,
+        device or None,
+        base_disk(device) if device else None,
+        get("hctl") or None,
+        get("connection") or None,
+        get("session") or None,
+        normalize_portal(portal) if portal else None,
+        iqn or None,
+        longhorn_volume_from_iqn(iqn) if iqn else None,
+        parse_go_duration(took) if took else None,
+        parse_go_duration(expected) if expected else None,
+        repeat,
+        tuple(extra),
     )
+
+
+def _no_field(name: str) -> str | None:
+    return None
 
 
 def detect_line(line: str) -> tuple[Envelope, Detection | None]:

@@ -7,9 +7,10 @@ and level helpers here are used by the text and the JSON readers alike.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+
+from harvester_iac.observe.logs._regex import lazy_regex
 
 __all__ = [
     "HMS",
@@ -22,6 +23,7 @@ __all__ = [
     "Stamp",
     "epoch",
     "iso",
+    "iso_datetime",
     "level_of",
     "make_datetime",
     "micro",
@@ -109,20 +111,21 @@ class Acc:
             self.program = program
 
     def freeze(self, fallback: str) -> Envelope:
-        stamp = Stamp(
-            aware=self.aware[-1] if self.aware else None,
-            local=self.local[-1] if self.local and not self.aware else None,
-            noyear=self.noyear[-1] if self.noyear and not self.aware and not self.local else None,
-            mono=self.mono,
+        aware, local, noyear = self.aware, self.local, self.noyear
+        stamp = Stamp(  # positional: the constructor is a large part of a line's cost
+            aware[-1] if aware else None,
+            local[-1] if local and not aware else None,
+            noyear[-1] if noyear and not aware and not local else None,
+            self.mono,
         )
         return Envelope(
-            message=self.message if self.message is not None else fallback,
-            format=self.formats[0] if self.formats else "bare",
-            host=self.host,
-            program=self.program,
-            level=self.level,
-            stamp=stamp,
-            fields=tuple(self.fields.items()),
+            self.message if self.message is not None else fallback,
+            self.formats[0] if self.formats else "bare",
+            self.host,
+            self.program,
+            self.level,
+            stamp,
+            tuple(self.fields.items()),
         )
 
 
@@ -130,9 +133,23 @@ def micro(frac: str | None) -> int:
     return int((frac or "0")[:6].ljust(6, "0"))
 
 
+_ZONES: dict[str, timezone | None] = {}
+
+
 def zone_of(text: str | None) -> timezone | None:
     if not text:
         return None
+    try:
+        return _ZONES[text]
+    except KeyError:
+        pass
+    zone = _zone_of(text)
+    if len(_ZONES) < 1024:
+        _ZONES[text] = zone
+    return zone
+
+
+def _zone_of(text: str) -> timezone | None:
     if text in ("Z", "z"):
         return UTC
     sign = -1 if text[0] == "-" else 1
@@ -152,29 +169,36 @@ def make_datetime(y: int, mo: int, d: int, h: int, mi: int, s: int, us: int) -> 
         return None
 
 
-_ISO = re.compile(
+_ISO = lazy_regex(
     r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[T ]" + HMS
     + r"(?:[.,](?P<frac>\d+))?\s?(?P<tz>Z|z|[+-]\d{2}:?\d{2}|UTC)?$"
 )
 
 
-def iso(text: str, acc: Acc) -> bool:
-    """Record an ISO-8601/RFC 3339 time; True when it parsed."""
+def iso_datetime(text: str) -> tuple[datetime, bool] | None:
+    """An ISO-8601/RFC 3339 time and whether it has a zone; None when it does not parse."""
     m = _ISO.match(text.strip())
     if m is None:
-        return False
+        return None
     dt = make_datetime(int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]),
                    int(m["s"]), micro(m["frac"]))
     if dt is None:
-        return False
+        return None
     tzname = m["tz"]
     zone = UTC if tzname == "UTC" else zone_of(tzname)
     if zone is not None:
-        acc.aware.append(dt.replace(tzinfo=zone))
-    elif tzname is None:
-        acc.local.append(dt)
-    else:
+        return dt.replace(tzinfo=zone), True
+    if tzname is None:
+        return dt, False
+    return None
+
+
+def iso(text: str, acc: Acc) -> bool:
+    """Record an ISO-8601/RFC 3339 time; True when it parsed."""
+    parsed = iso_datetime(text)
+    if parsed is None:
         return False
+    (acc.aware if parsed[1] else acc.local).append(parsed[0])
     return True
 
 
@@ -187,6 +211,9 @@ def epoch(value: float, acc: Acc) -> None:
         acc.aware.append(datetime.fromtimestamp(value / 1e6, UTC))
 
 
+_EPOCH_TEXT = lazy_regex(r"\d{9,17}(?:\.\d+)?")
+
+
 def time_value(value: object, acc: Acc) -> None:
     if isinstance(value, bool):
         return
@@ -194,7 +221,7 @@ def time_value(value: object, acc: Acc) -> None:
         epoch(float(value), acc)
     elif isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"\d{9,17}(?:\.\d+)?", text):
+        if _EPOCH_TEXT.fullmatch(text):
             epoch(float(text), acc)
         else:
             iso(text, acc)

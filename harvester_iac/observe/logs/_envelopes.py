@@ -27,6 +27,7 @@ from harvester_iac.observe.logs._envelope_parts import (
     Envelope,
     Stamp,
     iso,
+    iso_datetime,
     level_of,
     make_datetime,
     micro,
@@ -34,12 +35,13 @@ from harvester_iac.observe.logs._envelope_parts import (
     zone_of,
 )
 from harvester_iac.observe.logs._envelopes_json import parse_json_text
+from harvester_iac.observe.logs._regex import lazy_regex
 
-__all__ = ["Envelope", "Stamp", "parse_envelope", "strip_decorations"]
+__all__ = ["Envelope", "Stamp", "parse_envelope", "parse_envelope_general", "strip_decorations"]
 
 # --------------------------------------------------------------------------- decorations
 
-_DECOR = re.compile(
+_DECOR = lazy_regex(
     r"^(?:[ \t\u00a0\ufeff]+"
     r"|[│┃|](?: |$)"
     r"|>+ ?"
@@ -49,8 +51,8 @@ _DECOR = re.compile(
     r"|\d{1,9}[:-](?=[A-Za-z\[{<])"
     r")"
 )
-_QUOTE_TAIL = re.compile(r"""["'`]\s*[,;)]?\s*$""")
-_PATH_PREFIX = re.compile(
+_QUOTE_TAIL = lazy_regex(r"""["'`]\s*[,;)]?\s*$""")
+_PATH_PREFIX = lazy_regex(
     r"^/?(?:[\w.@+-]+/)*(?:[\w.@+-]+\.(?:log|txt)(?:[.-]\d+)?(?:\.gz)?|syslog(?:\.\d+)?"
     r"|messages(?:[.-]\d+)?|kern\.log(?:\.\d+)?):(?:\d+[:-])?"
 )
@@ -81,7 +83,7 @@ def strip_decorations(line: str) -> str:
 
 # --------------------------------------------------------------------------- kernel prefixes
 
-_KSTAMP = re.compile(
+_KSTAMP = lazy_regex(
     r"^\s*(?:"
     r"\[\s*\+\s*\d+\.\d+\]"  # dmesg -d delta
     r"|\[\s*<\s*[\d.]+>\]"
@@ -115,40 +117,40 @@ def _kernel_prefix(text: str, acc: Acc) -> str:
 
 # --------------------------------------------------------------------------- text envelopes
 
-_IDENT = re.compile(r"^(?P<ident>[\w./@-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)")
+_IDENT = lazy_regex(r"^(?P<ident>[\w./@-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)")
 _SEVERITIES = frozenset(
     {"EMERG", "ALERT", "CRIT", "ERR", "ERROR", "WARNING", "WARN", "NOTICE", "NOTE", "INFO",
      "DEBUG"})
 
-_SYSLOG = re.compile(
+_SYSLOG = lazy_regex(
     r"^(?P<mon>" + MON + r") +(?P<day>\d{1,2}) " + HMS + r"(?:\.(?P<frac>\d+))?"
     r"(?: (?P<rest>.*))?$", re.S)
-_SYSLOG_YEAR = re.compile(
+_SYSLOG_YEAR = lazy_regex(
     r"^(?P<y>\d{4}) (?P<mon>" + MON + r") +(?P<day>\d{1,2}) " + HMS + r"(?:\.(?P<frac>\d+))?"
     r"(?: (?P<rest>.*))?$", re.S)
-_ISO_HEAD = re.compile(
+_ISO_HEAD = lazy_regex(
     r"^(?P<ts>\d{4}-\d{2}-\d{2}(?P<sep>[T ])\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
     r"(?:Z|z|[+-]\d{2}:?\d{2})?)(?: (?P<rest>.*))?$", re.S)
-_SHORT_FULL = re.compile(
+_SHORT_FULL = lazy_regex(
     r"^" + WDAY + r" (?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2}) " + HMS + r"(?:\.(?P<frac>\d+))?"
     r" (?P<tz>[A-Z]{2,5}|[+-]\d{4}) (?P<rest>.*)$", re.S)
-_CAPNSLOG = re.compile(r"^(?P<lvl>[CEWNIDT]) \| (?P<msg>.*)$", re.S)
-_CRI = re.compile(r"^(?:stdout|stderr) [FP] (?P<msg>.*)$", re.S)
-_HOST_IDENT = re.compile(r"^(?P<host>[A-Za-z0-9][\w.-]*) (?P<rest>.*)$", re.S)
-_RFC5424 = re.compile(
+_CAPNSLOG = lazy_regex(r"^(?P<lvl>[CEWNIDT]) \| (?P<msg>.*)$", re.S)
+_CRI = lazy_regex(r"^(?:stdout|stderr) [FP] (?P<msg>.*)$", re.S)
+_HOST_IDENT = lazy_regex(r"^(?P<host>[A-Za-z0-9][\w.-]*) (?P<rest>.*)$", re.S)
+_RFC5424 = lazy_regex(
     r"^<\d{1,3}>1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)"
     r" ?(?P<msg>.*)$", re.S)
-_PRI = re.compile(r"^<\d{1,3}>")
-_DMESG_X = re.compile(
+_PRI = lazy_regex(r"^<\d{1,3}>")
+_DMESG_X = lazy_regex(
     r"^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\s*:"
     r"\s*(?P<lvl>emerg|alert|crit|err|warn|notice|info|debug)\s*: ?", re.I)
-_KLOG = re.compile(
+_KLOG = lazy_regex(
     r"^(?P<lvl>[IWEF])(?P<mo>\d{2})(?P<day>\d{2}) " + HMS + r"\.(?P<frac>\d+)\s+\d+ "
     r"[^\]\s]+\] (?P<msg>.*)$", re.S)
-_LOGRUS_TIME = re.compile(r'(?:^|\s)time="(?P<t>[^"]*)"')
-_LOGRUS_LEVEL = re.compile(r"(?:^|\s)level=(?P<l>\w+)")
-_PROC = re.compile(r"^\[(?P<proc>[A-Za-z][\w.:-]*)\] (?P<rest>.*)$", re.S)
-_JOURNAL_SEP = re.compile(r"^-- (?:Boot [0-9a-f]+|Logs begin at|Journal begins at|No entries|Reboot)")
+_LOGRUS_TIME = lazy_regex(r'(?:^|\s)time="(?P<t>[^"]*)"')
+_LOGRUS_LEVEL = lazy_regex(r"(?:^|\s)level=(?P<l>\w+)")
+_PROC = lazy_regex(r"^\[(?P<proc>[A-Za-z][\w.:-]*)\] (?P<rest>.*)$", re.S)
+_JOURNAL_SEP = lazy_regex(r"^-- (?:Boot [0-9a-f]+|Logs begin at|Journal begins at|No entries|Reboot)")
 
 
 def _syslog_rest(rest: str, acc: Acc, depth: int, *, host_required: bool = True) -> None:
@@ -213,9 +215,18 @@ def _parse_text(text: str, acc: Acc, depth: int) -> None:
     acc.message = text
 
 
+def _may_name_file(text: str) -> bool:
+    """False when ``_PATH_PREFIX`` cannot match: its name part ends at the first ``:``."""
+    colon = text.find(":")
+    if colon < 0:
+        return False
+    head = text[:colon]
+    return ".log" in head or ".txt" in head or "syslog" in head or "messages" in head
+
+
 def _after_path_prefix(text: str, acc: Acc, depth: int) -> bool:
     """Read what follows a file-name prefix (``/var/log/syslog:``, a grep match), if any."""
-    mp = _PATH_PREFIX.match(text)
+    mp = _PATH_PREFIX.match(text) if _may_name_file(text) else None
     if mp is not None and mp.end() < len(text):
         _parse_text(text[mp.end():], acc, depth + 1)
         return True
@@ -288,14 +299,15 @@ def _parse_bracket_led(text: str, acc: Acc, depth: int) -> bool:
 
 
 def _parse_alpha_led(text: str, acc: Acc, depth: int) -> bool:
-    m = _SYSLOG.match(text)
+    dated = text[3:4] == " "  # a month or weekday leads: both are three letters
+    m = _SYSLOG.match(text) if dated else None
     if m is not None:
         acc.fmt("syslog")
         acc.noyear.append((MONTHS[m["mon"].lower()], int(m["day"]), int(m["h"]), int(m["mi"]),
                            int(m["s"]), micro(m["frac"])))
         _syslog_rest(m["rest"] or "", acc, depth)
         return True
-    m = _SHORT_FULL.match(text)
+    m = _SHORT_FULL.match(text) if dated else None
     if m is not None:
         dt = make_datetime(int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]),
                        int(m["s"]), micro(m["frac"]))
@@ -338,8 +350,133 @@ def _parse_alpha_led(text: str, acc: Acc, depth: int) -> bool:
 
 def parse_envelope(line: str) -> Envelope:
     """Peel every envelope off one physical line (decorations included)."""
+    text = line.rstrip()
+    env = _fast_envelope(text) if text[:1].isalnum() else None
+    return env if env is not None else parse_envelope_general(line)
+
+
+def parse_envelope_general(line: str) -> Envelope:
+    """``parse_envelope`` without the fast path: every reader in turn (tests compare the two)."""
     text = strip_decorations(line)
     acc = Acc()
     _parse_text(text, acc, 0)
+    return acc.freeze(text)
+
+
+# --------------------------------------------------------------------------- the fast path
+#
+# Most candidate lines are journalctl's short or short-iso format around a message that is
+# no envelope itself. ``_fast_envelope`` recognizes exactly the lines on which the general
+# readers would take the syslog (or short-iso) branch with a host and an ident, builds the
+# same Envelope without the collector, and hands any message that may be an envelope back
+# to ``_parse_text``. Such lines start with a letter or digit that no paste decoration
+# starts with, so ``strip_decorations`` would only have stripped the line's end.
+
+_IDENT_TAIL = r" (?P<ident>[\w./@-]+?)(?:\[(?P<pid>\d+)\])?:(?: |$)"
+_FAST_SYSLOG = lazy_regex(
+    r"(?P<stamp>(?P<mon>" + MON + r") +(?P<day>\d{1,2}) " + HMS + r"(?:\.(?P<frac>\d+))?)"
+    r" (?P<host>[^ ]+)" + _IDENT_TAIL)
+_FAST_ISO = lazy_regex(
+    r"(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}:?\d{2})?)"
+    r" (?P<host>[A-Za-z0-9][\w.-]*)" + _IDENT_TAIL)
+
+_STAMPS: dict[str, Stamp] = {}  # a second's stamp serves its every line
+_STAMPS_MAX = 4096
+
+
+def _syslog_stamp(m: re.Match[str]) -> Stamp | None:
+    key = m["stamp"]
+    stamp = _STAMPS.get(key)
+    if stamp is None:
+        month = MONTHS.get(m["mon"].lower())
+        if month is None:  # a case-folded look-alike: the general reader decides
+            return None
+        stamp = Stamp(None, None, (month, int(m["day"]), int(m["h"]), int(m["mi"]), int(m["s"]),
+                                   micro(m["frac"])), None)
+        if len(_STAMPS) >= _STAMPS_MAX:
+            _STAMPS.clear()
+        _STAMPS[key] = stamp
+    return stamp
+
+
+def _iso_stamp(ts: str) -> Stamp:
+    key = "T" + ts
+    stamp = _STAMPS.get(key)
+    if stamp is None:
+        parsed = iso_datetime(ts)
+        if parsed is None:
+            stamp = Stamp()
+        elif parsed[1]:
+            stamp = Stamp(parsed[0], None, None, None)
+        else:
+            stamp = Stamp(None, parsed[0], None, None)
+        if len(_STAMPS) >= _STAMPS_MAX:
+            _STAMPS.clear()
+        _STAMPS[key] = stamp
+    return stamp
+
+
+def _is_bare(text: str) -> bool:
+    """True when ``_parse_text`` would find no envelope in ``text`` (False: it may)."""
+    if not text:
+        return True
+    c = text[0]
+    if c.isalpha():
+        if text[3:4] == " ":
+            return False  # syslog or short-full times lead with a month or weekday
+        if ":" in text[:16] and _DMESG_X.match(text) is not None:
+            return False
+        if c in "IWEF" and text[1:2].isdigit():
+            return False  # klog
+        return 'time="' not in text and not _may_name_file(text)
+    return not (c in "{<[-./" or c.isdigit())
+
+
+def _fast_envelope(text: str) -> Envelope | None:
+    """The Envelope of a journal short/short-iso line, or None: use the general readers."""
+    if text[0].isdigit():
+        m = _FAST_ISO.match(text)
+        if m is None:
+            return None
+        fmt = "short-iso"
+        stamp = _iso_stamp(m["ts"])
+    else:
+        m = _FAST_SYSLOG.match(text)
+        if m is None:
+            return None
+        fmt = "syslog"
+        host = m["host"]
+        if host.endswith(":") or "=" in host or host[0] in "[{\"'":
+            return None  # not a host: the general reader reads the token as an ident
+        found = _syslog_stamp(m)
+        if found is None:
+            return None
+        stamp = found
+    host = m["host"]
+    if len(host) > 255:
+        return None
+    ident = m["ident"]
+    msg = text[m.end():]
+    if msg.startswith(ident + ": "):
+        msg = msg[len(ident) + 2:]
+    if ident == "kernel":
+        if msg.lstrip()[:1] in ("[", "<"):
+            return None  # printk stamps: the general reader records them
+        if msg.startswith(" ") and not msg.startswith("  "):
+            msg = msg[1:]
+        return Envelope(msg, fmt, host, ident, None, stamp, ())
+    if _is_bare(msg):
+        return Envelope(msg, fmt, host, ident, None, stamp, ())
+    acc = Acc()
+    acc.formats.append(fmt)
+    if stamp.noyear is not None:
+        acc.noyear.append(stamp.noyear)
+    elif stamp.aware is not None:
+        acc.aware.append(stamp.aware)
+    elif stamp.local is not None:
+        acc.local.append(stamp.local)
+    acc.host = host
+    acc.program = ident
+    _parse_text(msg, acc, 1)
     return acc.freeze(text)
 

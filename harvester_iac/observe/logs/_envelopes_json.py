@@ -9,24 +9,32 @@ not valid JSON (cut by a terminal, a pager, a search excerpt) is salvaged field 
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from harvester_iac.observe.logs._envelope_parts import MAX_DEPTH, Acc, epoch, level_of, time_value
+from harvester_iac.observe.logs._regex import lazy_regex
 
 __all__ = ["parse_json_text"]
 
 TextParser = Callable[[str, Acc, int], None]
 
-_DECODER = json.JSONDecoder()
+if TYPE_CHECKING:
+    import json
+
+
+@cache
+def _decoder() -> json.JSONDecoder:
+    import json  # on the first JSON record: a scan of plain syslog never needs it
+
+    return json.JSONDecoder()
 
 
 def _loads(text: str) -> Any:
     """The JSON value at the start of ``text`` (trailing ``,`` etc. ignored), else None."""
     try:
-        return _DECODER.raw_decode(text)[0]
+        return _decoder().raw_decode(text)[0]
     except (ValueError, RecursionError):
         return None
 
@@ -40,14 +48,17 @@ _FIELD_KEYS = ("took", "expected-duration", "exceeded-duration", "heartbeat-inte
 
 def _meta(obj: dict[str, Any], acc: Acc) -> None:
     """Host, time, level and duration fields of a structured record."""
+    get = obj.get
     for key in _HOST_KEYS:
-        value = obj.get(key)
+        value = get(key)
+        if value is None:
+            continue
         if isinstance(value, dict):
             value = value.get("name") or value.get("hostname")
         if isinstance(value, str):
             acc.set_host(value)
             break
-    kube = obj.get("kubernetes")
+    kube = get("kubernetes")
     if isinstance(kube, dict):
         acc.set_host(kube.get("host"))
     for key in _TIME_KEYS:
@@ -55,14 +66,18 @@ def _meta(obj: dict[str, Any], acc: Acc) -> None:
             time_value(obj[key], acc)
             break
     for key in _LEVEL_KEYS:
-        level = level_of(obj.get(key))
+        value = get(key)
+        if value is None:
+            continue
+        level = level_of(value)
         if level is not None:
             acc.level = level
             break
+    fields = acc.fields
     for key in _FIELD_KEYS:
-        value = obj.get(key)
-        if isinstance(value, str):
-            acc.fields[key] = value
+        value = get(key)
+        if value is not None and isinstance(value, str):
+            fields[key] = value
 
 
 def _journal_message(value: object) -> str:
@@ -138,17 +153,17 @@ def _merge(acc: Acc, inner: Acc) -> None:
     acc.message = inner.message
 
 
-_J_MSG = re.compile(r'"(?P<k>msg|message|MESSAGE|log)"\s*:\s*"(?P<v>(?:[^"\\]|\\.)*)')
-_J_STR = re.compile(
+_J_MSG = lazy_regex(r'"(?P<k>msg|message|MESSAGE|log)"\s*:\s*"(?P<v>(?:[^"\\]|\\.)*)')
+_J_STR = lazy_regex(
     r'"(?P<k>level|ts|time|took|expected-duration|exceeded-duration|_HOSTNAME|'
     r'SYSLOG_IDENTIFIER|__REALTIME_TIMESTAMP|_TRANSPORT)"\s*:\s*"(?P<v>[^"\\]*)"')
-_J_NUM_TS = re.compile(r'"ts"\s*:\s*(?P<v>\d+(?:\.\d+)?)')
+_J_NUM_TS = lazy_regex(r'"ts"\s*:\s*(?P<v>\d+(?:\.\d+)?)')
 
 
 def _unescape(value: str) -> str:
     value = value.rstrip("\\") if (len(value) - len(value.rstrip("\\"))) % 2 else value
     try:
-        out = json.loads(f'"{value}"')
+        out = _decoder().decode(f'"{value}"')
     except ValueError:
         return value
     return out if isinstance(out, str) else value
