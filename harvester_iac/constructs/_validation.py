@@ -57,9 +57,15 @@ def add_findings_validation(
     *,
     fail_on: Severity | None = Severity.ERROR,
 ) -> FindingsValidation:
-    """Register ``produce`` on ``scope`` as a cdktf validation; returns it for ``findings_of``."""
+    """Register ``produce`` on ``scope`` as a cdktf validation; returns it for ``findings_of``.
+
+    With ``fail_on=None`` the validation can never fail, so cdktf is not handed it (that
+    would cost four Node.js round trips and a callback for an empty answer); its findings
+    are still reported through ``findings_of``.
+    """
     validation = FindingsValidation(produce, fail_on=fail_on)
-    scope.node.add_validation(validation)
+    if fail_on is not None:
+        scope.node.add_validation(validation)
     registry, _ = child_path(scope, "validation")
     registry.validations.append(validation)
     return validation

@@ -160,7 +160,7 @@ def synth_to(
     target = staging.target
     return SynthResult(
         outdir=target,
-        stacks={s.node.id: target / "stacks" / s.node.id / "cdk.tf.json" for s in stacks},
+        stacks={s.stack_id: target / "stacks" / s.stack_id / "cdk.tf.json" for s in stacks},
         findings=findings, removed=landed.removed, left_alone=landed.left_alone, templates=report)
 
 
