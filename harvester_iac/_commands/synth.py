@@ -134,6 +134,16 @@ def _pure_work(args: argparse.Namespace, observed: Path | None) -> _PureResult:
 #: The worker's niceness: Node.js starting up is the critical path, the worker fills idle CPU.
 NICE = 10
 
+#: Pure modules the stacks import, loaded by the main thread while the ``cdk-prestart``
+#: thread waits for Node.js to load cdktf (the GIL is free then). Most of the stacks'
+#: own import time is building these dataclasses; done here, it is off the critical path.
+PRELOAD = (
+    "harvester_iac.constructs.providers._harvester_types",
+    "harvester_iac.constructs.providers._kubernetes_types",
+    "harvester_iac.render._longhorn",
+    "harvester_iac.model._load",
+)
+
 
 def run(args: argparse.Namespace) -> int:
     observed = _observed(args.observed)
@@ -142,6 +152,8 @@ def run(args: argparse.Namespace) -> int:
     prestart.ready.wait()
     try:
         inventory, findings, terraform = work.result()
+        for name in PRELOAD:
+            importlib.import_module(name)
     finally:
         stacks = prestart.module()
     validators = (stacks.findings_validator(findings),) if findings is not None else stacks.DEFAULT_VALIDATORS
