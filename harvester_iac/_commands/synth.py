@@ -126,8 +126,13 @@ def _pure_work(args: argparse.Namespace, observed: Path | None) -> _PureResult:
 
     adopts = any(d.managed for h in inventory.hosts for d in h.disks)
     probe = RunningProbe(terraform_binary()) if adopts else None
-    evidence = load_observed(observed) if observed else None
-    findings = open_findings(validate(inventory, observed=evidence))
+    try:
+        evidence = load_observed(observed) if observed else None
+        findings = open_findings(validate(inventory, observed=evidence))
+    except BaseException:
+        if probe is not None:  # reap it: the error is what synth reports
+            probe.result()
+        raise
     return _PureResult(inventory, findings, probe.result() if probe is not None else None)
 
 
