@@ -6,8 +6,9 @@ almost nothing, and each command pays only for what it uses.
 
 The one style of declaring a public API: a package lists ``__all__``; an eager package
 imports its names from private modules, a lazy one (top level, ``core``, ``model``, ``observe``,
-``report``) imports them under ``TYPE_CHECKING`` for the type checker and maps each to its
-module here. ``tests/test_exported_members.py`` holds every package to it.
+``report``, ``render``, ``constructs``, ``constructs.providers``) imports them under
+``TYPE_CHECKING`` for the type checker and maps each to its module here.
+``tests/test_exported_members.py`` holds every package to it.
 """
 
 from __future__ import annotations

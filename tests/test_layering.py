@@ -63,3 +63,15 @@ def test_core_uses_the_standard_library_only() -> None:
             top = name.split(".")[0]
             assert top in sys.stdlib_module_names or top == "__future__" or name.startswith("harvester_iac.core"), (
                 f"{path.relative_to(PACKAGE)} imports {name}")
+
+
+def test_what_synth_preloads_needs_no_cdk_runtime() -> None:
+    """``harvester-iac synth`` imports these on its main thread while another thread starts
+    Node.js: one that imported the CDK runtime would wait for that thread instead."""
+    from harvester_iac._commands.synth import PRELOAD
+
+    code = (f"import importlib, sys\nfor m in {PRELOAD!r}: importlib.import_module(m)\n"
+            f"bad = sorted(m for m in {CDK_RUNTIME!r} if m in sys.modules)\n"
+            "print(bad); raise SystemExit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

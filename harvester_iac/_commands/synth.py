@@ -16,12 +16,13 @@ import sys
 import threading
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from harvester_iac._commands._worker import Worker
 from harvester_iac.core import ConstructError, InputError, UsageError
 
 if TYPE_CHECKING:
+    from harvester_iac._terraform_version import VersionProbe
     from harvester_iac.core import Finding
     from harvester_iac.model import Inventory
 
@@ -100,24 +101,53 @@ def _observed(path: str | None) -> Path | None:
     return p
 
 
-def _pure_work(args: argparse.Namespace, observed: Path | None) -> tuple[Inventory, tuple[Finding, ...] | None]:
-    """Load the inventory and run the policy gate (``None`` with ``--no-validate``).
+class _PureResult(NamedTuple):
+    inventory: Inventory
+    #: The policy gate's open findings; ``None`` with ``--no-validate``.
+    findings: tuple[Finding, ...] | None
+    #: ``terraform version`` for the import-block check, when a host adopts its Longhorn Node.
+    terraform: VersionProbe | None
+
+
+def _pure_work(args: argparse.Namespace, observed: Path | None) -> _PureResult:
+    """Load the inventory, probe ``terraform version`` and run the policy gate.
 
     Runs in the worker process; the inventory and the open findings (evidence included)
     come back by pickle, which needs only the model's and core's types in the parent, not
-    the YAML, schema and policy machinery. The evidence is read here only, once.
+    the YAML, schema and policy machinery. The evidence is read here only, once. The
+    Terraform probe (a subprocess) runs while the gate does, and is only started when a
+    stack will ask for it (validations on, a managed disk, so an import block).
     """
     inventory = _inventory(args.inventory)
     if args.no_validate:
-        return inventory, None
+        return _PureResult(inventory, None, None)
+    from harvester_iac._terraform_version import RunningProbe, terraform_binary
     from harvester_iac.policy import load_observed, open_findings, validate
 
-    evidence = load_observed(observed) if observed else None
-    return inventory, open_findings(validate(inventory, observed=evidence))
+    adopts = any(d.managed for h in inventory.hosts for d in h.disks)
+    probe = RunningProbe(terraform_binary()) if adopts else None
+    try:
+        evidence = load_observed(observed) if observed else None
+        findings = open_findings(validate(inventory, observed=evidence))
+    except BaseException:
+        if probe is not None:  # reap it: the error is what synth reports
+            probe.result()
+        raise
+    return _PureResult(inventory, findings, probe.result() if probe is not None else None)
 
 
 #: The worker's niceness: Node.js starting up is the critical path, the worker fills idle CPU.
 NICE = 10
+
+#: Pure modules the stacks import, loaded by the main thread while the ``cdk-prestart``
+#: thread waits for Node.js to load cdktf (the GIL is free then). Most of the stacks'
+#: own import time is building these dataclasses; done here, it is off the critical path.
+PRELOAD = (
+    "harvester_iac.constructs.providers._harvester_types",
+    "harvester_iac.constructs.providers._kubernetes_types",
+    "harvester_iac.render._longhorn",
+    "harvester_iac.model._load",
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,13 +156,16 @@ def run(args: argparse.Namespace) -> int:
     prestart = _Prestart("harvester_iac.stacks")
     prestart.ready.wait()
     try:
-        inventory, findings = work.result()
+        inventory, findings, terraform = work.result()
+        for name in PRELOAD:
+            importlib.import_module(name)
     finally:
         stacks = prestart.module()
     validators = (stacks.findings_validator(findings),) if findings is not None else stacks.DEFAULT_VALIDATORS
     try:
         result = stacks.synth_to(inventory, args.out, observed=observed, validators=validators,
-                                 skip_validation=args.no_validate, templates_dir=args.templates_dir)
+                                 skip_validation=args.no_validate, templates_dir=args.templates_dir,
+                                 terraform_probe=terraform)
     except stacks.SynthBlocked as exc:
         for f in exc.findings:
             sys.stderr.write(f"{f}\n")

@@ -3,36 +3,74 @@
 L2 constructs take ``(scope, id, *, props=XxxProps(...))``, validate their props at
 construction (``ConstructError`` naming the prop and value) and build the typed L1
 resources of ``harvester_iac.constructs.providers``. They read ``model`` objects, never YAML.
-Importing this package starts the CDK runtime (``harvester_iac.cdk``).
+Names load on first use (PEP 562): reading one starts the CDK runtime (``harvester_iac.cdk``),
+while the providers' argument types (``providers/_harvester_types``, ``_kubernetes_types``)
+and ``providers.schemas`` import without it.
 """
 
-from harvester_iac.constructs._host import (
-    HarvesterHost,
-    HarvesterHostProps,
-    LonghornDisk,
-    LonghornDiskProps,
-)
-from harvester_iac.constructs._refs import Catalog, ImageRef, NetworkRef, StorageClassRef
-from harvester_iac.constructs._storage import LonghornStorageClass, LonghornStorageClassProps
-from harvester_iac.constructs._validation import (
-    FindingsValidation,
-    TerraformVersionCheck,
-    add_findings_validation,
-    findings_of,
-    require_terraform_for_imports,
-    skip_terraform_check,
-    start_terraform_check,
-)
-from harvester_iac.constructs._vm import (
-    ControlPlane,
-    ControlPlaneProps,
-    MasterVm,
-    MasterVmProps,
-    RootVolume,
-    RootVolumeProps,
-    vm_resource,
-)
-from harvester_iac.core import Finding, Severity  # re-exported: the one finding vocabulary
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from harvester_iac._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from harvester_iac.constructs._host import (
+        HarvesterHost,
+        HarvesterHostProps,
+        LonghornDisk,
+        LonghornDiskProps,
+    )
+    from harvester_iac.constructs._refs import Catalog, ImageRef, NetworkRef, StorageClassRef
+    from harvester_iac.constructs._storage import LonghornStorageClass, LonghornStorageClassProps
+    from harvester_iac.constructs._validation import (
+        FindingsValidation,
+        TerraformVersionCheck,
+        add_findings_validation,
+        findings_of,
+        require_terraform_for_imports,
+        skip_terraform_check,
+        start_terraform_check,
+    )
+    from harvester_iac.constructs._vm import (
+        ControlPlane,
+        ControlPlaneProps,
+        MasterVm,
+        MasterVmProps,
+        RootVolume,
+        RootVolumeProps,
+        vm_resource,
+    )
+    from harvester_iac.core import Finding, Severity  # re-exported: the one finding vocabulary
+
+_HOME: dict[str, str] = {
+    "Catalog": "harvester_iac.constructs._refs",
+    "ControlPlane": "harvester_iac.constructs._vm",
+    "ControlPlaneProps": "harvester_iac.constructs._vm",
+    "Finding": "harvester_iac.core",
+    "FindingsValidation": "harvester_iac.constructs._validation",
+    "HarvesterHost": "harvester_iac.constructs._host",
+    "HarvesterHostProps": "harvester_iac.constructs._host",
+    "ImageRef": "harvester_iac.constructs._refs",
+    "LonghornDisk": "harvester_iac.constructs._host",
+    "LonghornDiskProps": "harvester_iac.constructs._host",
+    "LonghornStorageClass": "harvester_iac.constructs._storage",
+    "LonghornStorageClassProps": "harvester_iac.constructs._storage",
+    "MasterVm": "harvester_iac.constructs._vm",
+    "MasterVmProps": "harvester_iac.constructs._vm",
+    "NetworkRef": "harvester_iac.constructs._refs",
+    "RootVolume": "harvester_iac.constructs._vm",
+    "RootVolumeProps": "harvester_iac.constructs._vm",
+    "Severity": "harvester_iac.core",
+    "StorageClassRef": "harvester_iac.constructs._refs",
+    "TerraformVersionCheck": "harvester_iac.constructs._validation",
+    "add_findings_validation": "harvester_iac.constructs._validation",
+    "findings_of": "harvester_iac.constructs._validation",
+    "require_terraform_for_imports": "harvester_iac.constructs._validation",
+    "skip_terraform_check": "harvester_iac.constructs._validation",
+    "start_terraform_check": "harvester_iac.constructs._validation",
+    "vm_resource": "harvester_iac.constructs._vm",
+}
 
 __all__ = [
     "Catalog",
@@ -62,3 +100,5 @@ __all__ = [
     "start_terraform_check",
     "vm_resource",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

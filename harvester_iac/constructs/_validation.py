@@ -10,13 +10,11 @@ Each function runs at most once per stack.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
+from harvester_iac._terraform_version import VersionProbe, probe_version, terraform_binary
 from harvester_iac.cdk import Construct, implements_validation
 from harvester_iac.constructs.providers._base import child_path
 from harvester_iac.core import Finding, Severity
@@ -59,9 +57,15 @@ def add_findings_validation(
     *,
     fail_on: Severity | None = Severity.ERROR,
 ) -> FindingsValidation:
-    """Register ``produce`` on ``scope`` as a cdktf validation; returns it for ``findings_of``."""
+    """Register ``produce`` on ``scope`` as a cdktf validation; returns it for ``findings_of``.
+
+    With ``fail_on=None`` the validation can never fail, so cdktf is not handed it (that
+    would cost four Node.js round trips and a callback for an empty answer); its findings
+    are still reported through ``findings_of``.
+    """
     validation = FindingsValidation(produce, fail_on=fail_on)
-    scope.node.add_validation(validation)
+    if fail_on is not None:
+        scope.node.add_validation(validation)
     registry, _ = child_path(scope, "validation")
     registry.validations.append(validation)
     return validation
@@ -79,44 +83,43 @@ _TERRAFORM_CHECK = "terraform-version"
 class TerraformVersionCheck:
     """Whether the Terraform (or OpenTofu) on this machine reads ``import`` blocks (>= 1.5).
 
-    ``<binary> version`` starts on a thread when the first import block is declared, so it
-    runs while the rest of the stack is composed; ``findings`` waits for it. The binary is
-    ``TERRAFORM_BINARY_NAME`` (``tofu`` for OpenTofu), as for cdktf. A machine without it
-    (a synth-only CI job) gets an informational finding, not a failed synth: Terraform
-    itself refuses import blocks it cannot read when it plans.
+    ``<binary> version`` starts when the first import block is declared, so it runs while
+    the rest of the stack is composed; ``findings`` waits for it. ``harvester-iac synth``
+    runs the probe earlier, in its worker, and hands the finished ``probe`` in (used when
+    it asked the same binary). The binary is ``TERRAFORM_BINARY_NAME`` (``tofu`` for
+    OpenTofu), as for cdktf. A machine without it (a synth-only CI job) gets an
+    informational finding, not a failed synth: Terraform itself refuses import blocks it
+    cannot read when it plans.
     """
 
     MINIMUM = (1, 5)
 
-    def __init__(self) -> None:
-        self.binary = os.environ.get("TERRAFORM_BINARY_NAME") or "terraform"
-        self._output: str | None = None
-        self._error: str | None = None
-        self._thread = threading.Thread(target=self._run, name="terraform-version", daemon=True)
-        self._thread.start()
+    def __init__(self, probe: VersionProbe | None = None) -> None:
+        self.binary = terraform_binary()
+        self._probe = probe if probe is not None and probe.binary == self.binary else None
+        self._thread: threading.Thread | None = None
+        if self._probe is None:
+            self._thread = threading.Thread(target=self._run, name="terraform-version", daemon=True)
+            self._thread.start()
 
     def _run(self) -> None:
-        path = shutil.which(self.binary)
-        if path is None:
-            return
-        env = dict(os.environ, CHECKPOINT_DISABLE="1")  # no upgrade check over the network
-        try:
-            proc = subprocess.run([path, "version"], capture_output=True, text=True, env=env,
-                                  timeout=60, check=False)
-        except (OSError, subprocess.SubprocessError) as exc:
-            self._error = str(exc)
-            return
-        self._output = proc.stdout
+        self._probe = probe_version(self.binary)
+
+    def _result(self) -> VersionProbe:
+        if self._thread is not None:
+            self._thread.join()
+        assert self._probe is not None
+        return self._probe
 
     def findings(self) -> Iterator[Finding]:
-        self._thread.join()
+        probe = self._result()
         source = "terraform-version"
-        if self._output is None:
-            reason = self._error or f"{self.binary} is not on PATH"
+        if probe.output is None:
+            reason = probe.error or f"{self.binary} is not on PATH"
             yield Finding(severity=Severity.INFO, rule=source, message=(
                 f"import blocks need Terraform or OpenTofu >= 1.5; not checked here ({reason})"))
             return
-        m = re.search(r"(\d+)\.(\d+)\.(\d+)", self._output)
+        m = re.search(r"(\d+)\.(\d+)\.(\d+)", probe.output)
         if m is None:
             yield Finding(severity=Severity.WARNING, rule=source, message=(
                 f"could not read the version of {self.binary} from `{self.binary} version`"))
@@ -126,13 +129,14 @@ class TerraformVersionCheck:
                 "Longhorn Node); use Terraform or OpenTofu >= 1.5"))
 
 
-def start_terraform_check(scope: Construct) -> TerraformVersionCheck | None:
-    """Start the ``TerraformVersionCheck`` of ``scope``'s stack, once; ``None`` when it was
-    already started (or switched off). The caller reports its findings."""
+def start_terraform_check(scope: Construct, probe: VersionProbe | None = None) -> TerraformVersionCheck | None:
+    """Start the ``TerraformVersionCheck`` of ``scope``'s stack, once (with ``probe``, an
+    already finished one); ``None`` when it was already started (or switched off). The
+    caller reports its findings."""
     registry, _ = child_path(scope, "validation")
     if _TERRAFORM_CHECK in registry.singletons:
         return None
-    check = TerraformVersionCheck()
+    check = TerraformVersionCheck(probe)
     registry.singletons[_TERRAFORM_CHECK] = check
     return check
 

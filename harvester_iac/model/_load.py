@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harvester_iac._yaml import load_yaml, read_text
 from harvester_iac.core import (
     SETTING_NAMES,
     InventoryError,
@@ -78,6 +77,8 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def load_inventory(path: str | Path) -> Inventory:
     """Load and check an inventory file; raise ``InventoryError`` naming file:line:col."""
+    from harvester_iac._yaml import read_text  # YAML only where text is read: check_inventory needs none
+
     text = read_text(path, error=InventoryError)
     return parse_inventory(text, file=str(path))
 
@@ -95,6 +96,8 @@ def default_inventory() -> Inventory:
 
 
 def parse_inventory(text: str, *, file: str = "<inventory>", _schema: bool = True) -> Inventory:
+    from harvester_iac._yaml import load_yaml
+
     doc = load_yaml(text, file=file, error=InventoryError)
     if not isinstance(doc.value, dict):
         raise InventoryError("the document is not a mapping", file=file, where=doc.place(()),

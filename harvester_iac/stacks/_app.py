@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harvester_iac._terraform_version import VersionProbe
 from harvester_iac.cdk import App, JSIIError
 from harvester_iac.constructs import Finding, Severity
 from harvester_iac.core import ConstructError, InputError, SynthBlocked
@@ -66,10 +67,13 @@ def build_app(
     observed: Path | None = None,
     fail_on: Severity | None = Severity.ERROR,
     skip_validation: bool = False,
+    terraform_probe: VersionProbe | None = None,
 ) -> tuple[App, tuple[HarvesterStack, ...]]:
     """An ``App`` with one ``HarvesterStack`` per cluster of ``inventory``.
 
     ``outdir`` defaults to cdktf's own choice (``CDKTF_OUTDIR``, else ``cdktf.out``).
+    ``terraform_probe`` is a finished ``terraform version`` for the import-block check
+    (``HarvesterStackProps.terraform_probe``).
     """
     groups = cluster_stacks(inventory)
     if len(groups) > 1:
@@ -83,7 +87,8 @@ def build_app(
     stacks = tuple(
         HarvesterStack(app, name, props=HarvesterStackProps(
             inventory=inventory, hosts=hosts, include_unpinned_vms=len(groups) == 1,
-            validators=validators, observed=observed, fail_on=fail_on, validate=not skip_validation))
+            validators=validators, observed=observed, fail_on=fail_on, validate=not skip_validation,
+            terraform_probe=terraform_probe))
         for name, hosts in groups)
     return app, stacks
 
@@ -116,6 +121,7 @@ def synth_to(
     fail_on: Severity | None = Severity.ERROR,
     skip_validation: bool = False,
     templates_dir: str | os.PathLike[str] | None = None,
+    terraform_probe: VersionProbe | None = None,
 ) -> SynthResult:
     """Synthesize ``inventory`` into ``out`` (``stacks/<stack>/cdk.tf.json`` + ``manifest.json``),
     and with ``templates_dir`` render its manifests there, all outputs of the run together.
@@ -133,7 +139,8 @@ def synth_to(
     plan = None
     try:
         app, stacks = build_app(inventory, outdir=str(staging.path), validators=validators,
-                                observed=observed, fail_on=fail_on, skip_validation=skip_validation)
+                                observed=observed, fail_on=fail_on, skip_validation=skip_validation,
+                                terraform_probe=terraform_probe)
         findings = tuple(f for s in stacks for f in s.findings)
         blocking = _blocking(findings, fail_on)
         if blocking:
@@ -153,7 +160,7 @@ def synth_to(
     target = staging.target
     return SynthResult(
         outdir=target,
-        stacks={s.node.id: target / "stacks" / s.node.id / "cdk.tf.json" for s in stacks},
+        stacks={s.stack_id: target / "stacks" / s.stack_id / "cdk.tf.json" for s in stacks},
         findings=findings, removed=landed.removed, left_alone=landed.left_alone, templates=report)
 
 

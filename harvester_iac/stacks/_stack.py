@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from harvester_iac._terraform_version import VersionProbe
 from harvester_iac.cdk import Construct
 from harvester_iac.constructs import (
     Catalog,
@@ -73,6 +74,9 @@ class HarvesterStackProps:
     fail_on: Severity | None = Severity.ERROR
     #: Register validations at all; false (``--no-validate``) also skips probing Terraform.
     validate: bool = True
+    #: ``terraform version`` already run (``harvester-iac synth`` runs it in its worker);
+    #: default: the stack runs it when its hosts adopt Longhorn Nodes.
+    terraform_probe: VersionProbe | None = None
 
 
 def _path_expr(path: str) -> str:
@@ -121,7 +125,7 @@ class HarvesterStack(AttributeStack):
             # the hosts will adopt their Longhorn Nodes (import blocks): start the Terraform
             # version probe now, so it runs while the rest of the stack is composed; its
             # findings join the stack's one validation (each validation is 4 jsii round trips)
-            self._terraform_check = start_terraform_check(self)
+            self._terraform_check = start_terraform_check(self, props.terraform_probe)
         kubeconfig, context = next(iter(clusters)) if clusters else (None, None)
         self.harvester = HarvesterProvider(self, "harvester", config=HarvesterProviderConfig(
             kubeconfig=_path_expr(kubeconfig) if kubeconfig else None, kubecontext=context))

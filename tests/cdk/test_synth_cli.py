@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from harvester_iac._terraform_version import RunningProbe, VersionProbe, probe_version
 from harvester_iac.cli import main
+from harvester_iac.constructs import TerraformVersionCheck
 from harvester_iac.model import default_inventory
 from harvester_iac.render import render_inventory
 from tests.cdk.conftest import ROOT
@@ -144,3 +146,22 @@ def test_no_validate_skips_the_terraform_probe_too(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("TERRAFORM_BINARY_NAME", str(_fake_binary(tmp_path, "terraform", "Terraform v1.2.0")))
     assert main(["synth", "--out", str(tmp_path / "o"), "--no-validate"]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("output", ["Terraform v1.4.7", "OpenTofu v1.8.3", "no version here", None])
+def test_a_probe_run_in_the_worker_gives_the_stacks_own_findings(
+        output: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """synth runs ``terraform version`` in its worker; the stack would run the same itself."""
+    binary = _fake_binary(tmp_path, "terraform", output) if output else tmp_path / "missing"
+    monkeypatch.setenv("TERRAFORM_BINARY_NAME", str(binary))
+    handed_in = TerraformVersionCheck(RunningProbe(str(binary)).result())
+    assert list(handed_in.findings()) == list(TerraformVersionCheck().findings())
+    assert list(TerraformVersionCheck(probe_version()).findings()) == list(handed_in.findings())
+
+
+def test_a_probe_of_another_binary_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = _fake_binary(tmp_path, "terraform", "Terraform v1.4.7")
+    monkeypatch.setenv("TERRAFORM_BINARY_NAME", str(old))
+    other = VersionProbe(binary="tofu", output="OpenTofu v1.8.3")
+    (finding,) = TerraformVersionCheck(other).findings()
+    assert "1.4.7 cannot read import blocks" in finding.message

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from harvester_iac.cdk import (
+    App,
     Construct,
     DefaultTokenResolver,
     ITerraformDependable,
@@ -218,7 +219,15 @@ class AttributeStack(TerraformStack):
         jsii_create(self, scope, id)
         self._hiac_registry = _AttributeRegistry()
         self._hiac_registry.stack = self
-        self._hiac_scope = (self._hiac_registry, self.node.path)
+        self._hiac_id = _sanitize(id)
+        # a stack directly under its App (the root, whose id is empty) has its id as path
+        path = self._hiac_id if isinstance(scope, App) else self.node.path
+        self._hiac_scope = (self._hiac_registry, path)
+
+    @property
+    def stack_id(self) -> str:
+        """``node.id``, known in Python (reading ``node`` is a Node.js round trip each time)."""
+        return self._hiac_id
 
     def to_terraform(self) -> Any:
         """cdktf's JSON for this stack, with the typed attributes of every L1 element."""

@@ -4,21 +4,50 @@ Hand-written from the vendored schema (``schemas/harvester-1.8.1.json``): every 
 field is a Terraform argument of that name and type; read-only (computed) attributes are
 typed properties that return references. Only the resources harvester-iac composes are
 covered (VMs, images, networks, storage classes and their data sources); the test suite
-checks each config class against the schema.
+checks each config class against the schema. The enums and config dataclasses live in
+``_harvester_types`` (no CDK runtime) and are re-exported here.
 See https://registry.terraform.io/providers/harvester/harvester/1.8.1/docs
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 from harvester_iac.constructs.providers._base import (
     L1DataSource,
     L1Provider,
     L1Resource,
     ProviderInfo,
+)
+from harvester_iac.constructs.providers._harvester_types import (
+    AccessMode,
+    CloudinitType,
+    DataHarvesterImageConfig,
+    DataHarvesterNetworkConfig,
+    DataHarvesterStorageClassConfig,
+    DiskBus,
+    DiskKind,
+    HarvesterImageConfig,
+    HarvesterNetworkConfig,
+    HarvesterProviderConfig,
+    HarvesterStorageClassConfig,
+    HarvesterTimeouts,
+    ImageBackend,
+    ImageSourceType,
+    InterfaceModel,
+    InterfaceType,
+    LabelExpression,
+    ReclaimPolicy,
+    RouteMode,
+    RunStrategy,
+    StorageClassTopology,
+    VirtualMachineCloudinit,
+    VirtualMachineConfig,
+    VirtualMachineDisk,
+    VirtualMachineInput,
+    VirtualMachineNetworkInterface,
+    VirtualMachineRequests,
+    VirtualMachineTpm,
+    VolumeBindingMode,
+    VolumeMode,
 )
 
 __all__ = [
@@ -72,112 +101,8 @@ HARVESTER = ProviderInfo(
     version_constraint="~> 1.8.1",
 )
 
-_BLOCK = {"block": True}
-
-
-class RunStrategy(StrEnum):
-    """KubeVirt run strategy; https://kubevirt.io/user-guide/virtual_machines/run_strategies/"""
-
-    ALWAYS = "Always"
-    MANUAL = "Manual"
-    HALTED = "Halted"
-    RERUN_ON_FAILURE = "RerunOnFailure"
-
-
-class DiskBus(StrEnum):
-    VIRTIO = "virtio"
-    SATA = "sata"
-    SCSI = "scsi"
-
-
-class DiskKind(StrEnum):
-    """``disk.type``."""
-
-    DISK = "disk"
-    CD_ROM = "cd-rom"
-
-
-class AccessMode(StrEnum):
-    READ_WRITE_ONCE = "ReadWriteOnce"
-    READ_ONLY_MANY = "ReadOnlyMany"
-    READ_WRITE_MANY = "ReadWriteMany"
-
-
-class VolumeMode(StrEnum):
-    BLOCK = "Block"
-    FILESYSTEM = "Filesystem"
-
-
-class InterfaceModel(StrEnum):
-    VIRTIO = "virtio"
-    E1000 = "e1000"
-    E1000E = "e1000e"
-    NE2K_PCI = "ne2k_pco"
-    PCNET = "pcnet"
-    RTL8139 = "rtl8139"
-
-
-class InterfaceType(StrEnum):
-    BRIDGE = "bridge"
-    MASQUERADE = "masquerade"
-
-
-class CloudinitType(StrEnum):
-    NO_CLOUD = "noCloud"
-    CONFIG_DRIVE = "configDrive"
-
-
-class ImageSourceType(StrEnum):
-    DOWNLOAD = "download"
-    UPLOAD = "upload"
-    EXPORT_FROM_VOLUME = "export-from-volume"
-    CLONE = "clone"
-
-
-class ImageBackend(StrEnum):
-    BACKING_IMAGE = "backingimage"
-    CDI = "cdi"
-
-
-class ReclaimPolicy(StrEnum):
-    DELETE = "Delete"
-    RETAIN = "Retain"
-    RECYCLE = "Recycle"
-
-
-class VolumeBindingMode(StrEnum):
-    IMMEDIATE = "Immediate"
-    WAIT_FOR_FIRST_CONSUMER = "WaitForFirstConsumer"
-
-
-class RouteMode(StrEnum):
-    AUTO = "auto"
-    MANUAL = "manual"
-
-
-@dataclass(frozen=True, kw_only=True)
-class HarvesterTimeouts:
-    """``timeouts`` of every Harvester resource (Go durations such as ``10m``)."""
-
-    create: str | None = None
-    read: str | None = None
-    update: str | None = None
-    delete: str | None = None
-    default: str | None = None
-
 
 # --- provider -----------------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True)
-class HarvesterProviderConfig:
-    """The ``provider "harvester"`` block."""
-
-    #: Path of the Harvester cluster's kubeconfig (or its base64 content); default: ``KUBECONFIG``.
-    kubeconfig: str | None = None
-    #: Context in that kubeconfig; default: its current context.
-    kubecontext: str | None = None
-    #: Bootstrap a fresh Harvester (writes the kubeconfig); default: false.
-    bootstrap: bool | None = None
 
 
 class HarvesterProvider(L1Provider[HarvesterProviderConfig]):
@@ -188,105 +113,6 @@ class HarvesterProvider(L1Provider[HarvesterProviderConfig]):
 
 
 # --- virtual machine ----------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True)
-class VirtualMachineDisk:
-    """One ``disk`` block: a PVC-backed volume (Longhorn), a container disk or a CD-ROM."""
-
-    name: str
-    #: Volume size as a Kubernetes quantity (``40Gi``).
-    size: str | None = None
-    #: Image id (``namespace/name``) the volume is cloned from.
-    image: str | None = None
-    storage_class_name: str | None = None
-    #: 1 boots first; 0 (default) is not bootable.
-    boot_order: int | None = None
-    bus: DiskBus | None = None
-    type: DiskKind | None = None
-    access_mode: AccessMode | None = None
-    volume_mode: VolumeMode | None = None
-    auto_delete: bool | None = None
-    hot_plug: bool | None = None
-    container_image_name: str | None = None
-    existing_volume_name: str | None = None
-    volume_name: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class VirtualMachineNetworkInterface:
-    """One ``network_interface`` block; no ``network_name`` means the management network."""
-
-    name: str
-    network_name: str | None = None
-    model: InterfaceModel | None = None
-    type: InterfaceType | None = None
-    mac_address: str | None = None
-    boot_order: int | None = None
-    wait_for_lease: bool | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class VirtualMachineCloudinit:
-    type: CloudinitType | None = None
-    user_data: str | None = None
-    user_data_base64: str | None = None
-    user_data_secret_name: str | None = None
-    network_data: str | None = None
-    network_data_base64: str | None = None
-    network_data_secret_name: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class VirtualMachineInput:
-    name: str
-    type: str | None = None
-    bus: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class VirtualMachineRequests:
-    cpu: str | None = None
-    memory: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class VirtualMachineTpm:
-    name: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class VirtualMachineConfig:
-    """``harvester_virtualmachine`` arguments (a KubeVirt VM on a Harvester cluster)."""
-
-    name: str
-    namespace: str | None = None
-    description: str | None = None
-    cpu: int | None = None
-    #: Memory as a Kubernetes quantity (``8Gi``).
-    memory: str | None = None
-    run_strategy: RunStrategy | None = None
-    hostname: str | None = None
-    machine_type: str | None = None
-    #: Scheduling constraint; ``{"kubernetes.io/hostname": host}`` pins the VM to one node.
-    node_selector: Mapping[str, str] = field(default_factory=dict)
-    labels: Mapping[str, str] = field(default_factory=dict)
-    tags: Mapping[str, str] = field(default_factory=dict)
-    ssh_keys: tuple[str, ...] = ()
-    efi: bool | None = None
-    secure_boot: bool | None = None
-    cpu_model: str | None = None
-    cpu_pinning: bool | None = None
-    isolate_emulator_thread: bool | None = None
-    create_initial_snapshot: bool | None = None
-    reserved_memory: str | None = None
-    restart_after_update: bool | None = None
-    disk: tuple[VirtualMachineDisk, ...] = ()
-    network_interface: tuple[VirtualMachineNetworkInterface, ...] = ()
-    input: tuple[VirtualMachineInput, ...] = ()
-    cloudinit: VirtualMachineCloudinit | None = field(default=None, metadata=_BLOCK)
-    requests: VirtualMachineRequests | None = field(default=None, metadata=_BLOCK)
-    tpm: VirtualMachineTpm | None = field(default=None, metadata=_BLOCK)
-    timeouts: HarvesterTimeouts | None = None
 
 
 class HarvesterVirtualMachine(L1Resource[VirtualMachineConfig]):
@@ -313,27 +139,6 @@ class HarvesterVirtualMachine(L1Resource[VirtualMachineConfig]):
 
 # --- image, network, storage class ----------------------------------------------------
 
-@dataclass(frozen=True, kw_only=True)
-class HarvesterImageConfig:
-    """``harvester_image`` arguments."""
-
-    name: str
-    display_name: str
-    source_type: ImageSourceType
-    namespace: str | None = None
-    url: str | None = None
-    description: str | None = None
-    checksum: str | None = None
-    backend: ImageBackend | None = None
-    storage_class_name: str | None = None
-    file_path: str | None = None
-    pvc_name: str | None = None
-    pvc_namespace: str | None = None
-    security_parameters: Mapping[str, str] = field(default_factory=dict)
-    labels: Mapping[str, str] = field(default_factory=dict)
-    tags: Mapping[str, str] = field(default_factory=dict)
-    timeouts: HarvesterTimeouts | None = None
-
 
 class HarvesterImage(L1Resource[HarvesterImageConfig]):
     """``harvester_image``: a VM image Harvester downloads or imports."""
@@ -348,25 +153,6 @@ class HarvesterImage(L1Resource[HarvesterImageConfig]):
         return self._attr("id")
 
 
-@dataclass(frozen=True, kw_only=True)
-class HarvesterNetworkConfig:
-    """``harvester_network`` arguments (a VLAN network on a cluster network)."""
-
-    name: str
-    cluster_network_name: str
-    vlan_id: int
-    namespace: str | None = None
-    description: str | None = None
-    route_mode: RouteMode | None = None
-    route_cidr: str | None = None
-    route_gateway: str | None = None
-    route_dhcp_server_ip: str | None = None
-    config: str | None = None
-    labels: Mapping[str, str] = field(default_factory=dict)
-    tags: Mapping[str, str] = field(default_factory=dict)
-    timeouts: HarvesterTimeouts | None = None
-
-
 class HarvesterNetwork(L1Resource[HarvesterNetworkConfig]):
     """``harvester_network``."""
 
@@ -378,35 +164,6 @@ class HarvesterNetwork(L1Resource[HarvesterNetworkConfig]):
     def network_id(self) -> str:
         """Reference to the network id (``namespace/name``), what ``network_name`` takes."""
         return self._attr("id")
-
-
-@dataclass(frozen=True, kw_only=True)
-class LabelExpression:
-    key: str | None = None
-    values: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class StorageClassTopology:
-    match_label_expressions: tuple[LabelExpression, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class HarvesterStorageClassConfig:
-    """``harvester_storageclass`` arguments; ``parameters`` are the CSI driver's (all strings)."""
-
-    name: str
-    parameters: Mapping[str, str]
-    description: str | None = None
-    is_default: bool | None = None
-    allow_volume_expansion: bool | None = None
-    reclaim_policy: ReclaimPolicy | None = None
-    volume_binding_mode: VolumeBindingMode | None = None
-    volume_provisioner: str | None = None
-    labels: Mapping[str, str] = field(default_factory=dict)
-    tags: Mapping[str, str] = field(default_factory=dict)
-    allowed_topologies: StorageClassTopology | None = field(default=None, metadata=_BLOCK)
-    timeouts: HarvesterTimeouts | None = None
 
 
 class HarvesterStorageClass(L1Resource[HarvesterStorageClassConfig]):
@@ -424,12 +181,6 @@ class HarvesterStorageClass(L1Resource[HarvesterStorageClassConfig]):
 
 # --- data sources: objects this stack does not create ------------------------------------
 
-@dataclass(frozen=True, kw_only=True)
-class DataHarvesterImageConfig:
-    name: str | None = None
-    namespace: str | None = None
-    display_name: str | None = None
-
 
 class DataHarvesterImage(L1DataSource[DataHarvesterImageConfig]):
     """``data "harvester_image"``: look up an existing image (plan fails when it is missing)."""
@@ -443,12 +194,6 @@ class DataHarvesterImage(L1DataSource[DataHarvesterImageConfig]):
         return self.get_string_attribute("id")
 
 
-@dataclass(frozen=True, kw_only=True)
-class DataHarvesterNetworkConfig:
-    name: str
-    namespace: str | None = None
-
-
 class DataHarvesterNetwork(L1DataSource[DataHarvesterNetworkConfig]):
     """``data "harvester_network"``: look up an existing VM network."""
 
@@ -459,11 +204,6 @@ class DataHarvesterNetwork(L1DataSource[DataHarvesterNetworkConfig]):
     @property
     def network_id(self) -> str:
         return self.get_string_attribute("id")
-
-
-@dataclass(frozen=True, kw_only=True)
-class DataHarvesterStorageClassConfig:
-    name: str
 
 
 class DataHarvesterStorageClass(L1DataSource[DataHarvesterStorageClassConfig]):

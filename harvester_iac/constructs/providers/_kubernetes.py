@@ -3,16 +3,24 @@
 Only what harvester-iac uses: the provider block and ``kubernetes_manifest``, typed from the
 vendored schema (identical in 2.38.0 and 3.2.1, hence the ``>= 2.38.0, < 4.0.0`` range).
 The prebuilt ``@cdktf/provider-kubernetes`` bindings would cost 148 MB and ~5 s of import.
+The config dataclasses live in ``_kubernetes_types`` (no CDK runtime), re-exported here.
 See https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/manifest
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from harvester_iac.constructs.providers._base import L1Provider, L1Resource, ProviderInfo
+from harvester_iac.constructs.providers._kubernetes_types import (
+    KubernetesExec,
+    KubernetesManifestConfig,
+    KubernetesProviderConfig,
+    ManifestFieldManager,
+    ManifestTimeouts,
+    ManifestWait,
+    ManifestWaitCondition,
+)
 
 __all__ = [
     "KUBERNETES",
@@ -35,89 +43,12 @@ KUBERNETES = ProviderInfo(
     version_constraint=">= 2.38.0, < 4.0.0",
 )
 
-_BLOCK = {"block": True}
-
-
-@dataclass(frozen=True, kw_only=True)
-class KubernetesExec:
-    """``exec`` credential plugin of the provider block."""
-
-    api_version: str
-    command: str
-    args: tuple[str, ...] = ()
-    env: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, kw_only=True)
-class KubernetesProviderConfig:
-    """The ``provider "kubernetes"`` block (every argument optional; env vars fill gaps)."""
-
-    config_path: str | None = None
-    config_paths: tuple[str, ...] = ()
-    config_context: str | None = None
-    config_context_auth_info: str | None = None
-    config_context_cluster: str | None = None
-    host: str | None = None
-    insecure: bool | None = None
-    tls_server_name: str | None = None
-    cluster_ca_certificate: str | None = None
-    client_certificate: str | None = None
-    client_key: str | None = None
-    token: str | None = None
-    username: str | None = None
-    password: str | None = None
-    proxy_url: str | None = None
-    ignore_annotations: tuple[str, ...] = ()
-    ignore_labels: tuple[str, ...] = ()
-    exec: KubernetesExec | None = field(default=None, metadata=_BLOCK)
-
 
 class KubernetesProvider(L1Provider[KubernetesProviderConfig]):
     """``provider "kubernetes"`` with ``registry.terraform.io/hashicorp/kubernetes``."""
 
     PROVIDER = KUBERNETES
     CONFIG = KubernetesProviderConfig
-
-
-@dataclass(frozen=True, kw_only=True)
-class ManifestFieldManager:
-    """Server-side apply field manager: which fields this resource owns."""
-
-    #: Field manager name; default (provider): ``Terraform``.
-    name: str | None = None
-    #: Take over fields another manager owns, instead of failing; default: false.
-    force_conflicts: bool | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ManifestTimeouts:
-    create: str | None = None
-    update: str | None = None
-    delete: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ManifestWaitCondition:
-    type: str | None = None
-    status: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ManifestWait:
-    rollout: bool | None = None
-    fields: Mapping[str, str] = field(default_factory=dict)
-    condition: tuple[ManifestWaitCondition, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class KubernetesManifestConfig:
-    """``kubernetes_manifest`` arguments; ``manifest`` is the full object (no ``status``)."""
-
-    manifest: Mapping[str, Any]
-    computed_fields: tuple[str, ...] = ()
-    field_manager: ManifestFieldManager | None = field(default=None, metadata=_BLOCK)
-    wait: ManifestWait | None = field(default=None, metadata=_BLOCK)
-    timeouts: ManifestTimeouts | None = field(default=None, metadata=_BLOCK)
 
 
 def manifest_import_id(*, api_version: str, kind: str, name: str, namespace: str | None) -> str:
