@@ -12,9 +12,11 @@ scan runs in this process and split over worker processes (thresholds lowered).
 from __future__ import annotations
 
 import json
+import os
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,6 +179,40 @@ def test_streamed_observe_writes_the_reference_snapshot(
     assert any(h and "iscsiadm listing" in h for h in hosts.values())  # the host-less file
     if cap != 0:
         assert any(e["extra"].get("joined_by", "").startswith("session") for e in doc["events"])
+
+
+_PARENT: list[int] = []
+
+
+def _dying_worker(path: str, settings: Any, start: int, end: int | None,
+                  spill: str | None) -> Any:
+    """``_scan._worker``, except that a worker given a range after the first dies."""
+    from harvester_iac.observe.logs import _scan
+
+    if os.getpid() not in _PARENT and start > 0:
+        os._exit(9)  # as a worker killed by the OOM killer would
+    return _scan.read_part(path, settings, start, end, spill=spill)
+
+
+def test_a_scan_worker_that_dies_has_its_range_read_again_by_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool loop ``scan_logs`` and the streamed scan share: a killed worker's range is
+    read again in the parent (into a fresh spill) and the snapshot is still the reference."""
+    from harvester_iac.observe.logs import _scan
+
+    paths, listing = _write_logs(tmp_path, 6, 1500)
+    monkeypatch.setattr(_streamed, "_PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(_scan_file, "SPLIT_MIN_BYTES", 1 << 10)
+    _PARENT[:] = [os.getpid()]
+    monkeypatch.setattr(_scan, "_worker", _dying_worker)
+    out = tmp_path / "snap.json"
+    assert main(["observe", *map(str, paths), "--iscsiadm", str(listing), "--tz",
+                 "Europe/Berlin", "--jobs", "2", "-o", str(out), "--max-events", "all"]) == 0
+    text = out.read_text()
+    collected = datetime.fromisoformat(json.loads(text)["collected_at"])
+    assert text == _reference(paths, listing, tz="Europe/Berlin", since=None, until=None,
+                              max_events=None, collected_at=collected, year=None)
 
 
 def test_the_default_cap_lists_at_most_100k_events_and_says_how_many_were_left_out(

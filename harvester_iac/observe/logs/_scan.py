@@ -10,7 +10,7 @@ are scanned on ``jobs`` processes: one file, or one byte range of a big plain fi
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,22 +140,29 @@ def _add_progress(nbytes: int) -> None:
             _COUNTER.value += nbytes
 
 
-def _worker(path: str, settings: FileSettings, start: int, end: int | None) -> Part:
+def _worker(path: str, settings: FileSettings, start: int, end: int | None,
+            spill: str | None) -> Part:
     return read_part(path, settings, start, end,
-                     progress=_add_progress if _COUNTER is not None else None)
+                     progress=_add_progress if _COUNTER is not None else None, spill=spill)
 
 
 def _parallel(
     files: list[str], settings: FileSettings, jobs: int, bar: ProgressBar | None,
-    split_min_bytes: int,
+    split_min_bytes: int, spill_name: Callable[[], str] | None = None,
 ) -> list[list[Part]]:
-    """Every file's parts, read by ``jobs`` processes; big plain files are split in ranges."""
+    """Every file's parts, read by ``jobs`` processes; big plain files are split in ranges.
+
+    With ``spill_name`` (the streamed scan) each range's detections go to a new file of
+    that name instead of coming back in its ``Part``."""
     # imported here: a scan on one process (small inputs) starts without them
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    tasks = [(i, f, a, b) for i, f in enumerate(files)
+    def spill() -> str | None:
+        return spill_name() if spill_name is not None else None
+
+    tasks = [(i, f, a, b, spill()) for i, f in enumerate(files)
              for a, b in plan_ranges(f, jobs, split_min_bytes)]
     prepare_worker(settings.engine)  # forked workers inherit the prefilter and numpy
     # fork: workers inherit the compiled prefilter and never re-import the caller's script
@@ -166,19 +173,19 @@ def _parallel(
     got: dict[tuple[int, int], Part] = {}
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx,
                              initializer=_init_worker, initargs=(counter,)) as pool:
-        pending: dict[Future[Part], tuple[int, int]] = {
-            pool.submit(_worker, f, settings, a, b): (i, a) for i, f, a, b in tasks
+        pending: dict[Future[Part], tuple[int, str, int, int | None]] = {
+            pool.submit(_worker, f, settings, a, b, s): (i, f, a, b) for i, f, a, b, s in tasks
         }
         while pending:
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for fut in done:
-                key = pending.pop(fut)
+                i, path, start, end = pending.pop(fut)
                 try:
-                    got[key] = fut.result()
+                    got[(i, start)] = fut.result()
                 except (BrokenProcessPool, OSError, EOFError):
                     # a worker died (killed, out of memory): read its share here instead
-                    _, path, start, end = next(t for t in tasks if (t[0], t[2]) == key)
-                    got[key] = read_part(path, settings, start, end)
+                    # (into a new spill: the dead worker's may be half written)
+                    got[(i, start)] = read_part(path, settings, start, end, spill=spill())
             if bar is not None and counter is not None:
                 bar.update(int(counter.value))
     parts: list[list[Part]] = [[] for _ in files]
@@ -220,25 +227,31 @@ def scan_paths(
     # (assemble consumes a part's drafts, so each file is assembled once)
     dated = {i: assemble(f, p, settings) for i, (f, p) in enumerate(zip(files, parts, strict=True))
              if not needs_year(p)}
-    near = _year_anchor(list(dated.values()), any(needs_year(p) for p in parts), settings)
+    near = _year_anchor(lambda: _latest(dated.values()), any(needs_year(p) for p in parts),
+                       settings)
     pairs = [dated[i] if i in dated else assemble(f, p, settings, near=near)
              for i, (f, p) in enumerate(zip(files, parts, strict=True))]
     return _finish(pairs + [([], status) for status in unlisted])
 
 
-def _year_anchor(dated_pairs: Sequence[tuple[list[Event], SourceStatus]], wanted: bool,
-                 settings: FileSettings) -> YearAnchor | None:
+def _latest(pairs: Iterable[tuple[list[Event], SourceStatus]]) -> datetime | None:
+    return max((e.time for evs, _ in pairs for e in evs if e.time is not None), default=None)
+
+
+def _year_anchor(latest: Callable[[], datetime | None], wanted: bool,
+                settings: FileSettings) -> YearAnchor | None:
     """Where year-less syslog lines get their year when ``--year`` is not given.
 
-    The latest date in the files that carry full dates (other hosts' journals, etcd's
-    JSON), else the ``--until``/``--since`` window; ``None`` leaves it to each file's
-    modification time, which a copy made a year later would get wrong.
+    ``latest()``: the latest date in the files that carry full dates (other hosts'
+    journals, etcd's JSON), asked for only when needed; else the ``--until``/``--since``
+    window; ``None`` leaves it to each file's modification time, which a copy made a year
+    later would get wrong.
     """
     if settings.year is not None or not wanted:
         return None
-    dated = [e.time for evs, _ in dated_pairs for e in evs if e.time is not None]
-    if dated:
-        return YearAnchor(max(dated), "the latest date in the other files")
+    dated = latest()
+    if dated is not None:
+        return YearAnchor(dated, "the latest date in the other files")
     if settings.until is not None:
         return YearAnchor(settings.until, "--until")
     if settings.since is not None:

@@ -29,7 +29,15 @@ from typing import TYPE_CHECKING, Any, overload
 from harvester_iac.observe._source import SourceKind, SourceStatus
 from harvester_iac.observe.logs._event import Event
 from harvester_iac.observe.logs._progress import ProgressBar
-from harvester_iac.observe.logs._scan import ScanOptions, _expand, _settings, _size
+from harvester_iac.observe.logs._scan import (
+    PARALLEL_MIN_BYTES,
+    ScanOptions,
+    _expand,
+    _parallel,
+    _settings,
+    _size,
+    _year_anchor,
+)
 from harvester_iac.observe.logs._scan_file import (
     FileSettings,
     Part,
@@ -41,15 +49,12 @@ from harvester_iac.observe.logs._scan_file import (
     file_status,
     from_us,
     needs_year,
-    plan_ranges,
-    prepare_worker,
     read_part,
     to_us,
 )
 from harvester_iac.observe.logs._spill import KINDS, Spill, event_of
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
 
     from harvester_iac.model._identity import HostMatcher
     from harvester_iac.observe._iscsiadm import SessionMap
@@ -59,57 +64,22 @@ if TYPE_CHECKING:
 
 __all__ = ["SpilledEvents", "StreamedScan", "scan_streamed"]
 
-_PARALLEL_MIN_BYTES = 32 << 20
-
-
-def _spilling_worker(path: str, settings: FileSettings, start: int, end: int | None,
-                     spill: str) -> Part:
-    return read_part(path, settings, start, end, spill=spill)
+#: ``scan_logs``'s threshold (a module attribute, so tests can lower it).
+_PARALLEL_MIN_BYTES = PARALLEL_MIN_BYTES
 
 
 def _read_all(files: list[str], settings: FileSettings, jobs: int, bar: ProgressBar | None,
               tmp: str, parallel_min_bytes: int, split_min_bytes: int) -> list[list[Part]]:
-    total = sum(_size(f) for f in files)
+    """Every file's parts, their detections spilled into ``tmp`` (one file per part)."""
     names = iter(range(1 << 62))
 
     def spill_name() -> str:
         return os.path.join(tmp, f"{next(names)}.spill")
 
-    if jobs < 2 or not files or total < parallel_min_bytes:
+    if jobs < 2 or not files or sum(_size(f) for f in files) < parallel_min_bytes:
         progress = bar.advance if bar is not None else None
         return [[read_part(f, settings, progress=progress, spill=spill_name())] for f in files]
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    tasks = [(i, f, a, b, spill_name()) for i, f in enumerate(files)
-             for a, b in plan_ranges(f, jobs, split_min_bytes)]
-    prepare_worker(settings.engine)
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    got: dict[tuple[int, int], Part] = {}
-    done_bytes = 0
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
-        pending: dict[Future[Part], tuple[int, str, int, int | None]] = {
-            pool.submit(_spilling_worker, f, settings, a, b, s): (i, f, a, b)
-            for i, f, a, b, s in tasks
-        }
-        while pending:
-            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for fut in done:
-                i, f, a, b = pending.pop(fut)
-                try:
-                    got[(i, a)] = fut.result()
-                except (BrokenProcessPool, OSError, EOFError):
-                    # a worker died (killed, out of memory): read its share here instead
-                    got[(i, a)] = read_part(f, settings, a, b, spill=spill_name())
-                done_bytes += ((_size(f) if b is None else b) - a)
-            if bar is not None:
-                bar.update(done_bytes)
-    parts: list[list[Part]] = [[] for _ in files]
-    for key in sorted(got):
-        parts[key[0]].append(got[key])
-    return parts
+    return _parallel(files, settings, jobs, bar, split_min_bytes, spill_name)
 
 
 class StreamedScan:
@@ -488,15 +458,7 @@ def scan_streamed(paths: Sequence[Path], options: ScanOptions, tmp: str, *,
     for i in dated:
         statuses[i] = scan._add_file(i, parts[i], None)
     rest = [i for i in range(len(files)) if i not in statuses]
-    near = None
-    if rest and settings.year is None:
-        latest = scan._latest(dated)
-        if latest is not None:
-            near = YearAnchor(latest, "the latest date in the other files")
-        elif settings.until is not None:
-            near = YearAnchor(settings.until, "--until")
-        elif settings.since is not None:
-            near = YearAnchor(settings.since, "--since")
+    near = _year_anchor(lambda: scan._latest(dated), bool(rest), settings)
     for i in rest:
         statuses[i] = scan._add_file(i, parts[i], near)
     scan.sources = tuple(statuses[i] for i in range(len(files))) + tuple(unlisted)
