@@ -52,6 +52,8 @@ def _spread(n: int, k: int) -> list[int]:
 def cap_positions(groups_in_order: Iterable[tuple[str, EventKind]], limit: int) -> list[int]:
     """The positions kept of a list of events given by their (host or "", kind) groups,
     in order (the list is longer than ``limit``)."""
+    if limit < 0:
+        raise ValueError("limit must be >= 0")
     groups: dict[tuple[str, EventKind], list[int]] = defaultdict(list)
     for i, key in enumerate(groups_in_order):
         groups[key].append(i)

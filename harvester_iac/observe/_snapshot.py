@@ -162,8 +162,6 @@ def build_streamed_snapshot(
     order = scan.order(collected_at)
     dropped = 0
     if max_events is not None and len(order) > max_events:
-        if max_events < 0:
-            raise ValueError("limit must be >= 0")
         kept = cap_positions((scan.host_kind(i) for i in order), max_events)
         dropped = len(order) - len(kept)
         order = [order[p] for p in kept]
