@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -171,8 +172,9 @@ class _ReFinder:
         return [m.end() for m in self._rx.finditer(buf, lo, len(buf) if hi is None else hi)]
 
 
-class _AnchoredFinder:
-    """Hyperscan looks for the anchors; each line they are found in is checked exactly."""
+class _AnchoredFinder(ABC):
+    """Hyperscan looks for the anchors; each line they are found in is checked exactly.
+    A subclass is one Hyperscan binding: it only says how to scan (``_scan``)."""
 
     name = "hyperscan"
     binding = ""
@@ -180,9 +182,9 @@ class _AnchoredFinder:
     def __init__(self) -> None:
         self.expressions, self._checks = _plan()
 
+    @abstractmethod
     def _scan(self, data: memoryview, hits: list[tuple[int, int]]) -> None:
         """Append ``(end, expression index)`` for every match in ``data``."""
-        raise NotImplementedError
 
     def find(self, buf: Buffer, lo: int = 0, hi: int | None = None) -> list[int]:
         hi = len(buf) if hi is None else hi
