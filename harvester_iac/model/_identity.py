@@ -24,8 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from harvester_iac.model._types import Inventory
+if TYPE_CHECKING:  # observe matches hosts without loading the inventory's types
+    from harvester_iac.model._types import Inventory
 
 __all__ = ["HostMatcher", "Identity", "MachineKind"]
 

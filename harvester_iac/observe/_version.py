@@ -1,16 +1,16 @@
-"""The installed harvester-iac version, recorded in every snapshot's ``tool``."""
+"""The harvester-iac version recorded in every snapshot's and report's ``tool``.
+
+It is ``harvester_iac.__version__``, which ``pyproject.toml`` reads as the package version
+(``[tool.setuptools.dynamic]``): one number, and no ``importlib.metadata`` scan of
+``site-packages`` (~10 ms) at every start of ``observe``.
+"""
 
 from __future__ import annotations
-
-from functools import cache
-from importlib import metadata
 
 __all__ = ["tool_version"]
 
 
-@cache
 def tool_version() -> str:
-    try:
-        return metadata.version("harvester-iac")
-    except metadata.PackageNotFoundError:
-        return "0.0.0+unknown"
+    from harvester_iac import __version__
+
+    return __version__

@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from harvester_iac.observe._version import tool_version
 from harvester_iac.policy import (
     Evidence,
     Outcome,
@@ -28,16 +29,6 @@ def report_schema() -> dict[str, Any]:
     text = resources.files("harvester_iac.report").joinpath(REPORT_SCHEMA_NAME).read_text()
     schema: dict[str, Any] = json.loads(text)
     return schema
-
-
-@cache
-def tool_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("harvester-iac")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
 
 
 def _evidence(e: Evidence) -> dict[str, Any]:

@@ -18,7 +18,6 @@ therefore produce identical events.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from abc import ABC, abstractmethod
@@ -224,6 +223,8 @@ CACHE_ENV = "HARVESTER_IAC_CACHE"
 
 
 def _cache_file(expressions: list[bytes], version: str) -> Path:
+    import hashlib  # ~3 ms (OpenSSL): only the hyperscan binding caches its database
+
     root = os.environ.get(CACHE_ENV) or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "harvester-iac")
     key = hashlib.sha256(b"\0".join([version.encode(), *expressions])).hexdigest()[:24]

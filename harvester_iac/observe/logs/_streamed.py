@@ -409,14 +409,19 @@ def _chunk_worker(c: int) -> tuple[SummaryBuilder, array[int], array[int]]:
     return result
 
 
+def _start_methods() -> list[str]:
+    import multiprocessing  # ~8 ms: only when there is work for a second process
+
+    return multiprocessing.get_all_start_methods()
+
+
 def _run_chunks(scan: StreamedScan, wanted: bytearray, encode: Callable[[Event], str],
                 chunks: list[tuple[int, int]], paths: list[str],
                 ) -> list[tuple[SummaryBuilder, array[int], array[int]]]:
-    import multiprocessing
-
-    if len(chunks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(chunks) < 2 or "fork" not in _start_methods():
         return [scan.encode_chunk(wanted, encode, lo, hi, p)
                 for (lo, hi), p in zip(chunks, paths, strict=True)]
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
