@@ -8,7 +8,8 @@ kernel, iscsid, k3s zap JSON, kubelet klog, containerd/longhorn logrus, systemd,
 with 0.1% event lines into bench/.data/ (gitignored, reused when present), then in ONE run:
 
 1. `rg -c` with the prefilter phrases as one alternation (the reference),
-2. `scan_logs` in a child process producing full events (RSS measured with getrusage),
+2. `scan_logs` in a child process producing full events (RSS measured with getrusage), and
+   the start-up of the `harvester-iac observe` command on an empty file (target <= 0.1 s),
 3. the same on a file a quarter of the size (linear growth), with jobs=2 (the default: one
    big file is split into byte ranges for both cores) and jobs=1,
 4. several files on both cores (`jobs=2`) against `rg -c` over the same files,
@@ -29,6 +30,7 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -287,6 +289,22 @@ def _scan_best(paths: list[Path], jobs: int, runs: int, engine: str | None = Non
     return best
 
 
+def _cli_start(empty: Path, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Best and median wall seconds of the installed CLI observing an empty file (writing
+    its snapshot), and of a bare ``python -c pass`` in the same venv, alternating."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cli = [str(Path(sys.executable).with_name("harvester-iac")), "observe", str(empty),
+           "-o", str(DATA / "empty-snapshot.json")]
+    times: dict[str, list[float]] = {"cli": [], "pass": []}
+    for _ in range(runs):
+        for key, cmd in (("cli", cli), ("pass", [sys.executable, "-c", "pass"])):
+            t = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, env=env)
+            times[key].append(time.perf_counter() - t)
+    pick = {k: (min(v), statistics.median(v)) for k, v in times.items()}
+    return pick["cli"], pick["pass"]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--size", default="1G", help="size of the main file (default 1G; e.g. 256M)")
@@ -323,6 +341,10 @@ def main() -> int:
     empty.write_bytes(b"")
     start_s = _scan_best([empty], 1, runs)["wall"]
     print(f"start-up (interpreter, imports, an empty file): {start_s:.2f} s")
+    cli, bare = _cli_start(empty, max(runs, 10))
+    print(f"start-up of the CLI, `harvester-iac observe EMPTY -o SNAPSHOT` (snapshot written): "
+          f"best {cli[0] * 1000:.0f} ms, median {cli[1] * 1000:.0f} ms (target <= 100 ms); "
+          f"`python -c pass` best {bare[0] * 1000:.0f} ms, median {bare[1] * 1000:.0f} ms")
     rows: dict[tuple[int, int], dict[str, float]] = {}
     for jobs in (2, 1):
         for path, nbytes in ((small_file, small), (main_file, size)):
