@@ -143,6 +143,12 @@ NICE = 10
 #: thread waits for Node.js to load cdktf (the GIL is free then). Most of the stacks'
 #: own import time is building these dataclasses; done here, it is off the critical path.
 PRELOAD = (
+    "hashlib",  # OpenSSL, ~2 ms: core._findings and the staged writes hash
+    "harvester_iac.core._findings",
+    "harvester_iac._terraform_version",
+    "harvester_iac._files",
+    "harvester_iac.constructs._props",
+    "harvester_iac.constructs._refs",
     "harvester_iac.constructs.providers._harvester_types",
     "harvester_iac.constructs.providers._kubernetes_types",
     "harvester_iac.render._longhorn",

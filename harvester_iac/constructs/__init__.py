@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING
 from harvester_iac._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from harvester_iac.constructs._host import (
-        HarvesterHost,
+    from harvester_iac.constructs._host import HarvesterHost, LonghornDisk
+    from harvester_iac.constructs._props import (
+        ControlPlaneProps,
         HarvesterHostProps,
-        LonghornDisk,
         LonghornDiskProps,
+        LonghornStorageClassProps,
+        MasterVmProps,
+        RootVolumeProps,
     )
     from harvester_iac.constructs._refs import Catalog, ImageRef, NetworkRef, StorageClassRef
-    from harvester_iac.constructs._storage import LonghornStorageClass, LonghornStorageClassProps
+    from harvester_iac.constructs._storage import LonghornStorageClass
     from harvester_iac.constructs._validation import (
         FindingsValidation,
         TerraformVersionCheck,
@@ -32,35 +35,27 @@ if TYPE_CHECKING:
         skip_terraform_check,
         start_terraform_check,
     )
-    from harvester_iac.constructs._vm import (
-        ControlPlane,
-        ControlPlaneProps,
-        MasterVm,
-        MasterVmProps,
-        RootVolume,
-        RootVolumeProps,
-        vm_resource,
-    )
+    from harvester_iac.constructs._vm import ControlPlane, MasterVm, RootVolume, vm_resource
     from harvester_iac.core import Finding, Severity  # re-exported: the one finding vocabulary
 
 _HOME: dict[str, str] = {
     "Catalog": "harvester_iac.constructs._refs",
     "ControlPlane": "harvester_iac.constructs._vm",
-    "ControlPlaneProps": "harvester_iac.constructs._vm",
+    "ControlPlaneProps": "harvester_iac.constructs._props",
     "Finding": "harvester_iac.core",
     "FindingsValidation": "harvester_iac.constructs._validation",
     "HarvesterHost": "harvester_iac.constructs._host",
-    "HarvesterHostProps": "harvester_iac.constructs._host",
+    "HarvesterHostProps": "harvester_iac.constructs._props",
     "ImageRef": "harvester_iac.constructs._refs",
     "LonghornDisk": "harvester_iac.constructs._host",
-    "LonghornDiskProps": "harvester_iac.constructs._host",
+    "LonghornDiskProps": "harvester_iac.constructs._props",
     "LonghornStorageClass": "harvester_iac.constructs._storage",
-    "LonghornStorageClassProps": "harvester_iac.constructs._storage",
+    "LonghornStorageClassProps": "harvester_iac.constructs._props",
     "MasterVm": "harvester_iac.constructs._vm",
-    "MasterVmProps": "harvester_iac.constructs._vm",
+    "MasterVmProps": "harvester_iac.constructs._props",
     "NetworkRef": "harvester_iac.constructs._refs",
     "RootVolume": "harvester_iac.constructs._vm",
-    "RootVolumeProps": "harvester_iac.constructs._vm",
+    "RootVolumeProps": "harvester_iac.constructs._props",
     "Severity": "harvester_iac.core",
     "StorageClassRef": "harvester_iac.constructs._refs",
     "TerraformVersionCheck": "harvester_iac.constructs._validation",

@@ -13,13 +13,12 @@ is ``render.node_disk_manifest(...)``, the very object ``harvester-iac render`` 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 from harvester_iac.cdk import Construct, TerraformResourceLifecycle
+from harvester_iac.constructs._props import HarvesterHostProps, LonghornDiskProps
 from harvester_iac.constructs.providers import (
     KubernetesManifest,
     KubernetesManifestConfig,
-    KubernetesProvider,
     ManifestFieldManager,
 )
 from harvester_iac.constructs.providers._base import create_construct
@@ -30,16 +29,6 @@ from harvester_iac.render import Manifest, node_disk_manifest
 
 __all__ = ["HarvesterHost", "HarvesterHostProps", "LonghornDisk", "LonghornDiskProps"]
 
-
-@dataclass(frozen=True, kw_only=True)
-class LonghornDiskProps:
-    """A disk of one Longhorn node."""
-
-    #: The disk as the inventory models it (name, path, reservation, tags ...).
-    #: See https://longhorn.io/docs/latest/nodes-and-volumes/nodes/multidisk/
-    disk: DiskModel
-    #: The Longhorn node (= Harvester host) the disk belongs to.
-    node_name: str
 
 
 class LonghornDisk(Construct):
@@ -97,29 +86,6 @@ def _check_disk(disk: DiskModel, node: str) -> None:
         raise ConstructError(f"{where}: 'storage_reserved' {disk.storage_reserved} must be smaller "
                              f"than 'capacity' {disk.capacity}")
 
-
-@dataclass(frozen=True, kw_only=True)
-class HarvesterHostProps:
-    """A Harvester node and its Longhorn disks."""
-
-    #: The host as the inventory models it (name, address, kubeconfig, disks ...).
-    host: Host
-    #: The Longhorn installation (namespace of the Node object, version).
-    longhorn: Longhorn = Longhorn()
-    #: Provider for the Longhorn Node manifest; default: the stack's default ``kubernetes``.
-    provider: KubernetesProvider | None = None
-    #: Import the existing Longhorn Node instead of creating it; default: true (Longhorn
-    #: always creates it). Turn off only for a Node that Terraform state already holds.
-    adopt_node: bool = True
-    #: Server-side apply field manager of the disks this stack declares.
-    field_manager: str = "harvester-iac"
-    #: Take over the declared disk keys when another manager owns them (a disk added by
-    #: ``kubectl apply`` before harvester-iac managed it); default: true. Only the declared
-    #: keys are taken; nothing else of the Node changes hands.
-    force_conflicts: bool = True
-    #: ``prevent_destroy`` on the Node manifest: destroying it would delete Longhorn's own
-    #: Node object; default: true.
-    protect_node: bool = True
 
 
 class HarvesterHost(Construct):

@@ -10,24 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from harvester_iac.cdk import Construct
 from harvester_iac.constructs.providers import (
-    DataHarvesterImage,
     DataHarvesterImageConfig,
-    DataHarvesterNetwork,
     DataHarvesterNetworkConfig,
-    DataHarvesterStorageClass,
     DataHarvesterStorageClassConfig,
-    HarvesterImage,
     HarvesterImageConfig,
-    HarvesterNetwork,
     HarvesterNetworkConfig,
-    HarvesterProvider,
     ImageSourceType,
 )
 from harvester_iac.core import ConstructError, did_you_mean
 from harvester_iac.model import Network, StorageClass, VmImage, is_dns1123_label, is_dns1123_subdomain
+
+if TYPE_CHECKING:
+    from harvester_iac.cdk import Construct
+    from harvester_iac.constructs.providers import HarvesterProvider
+
+# The L1 classes (CDK runtime) are imported where a ref creates one: this module holds no
+# construct, so ``harvester-iac synth`` defines its dataclasses before Node.js is up (PRELOAD).
 
 __all__ = ["Catalog", "ImageRef", "NetworkRef", "StorageClassRef"]
 
@@ -58,6 +59,7 @@ class ImageRef:
         _check_name(f"image {image.name}", "namespace", image.namespace, label=True)
         if not image.url.startswith(("http://", "https://")):
             raise ConstructError(f"image {image.name}: 'url' must be an http(s) URL, found {image.url!r}")
+        from harvester_iac.constructs.providers import HarvesterImage
         res = HarvesterImage(scope, id, provider=provider, config=HarvesterImageConfig(
             name=image.name, namespace=image.namespace, display_name=image.display_name or image.name,
             source_type=ImageSourceType.DOWNLOAD, url=image.url,
@@ -69,6 +71,7 @@ class ImageRef:
                       provider: HarvesterProvider | None = None) -> ImageRef:
         """An image this stack does not create, looked up with ``data "harvester_image"``."""
         _check_name(f"image {name}", "name", name)
+        from harvester_iac.constructs.providers import DataHarvesterImage
         data = DataHarvesterImage(scope, id, provider=provider,
                                   config=DataHarvesterImageConfig(name=name, namespace=namespace))
         return cls(name=name, namespace=namespace, image_id=data.image_id)
@@ -89,6 +92,7 @@ class NetworkRef:
         _check_name(f"network {network.name}", "name", network.name, label=True)
         if not 0 <= network.vlan_id <= 4094:
             raise ConstructError(f"network {network.name}: 'vlan_id' must be 0-4094, found {network.vlan_id}")
+        from harvester_iac.constructs.providers import HarvesterNetwork
         res = HarvesterNetwork(scope, id, provider=provider, config=HarvesterNetworkConfig(
             name=network.name, namespace=network.namespace, vlan_id=network.vlan_id,
             cluster_network_name=network.cluster_network, labels=_MANAGED_BY))
@@ -99,6 +103,7 @@ class NetworkRef:
                       provider: HarvesterProvider | None = None) -> NetworkRef:
         """A network this stack does not create, looked up with ``data "harvester_network"``."""
         _check_name(f"network {name}", "name", name)
+        from harvester_iac.constructs.providers import DataHarvesterNetwork
         data = DataHarvesterNetwork(scope, id, provider=provider,
                                     config=DataHarvesterNetworkConfig(name=name, namespace=namespace))
         return cls(name=name, namespace=namespace, network_id=data.network_id)
@@ -117,6 +122,7 @@ class StorageClassRef:
                       provider: HarvesterProvider | None = None) -> StorageClassRef:
         """A class this stack does not create, looked up with ``data "harvester_storageclass"``."""
         _check_name(f"storage class {name}", "name", name)
+        from harvester_iac.constructs.providers import DataHarvesterStorageClass
         data = DataHarvesterStorageClass(scope, id, provider=provider,
                                          config=DataHarvesterStorageClassConfig(name=name))
         return cls(name=name, storage_class_name=data.storage_class_name)

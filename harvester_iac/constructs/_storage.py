@@ -10,11 +10,11 @@ otherwise every volume of the class would stay unscheduled.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from harvester_iac.cdk import Construct
 from harvester_iac.constructs._host import HarvesterHost
+from harvester_iac.constructs._props import LonghornStorageClassProps
 from harvester_iac.constructs._refs import StorageClassRef
 from harvester_iac.constructs._validation import add_findings_validation
 from harvester_iac.constructs.providers import (
@@ -33,19 +33,6 @@ __all__ = ["LonghornStorageClass", "LonghornStorageClassProps"]
 
 _DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 
-
-@dataclass(frozen=True, kw_only=True)
-class LonghornStorageClassProps:
-    """A Longhorn storage class and how it is deployed."""
-
-    #: The class as the inventory models it (replicas, locality, selectors, anti-affinity).
-    #: See https://longhorn.io/docs/latest/references/storage-class-parameters/
-    storage_class: StorageClass
-    #: Harvester provider to create it with; default: the stack's default ``harvester``.
-    provider: HarvesterProvider | None = None
-    #: Check at synth that the selectors match a schedulable disk and node of the stack;
-    #: default: true. Off for a stack that deliberately holds no hosts.
-    check_selectors: bool = True
 
 
 class LonghornStorageClass(Construct):

@@ -10,9 +10,9 @@ cloned from the named image. Names, sizes and references are validated at constr
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from harvester_iac.cdk import Construct
+from harvester_iac.constructs._props import ControlPlaneProps, MasterVmProps, RootVolumeProps
 from harvester_iac.constructs._refs import Catalog, ImageRef, NetworkRef, StorageClassRef
 from harvester_iac.constructs._validation import add_findings_validation
 from harvester_iac.constructs.providers import (
@@ -26,8 +26,6 @@ from harvester_iac.constructs.providers import (
 )
 from harvester_iac.constructs.providers._base import create_construct
 from harvester_iac.core import ConstructError, Finding, Severity
-from harvester_iac.model import ControlPlane as ControlPlaneModel
-from harvester_iac.model import MasterVm as MasterModel
 from harvester_iac.model import Size, Vm, VmDisk, is_dns1123_label, is_dns1123_subdomain
 
 __all__ = [
@@ -84,17 +82,6 @@ def _nic(network: NetworkRef | None) -> VirtualMachineNetworkInterface:
     return VirtualMachineNetworkInterface(name="default", network_name=network.network_id)
 
 
-@dataclass(frozen=True, kw_only=True)
-class RootVolumeProps:
-    """The root disk of a master: a Longhorn volume cloned from an image."""
-
-    #: The disk as the inventory models it (name, size, storage class, image, boot order).
-    disk: VmDisk
-    #: The storage class the volume is provisioned with (decides its replicas and their spread).
-    storage_class: StorageClassRef
-    #: The image the volume is cloned from; required when ``disk.image`` is set.
-    image: ImageRef | None = None
-
 
 class RootVolume(Construct):
     """A master's root volume; the VM's first ``disk`` block. Typed: ``size``, ``storage_class_name``."""
@@ -125,20 +112,6 @@ class RootVolume(Construct):
         """The Longhorn volume (``pvc-<uid>``) recorded in the inventory after the first deploy."""
         return self.props.disk.volume_name
 
-
-@dataclass(frozen=True, kw_only=True)
-class MasterVmProps:
-    """A K3s server VM and what it refers to."""
-
-    #: The master as the inventory models it (name, address, host, cpu, memory, root volume).
-    master: MasterModel
-    #: Images, networks and storage classes the master may name.
-    catalog: Catalog
-    #: Harvester provider; default: the stack's default ``harvester``.
-    provider: HarvesterProvider | None = None
-    #: KubeVirt run strategy; default: restart the VM when it fails.
-    #: See https://kubevirt.io/user-guide/virtual_machines/run_strategies/
-    run_strategy: RunStrategy = RunStrategy.RERUN_ON_FAILURE
 
 
 class MasterVm(Construct):
@@ -186,18 +159,6 @@ class MasterVm(Construct):
     def address(self) -> str:
         return self.props.master.address
 
-
-@dataclass(frozen=True, kw_only=True)
-class ControlPlaneProps:
-    """The K3s control plane: its masters form the etcd quorum."""
-
-    control_plane: ControlPlaneModel
-    #: Images, networks and storage classes the masters may name.
-    catalog: Catalog
-    #: Hosts masters may be pinned to (the stack's hosts); ``None`` skips the check.
-    hosts: tuple[str, ...] | None = None
-    #: Harvester provider; default: the stack's default ``harvester``.
-    provider: HarvesterProvider | None = None
 
 
 class ControlPlane(Construct):
