@@ -122,9 +122,9 @@ def literal_runs(expression: str) -> list[str]:
     return runs
 
 
-def _plan() -> tuple[list[str], list[re.Pattern[bytes] | None]]:
-    """Hyperscan's expressions, and for each the exact check of a line where it matched
-    (None: the expression is a prefilter itself)."""
+def _plan() -> tuple[list[str], list[bytes | None]]:
+    """Hyperscan's expressions, and for each the exact check (a regex source) of a line
+    where it matched (None: the expression is a prefilter itself)."""
     groups: dict[str, list[str]] = {}
     alone: list[str] = []
     for expression in PREFILTERS:
@@ -135,9 +135,8 @@ def _plan() -> tuple[list[str], list[re.Pattern[bytes] | None]]:
         else:
             groups.setdefault(anchor, []).append(expression)
     expressions = [literal(a) for a in ANCHORS if a in groups] + alone
-    checks: list[re.Pattern[bytes] | None] = [
-        re.compile(b"|".join(b"(?:" + e.encode() + b")" for e in groups[a]))
-        for a in ANCHORS if a in groups]
+    checks: list[bytes | None] = [
+        b"|".join(b"(?:" + e.encode() + b")" for e in groups[a]) for a in ANCHORS if a in groups]
     return expressions, checks + [None] * len(alone)
 
 
@@ -179,7 +178,9 @@ class _AnchoredFinder(ABC):
     binding = ""
 
     def __init__(self) -> None:
-        self.expressions, self._checks = _plan()
+        self.expressions, self._sources = _plan()
+        # each check compiled when its anchor first hits (16 compiles are ~4 ms of start-up)
+        self._checks: list[re.Pattern[bytes] | None] = [None] * len(self._sources)
 
     @abstractmethod
     def _scan(self, data: memoryview, hits: list[tuple[int, int]]) -> None:
@@ -193,7 +194,7 @@ class _AnchoredFinder(ABC):
         if not hits:
             return []
         hits.sort()
-        checks = self._checks
+        checks, sources = self._checks, self._sources
         ends: list[int] = []
         start = stop = -1
         kept = False
@@ -209,12 +210,16 @@ class _AnchoredFinder(ABC):
                 tried.clear()
             elif kept or index in tried:
                 continue
-            check = checks[index]
-            if check is None or check.search(buf, start, stop) is not None:
-                ends.append(at)
-                kept = True
-            else:
-                tried.add(index)
+            source = sources[index]
+            if source is not None:
+                check = checks[index]
+                if check is None:
+                    check = checks[index] = re.compile(source)
+                if check.search(buf, start, stop) is None:
+                    tried.add(index)
+                    continue
+            ends.append(at)
+            kept = True
         return ends
 
 
