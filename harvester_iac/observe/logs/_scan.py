@@ -9,6 +9,7 @@ are scanned on ``jobs`` processes: one file, or one byte range of a big plain fi
 
 from __future__ import annotations
 
+import collections
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -171,13 +172,44 @@ def _parallel(
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     counter = ctx.Value("q", 0) if bar is not None else None
     got: dict[tuple[int, int], Part] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx,
+
+    def here(i: int, path: str, start: int, end: int | None, spilled: str | None) -> None:
+        """Read a task in this process: no pickle round trip, one process fewer to start."""
+        got[(i, start)] = read_part(path, settings, start, end, progress=count, spill=spilled)
+
+    def count(nbytes: int) -> None:
+        if counter is not None and bar is not None and nbytes:
+            with counter.get_lock():
+                counter.value += nbytes
+            bar.update(int(counter.value))
+
+    # The parent reads the first task itself and jobs - 1 workers the others. Tasks are
+    # handed to the pool as it has room (one queued ahead per worker), so the parent, each
+    # time it is free, takes the last task nobody has: with several files all keep busy.
+    # (Not Future.cancel(): a pool broken by a dead worker then fails in its own thread.)
+    first, queue = tasks[0], collections.deque(tasks[1:])
+    workers = min(jobs - 1, len(queue))
+    if not workers:
+        here(*first)
+        return _by_file(files, got)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                              initializer=_init_worker, initargs=(counter,)) as pool:
-        pending: dict[Future[Part], tuple[int, str, int, int | None]] = {
-            pool.submit(_worker, f, settings, a, b, s): (i, f, a, b) for i, f, a, b, s in tasks
-        }
-        while pending:
-            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        pending: dict[Future[Part], tuple[int, str, int, int | None]] = {}
+
+        broken = False
+
+        def fill() -> None:
+            nonlocal broken
+            while queue and not broken and len(pending) < 2 * workers:
+                i, f, a, b, s = queue[0]
+                try:
+                    pending[pool.submit(_worker, f, settings, a, b, s)] = (i, f, a, b)
+                except BrokenProcessPool:  # a worker died: the rest is read here
+                    broken = True
+                else:
+                    queue.popleft()
+
+        def collect(done: Iterable[Future[Part]]) -> None:
             for fut in done:
                 i, path, start, end = pending.pop(fut)
                 try:
@@ -186,8 +218,24 @@ def _parallel(
                     # a worker died (killed, out of memory): read its share here instead
                     # (into a new spill: the dead worker's may be half written)
                     got[(i, start)] = read_part(path, settings, start, end, spill=spill())
+
+        fill()
+        here(*first)
+        while queue or pending:
+            collect([fut for fut in pending if fut.done()])
+            fill()
+            if queue:
+                here(*queue.pop())
+                continue
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            collect(done)
             if bar is not None and counter is not None:
                 bar.update(int(counter.value))
+    return _by_file(files, got)
+
+
+def _by_file(files: list[str], got: dict[tuple[int, int], Part]) -> list[list[Part]]:
+    """Each file's parts in byte order."""
     parts: list[list[Part]] = [[] for _ in files]
     for key in sorted(got):
         parts[key[0]].append(got[key])
