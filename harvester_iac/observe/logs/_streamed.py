@@ -409,19 +409,17 @@ def _chunk_worker(c: int) -> tuple[SummaryBuilder, array[int], array[int]]:
     return result
 
 
-def _start_methods() -> list[str]:
-    import multiprocessing  # ~8 ms: only when there is work for a second process
-
-    return multiprocessing.get_all_start_methods()
-
-
 def _run_chunks(scan: StreamedScan, wanted: bytearray, encode: Callable[[Event], str],
                 chunks: list[tuple[int, int]], paths: list[str],
                 ) -> list[tuple[SummaryBuilder, array[int], array[int]]]:
-    if len(chunks) < 2 or "fork" not in _start_methods():
+    alone = len(chunks) < 2
+    if not alone:
+        import multiprocessing  # ~8 ms: only when there is work for a second process
+
+        alone = "fork" not in multiprocessing.get_all_start_methods()
+    if alone:
         return [scan.encode_chunk(wanted, encode, lo, hi, p)
                 for (lo, hi), p in zip(chunks, paths, strict=True)]
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
