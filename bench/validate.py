@@ -33,6 +33,7 @@ from _sites import HOSTS, large_site
 
 from harvester_iac.observe import Coverage, CoverageState, Event, EventKind, EvidenceKind
 from harvester_iac.policy import Observed, build_context, run_rules
+from harvester_iac.scheduler import _indexed
 
 NOW = datetime(2025, 12, 28, tzinfo=UTC)
 
@@ -103,6 +104,8 @@ def main() -> None:
     print(f"floor  python -c 'import yaml, jsonschema'   {floor * 1000:7.1f} ms")
     print(f"validate (default inventory, subprocess)    {run * 1000:7.1f} ms")
     print(f"ratio validate / floor                      {run / floor:7.2f}  (target <= 2)")
+    chooser = Path(str(_indexed.__file__)).suffix
+    print(f"scheduler chooser: {'compiled (mypyc, setup.py)' if chooser == '.so' else 'Python source'}")
     small, small_rules, n_small = gate_seconds(1_000, 5)
     large, large_rules, n_large = gate_seconds(10_000, 3)
     print(f"simulate+validate  1,000 volumes x3 replicas {small * 1000:7.1f} ms "

@@ -41,27 +41,25 @@ class Spread:
 
     __slots__ = ("bot1", "bot1_at", "bot2", "count", "top1", "top1_at", "top2", "total")
 
-    def __init__(self, values: Sequence[int]) -> None:
-        self.count = len(values)
-        self.total = sum(values)
-        ordered = sorted(values)
-        self.top1, self.bot1 = ordered[-1], ordered[0]
-        self.top2 = ordered[-2] if self.count > 1 else ordered[-1]
-        self.bot2 = ordered[1] if self.count > 1 else ordered[0]
-        # With ties, index() finds one holder; the other holder is then top2 == top1.
-        self.top1_at = values.index(self.top1)
-        self.bot1_at = values.index(self.bot1)
+    def __init__(self, *, count: int, total: int, top: tuple[int, int, int],
+                 bottom: tuple[int, int, int]) -> None:
+        """``top`` is (largest, its first position, second largest), ``bottom``
+        (smallest, its first position, second smallest)."""
+        self.count, self.total = count, total
+        self.top1, self.top1_at, self.top2 = top
+        self.bot1, self.bot1_at, self.bot2 = bottom
 
     @classmethod
-    def of(cls, *, count: int, total: int, top: tuple[int, int, int],
-           bottom: tuple[int, int, int]) -> Spread:
-        """A spread from its statistics: ``top`` is (largest, its first position, second
-        largest), ``bottom`` (smallest, its first position, second smallest)."""
-        spread = cls.__new__(cls)
-        spread.count, spread.total = count, total
-        spread.top1, spread.top1_at, spread.top2 = top
-        spread.bot1, spread.bot1_at, spread.bot2 = bottom
-        return spread
+    def of_values(cls, values: Sequence[int]) -> Spread:
+        """The spread of ``values``; positions are indices into it."""
+        count = len(values)
+        ordered = sorted(values)
+        top1, bot1 = ordered[-1], ordered[0]
+        top2 = ordered[-2] if count > 1 else top1
+        bot2 = ordered[1] if count > 1 else bot1
+        # With ties, index() finds one holder; the other holder is then top2 == top1.
+        return cls(count=count, total=sum(values), top=(top1, values.index(top1), top2),
+                   bottom=(bot1, values.index(bot1), bot2))
 
     def range_with(self, at: int, new: int) -> float:
         """``max - min`` after value ``at`` becomes ``new``."""
@@ -114,7 +112,7 @@ def _best(values: list[int], choices: range, size_bytes: int, *, must_fit: bool)
     balanced (first of equals); -1 when none qualifies. Longhorn skips values below
     ``size`` when ``must_fit`` and treats an all-zero mean as "worst".
     """
-    spread = Spread(values)
+    spread = Spread.of_values(values)
     mean = float(spread.total - size_bytes) / float(spread.count)
     if mean == 0:
         return -1

@@ -228,7 +228,7 @@ def _spread(parts: Sequence[Part], nodes: bool, skip: Collection[int], extra: Se
     top2 = -heads[1][0] if count > 1 else top1
     low = bottom[0][0]
     low2 = bottom[1][0] if count > 1 else low
-    return Spread.of(count=count, total=total, top=(top1, heads[0][1], top2),
+    return Spread(count=count, total=total, top=(top1, heads[0][1], top2),
                      bottom=(low, bottom[0][1], low2)), heads
 
 
