@@ -100,7 +100,7 @@ def run_scenario(name: str, out: Path, *, timeout_s: float = 300.0) -> Path:
         raise LabSetupError(f"the lab VM ({name}) sent no output; console: {console}")
     payload = raw.split(BEGIN, 1)[1].split(END, 1)[0]
     with tarfile.open(fileobj=io.BytesIO(base64.b64decode(payload)), mode="r:") as tar:
-        tar.extractall(out, filter="data")
+        _extract(tar, out)
     timeline = _timeline(out, scenario=scenario, cmdline=cmdline, elapsed_s=elapsed)
     (out / "timeline.json").write_text(json.dumps(timeline, indent=2) + "\n")
     (out / "timeline.tsv").unlink()
@@ -109,6 +109,21 @@ def run_scenario(name: str, out: Path, *, timeout_s: float = 300.0) -> Path:
     if any(e["event"] == "failed" for e in events):
         raise LabSetupError(f"the lab VM ({name}) failed inside: see {out}/timeline.json and {console}")
     return out
+
+
+def _extract(tar: tarfile.TarFile, out: Path) -> None:
+    """Unpack the guest's tar into ``out``: regular files and directories only, nothing
+    outside it. Python 3.11.4+ has ``filter="data"`` for that; Debian 12's 3.11.2 does not,
+    so there the same checks are made here first."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(out, filter="data")
+        return
+    members = tar.getmembers()
+    for m in members:
+        if m.name.startswith("/") or ".." in Path(m.name).parts or not (m.isfile() or m.isdir()):
+            raise LabSetupError(f"the lab VM's output holds an entry it may not: {m.name!r}")
+        m.mode &= 0o755
+    tar.extractall(out, members=members)
 
 
 def _utc(epoch: float) -> str:
